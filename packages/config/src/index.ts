@@ -1,0 +1,71 @@
+// Configuration comes from the environment and is checked once, at start-up: a service with a bad
+// setting refuses to start and says which variable is wrong, instead of failing on first use.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const ZConfigSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TICKETS_TASK_QUEUE: z.string().min(1).default('tickets'),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/helpdesk'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').default('smtp://127.0.0.1:1025'),
+  AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-secret-change-me-please'),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Config = z.infer<typeof ZConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ZConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production' && config.AUTH_JWT_SECRET === 'dev-secret-change-me-please') {
+    throw new ConfigError(['AUTH_JWT_SECRET: set a real secret in production']);
+  }
+  return config;
+}
+
+/** Minimal structured JSON logger: one line per record, with the service name on each. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export function createLogger(service: string, level: Config['LOG_LEVEL'] = 'info'): Logger {
+  const min = LEVELS.indexOf(level);
+  const write = (lvl: (typeof LEVELS)[number]) => (msg: string, fields?: Record<string, unknown>) => {
+    if (LEVELS.indexOf(lvl) < min) return;
+    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, service, msg, ...fields });
+    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * Run a service's main(): a configuration or connection problem prints one clear JSON line and
+ * exits 1 instead of a stack trace.
+ */
+export function runMain(service: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    const known = err instanceof ConfigError || (err instanceof Error && /(Unavailable|Config)Error$/.test(err.name));
+    const error = known && err instanceof Error ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', service, msg: 'failed to start', error }) + '\n');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,78 @@
+// Commands a ticket accepts. Each is a Temporal Update named after its `type`, so the workflow
+// history reads as a list of what people did. Plain types: bundled into workflow code.
+import type { Actor, Channel, MessageVisibility, ResolutionMethod, TicketFields, TicketStatus } from './ticket';
+
+export type EditableFields = Partial<Omit<TicketFields, 'ccs' | 'tags'>> & { ccs?: string[]; tags?: string[] };
+
+export type TicketCommand =
+  | { type: 'submit'; fields?: EditableFields }
+  | { type: 'modify'; fields: EditableFields }
+  | { type: 'take' }
+  | { type: 'assign'; assignee: string }
+  | { type: 'release'; reason?: 'release' | 'return_to_queue' | 'robot_rejected' | 'manual' }
+  | { type: 'wait'; waitType: 'more_info'; days?: number; closeIfNoResponse?: boolean }
+  | { type: 'wait'; waitType: 'until'; until: number }
+  | { type: 'wait'; waitType: 'case'; caseId?: string }
+  | { type: 'resume' }
+  | {
+      type: 'reply';
+      body: string;
+      visibility: MessageVisibility;
+      /** private_message: who receives it (emails or user ids). */
+      recipients?: string[];
+      /** "Send & resolve": resolve in the same action. */
+      resolve?: { method: ResolutionMethod };
+    }
+  | { type: 'customer_reply'; body: string; from?: string; messageId?: string; ccs?: string[]; via: Channel }
+  | { type: 'resolve'; method: ResolutionMethod; note?: string }
+  | { type: 'reopen' }
+  | { type: 'spam' }
+  | { type: 'delete' }
+  | { type: 'restore' }
+  | { type: 'reclassify'; typeName?: string; group?: string; severity?: string }
+  | { type: 'end_case' }
+  | { type: 'purge' };
+
+export type CommandType = TicketCommand['type'];
+export type CommandOf<T extends CommandType> = Extract<TicketCommand, { type: T }>;
+
+export const COMMAND_TYPES = [
+  'submit',
+  'modify',
+  'take',
+  'assign',
+  'release',
+  'wait',
+  'resume',
+  'reply',
+  'customer_reply',
+  'resolve',
+  'reopen',
+  'spam',
+  'delete',
+  'restore',
+  'reclassify',
+  'end_case',
+  'purge',
+] as const satisfies readonly CommandType[];
+
+/** What travels in an Update: the command and who sent it. */
+export interface CommandRequest<C extends TicketCommand = TicketCommand> {
+  command: C;
+  actor: Actor;
+}
+
+export const REFUSAL_CODES = ['invalid_transition', 'missing_fields', 'closed', 'forbidden', 'invalid_input'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** Why a command was refused; carried in the ApplicationFailure's details. */
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+  status: TicketStatus;
+  missing?: string[];
+  allowed?: CommandType[];
+}
+
+/** ApplicationFailure type used for every refusal, so clients can recognise one. */
+export const REFUSAL_FAILURE_TYPE = 'TicketCommandRefused';

@@ -1,0 +1,58 @@
+// Temporal message definitions shared by the workflow and its clients.
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { COMMAND_TYPES } from './commands';
+import type { CommandOf, CommandRequest, CommandType } from './commands';
+import type { Settings } from './settings';
+import type { Actor, Channel, TicketFields, TicketLinks, TicketState } from './ticket';
+
+export type CommandUpdates = {
+  [T in CommandType]: UpdateDefinition<TicketState, [CommandRequest<CommandOf<T>>], T>;
+};
+
+export const commandUpdates = Object.fromEntries(
+  COMMAND_TYPES.map((type) => [type, defineUpdate(type)]),
+) as unknown as CommandUpdates;
+
+/** Current state of the ticket, straight from the workflow. */
+export const stateQuery = defineQuery<TicketState>('state');
+
+/** Settings changed: open tickets take them into their next timer decisions. */
+export const settingsChangedSignal = defineSignal<[Settings]>('settingsChanged');
+
+/** A child of a split ticket resolved. */
+export const childResolvedSignal = defineSignal<[{ childId: string }]>('childResolved');
+
+/** How a ticket workflow starts: a new ticket, or a long-lived one continuing as new. */
+export interface TicketWorkflowInput {
+  ticketId: string;
+  reference: string;
+  actor: Actor;
+  channel: Channel;
+  draft: boolean;
+  fields: Partial<TicketFields>;
+  assignee?: string;
+  links?: Partial<TicketLinks>;
+  /** Set when continuing as new: the state carried over, deadlines included. */
+  continued?: { state: TicketState; settings: Settings; projectedRevision: number };
+}
+
+/**
+ * Custom search attributes, kept current by the workflow so operators can find tickets in the
+ * Temporal UI, e.g. `TicketStatus = "in_progress" AND TicketAssignee = "alice"`.
+ */
+export const searchAttributes = {
+  status: defineSearchAttributeKey('TicketStatus', SearchAttributeType.KEYWORD),
+  assignee: defineSearchAttributeKey('TicketAssignee', SearchAttributeType.KEYWORD),
+  reference: defineSearchAttributeKey('TicketReference', SearchAttributeType.KEYWORD),
+  group: defineSearchAttributeKey('TicketGroup', SearchAttributeType.KEYWORD),
+  priority: defineSearchAttributeKey('TicketPriority', SearchAttributeType.KEYWORD),
+  requester: defineSearchAttributeKey('TicketRequester', SearchAttributeType.KEYWORD),
+} as const;
+
+/** Name → type, as the dev server's `--search-attribute` flag wants them. */
+export const SEARCH_ATTRIBUTE_FLAGS: string[] = Object.values(searchAttributes).map((k) => `${k.name}=Keyword`);
+
+/** Answers once everything the ticket has done so far is in the read model (read your writes). */
+export const syncUpdate = defineUpdate<TicketState, []>('sync');

@@ -1,0 +1,2 @@
+export * from './workflow';
+export * from './schemas';

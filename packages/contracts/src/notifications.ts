@@ -1,0 +1,37 @@
+// What the ticket workflow asks the notifier to send, and the notifier's activity interface.
+// The notifier runs its own worker on NOTIFICATIONS_TASK_QUEUE; the workflow calls it by name.
+
+export const NOTIFICATIONS_TASK_QUEUE = 'notifications';
+
+export type NotificationKind =
+  | 'ticket_received'
+  | 'creation_notice'
+  | 'agent_reply'
+  | 'private_message'
+  | 'resolved'
+  | 'closed'
+  | 'assigned'
+  | 'breach';
+
+/** A mail to send; `id` is deterministic so a retried activity never sends it twice. */
+export interface Notification {
+  id: string;
+  kind: NotificationKind;
+  ticketId: string;
+  reference: string;
+  title: string;
+  to: string[];
+  cc: string[];
+  body?: string;
+}
+
+export interface SendResult {
+  id: string;
+  messageId: string;
+  /** false when an earlier attempt had already sent it. */
+  sentNow: boolean;
+}
+
+export interface NotifierActivities {
+  sendNotification(notification: Notification): Promise<SendResult>;
+}

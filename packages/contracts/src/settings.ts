@@ -1,0 +1,66 @@
+// Helpdesk settings (spec "Settings"). Durations keep the spec's units (hours, days) and accept
+// fractions, so tests can run a "day" in seconds without a separate code path.
+
+export interface Settings {
+  /** Reference mask: {yyyy} {yy} {mm} {dd} are dates, a run of zeros in braces is the counter, e.g. "TK-{yyyy}{mm}-{00000}". */
+  numberingMask: string;
+  requestTypes: string[];
+  groups: string[];
+  severities: string[];
+  categories: string[];
+  /** Tickets created by internal users (agents, admins) start as read. */
+  autoReadInternal: boolean;
+  /** The agent who creates a ticket is assigned to it. */
+  autoAssignCreator: boolean;
+  /** Requester is told when the ticket closes. */
+  notifyOnClose: boolean;
+  /** Max hours before the first public agent reply; null disables. */
+  responseDelayHours: number | null;
+  /** Max hours an open ticket may stay without any action; null disables. */
+  actionDelayHours: number | null;
+  /** Type, group and severity of a closed ticket may still change. */
+  reclassifyClosed: boolean;
+  notificationSender: string;
+  /** Every ticket creation is also reported to this address, when set. */
+  creationNotificationAddress: string | null;
+  notificationHeader: string;
+  notificationFooter: string;
+  /** After resolution, how long the requester can answer and reopen before it closes. */
+  feedbackWindowHours: number;
+  defaultWaitDays: number;
+  closeIfNoResponse: boolean;
+  followUpKeepsAssigneeAndGroup: boolean;
+  /** Resolving needs a resolution email or an internal note in the same action. */
+  resolutionRequiresMessage: boolean;
+  /** Support address used for a brand when nothing else says which (brand name → address). */
+  brandSupportAddresses: Record<string, string>;
+  defaultBrand: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  numberingMask: 'TK-{yyyy}{mm}-{00000}',
+  requestTypes: ['question', 'incident', 'problem', 'task'],
+  groups: ['support'],
+  severities: ['low', 'normal', 'high', 'critical'],
+  categories: ['general'],
+  autoReadInternal: true,
+  autoAssignCreator: false,
+  notifyOnClose: true,
+  responseDelayHours: 8,
+  actionDelayHours: 72,
+  reclassifyClosed: false,
+  notificationSender: 'Helpdesk <support@helpdesk.local>',
+  creationNotificationAddress: null,
+  notificationHeader: '',
+  notificationFooter: 'Reply to this email to add to your request.',
+  feedbackWindowHours: 168,
+  defaultWaitDays: 3,
+  closeIfNoResponse: false,
+  followUpKeepsAssigneeAndGroup: false,
+  resolutionRequiresMessage: false,
+  brandSupportAddresses: { default: 'support@helpdesk.local' },
+  defaultBrand: 'default',
+};
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;

@@ -1,0 +1,6 @@
+// The part of the contracts that workflow code may import: no zod, no Node built-ins.
+export * from './ticket';
+export * from './commands';
+export * from './settings';
+export * from './definitions';
+export * from './notifications';

@@ -1,0 +1,48 @@
+// The helpdesk's own services, run as child processes exactly as in production (`node dist/main.js`).
+import fs from 'node:fs';
+import { StartupTimeoutError } from './errors';
+import { startProcess, tail } from './processes';
+import type { ManagedProcess } from './processes';
+
+export interface ServiceSpec {
+  name: string;
+  /** The compiled entry point, e.g. services/worker/dist/main.js */
+  entry: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Every service logs one JSON line with msg "ready" once it serves. */
+const READY = /"msg":"ready"/;
+
+export async function startService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logDir: string, timeoutMs = 60_000): Promise<ManagedProcess> {
+  const logFile = `${logDir}/${spec.name}.log`;
+  const offset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const proc = startProcess(spec.name, process.execPath, [spec.entry], { logDir, env: { ...env, ...spec.env } });
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void proc.exited.then((code) => (exitCode = code));
+  while (Date.now() < deadline && exitCode === undefined) {
+    const text = readFrom(logFile, offset);
+    if (READY.test(text)) return proc;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await proc.stop();
+  const why = exitCode === undefined ? `did not say it was ready within ${timeoutMs / 1000}s` : `exited with code ${exitCode}`;
+  throw new StartupTimeoutError(`The ${spec.name} service`, timeoutMs / 1000, `It ${why}. Its log (${logFile}) ends with:\n${tail(logFile)}`);
+}
+
+function readFrom(file: string, offset: number): string {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - offset));
+      fs.readSync(fd, buf, 0, buf.length, offset);
+      return buf.toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,155 @@
+// Mongoose models. Only features both MongoDB and FerretDB v1 support: no transactions, no
+// $lookup, no text or TTL indexes. Times are epoch milliseconds, as in the workflow state.
+import { Schema } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
+import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
+
+const mixed = Schema.Types.Mixed;
+
+export type TicketDoc = Omit<TicketState, 'id'> & { _id: string; purged?: boolean };
+
+/** The ticket read model: the workflow's state as last projected, one document per ticket. */
+const ticketSchema = new Schema<TicketDoc>(
+  {
+    _id: { type: String, required: true },
+    reference: { type: String, required: true, unique: true },
+    status: { type: String, required: true, index: true },
+    channel: String,
+    assignee: { type: String, index: true },
+    waitType: String,
+    waitUntil: Number,
+    closeIfNoResponse: Boolean,
+    resolution: mixed,
+    read: Boolean,
+    awaiting: String,
+    attention: Boolean,
+    deleted: Boolean,
+    links: mixed,
+    breaches: mixed,
+    createdAt: { type: Number, index: true },
+    createdBy: String,
+    submittedAt: Number,
+    updatedAt: { type: Number, index: true },
+    lastActionAt: Number,
+    firstPublicReplyAt: Number,
+    reopenCount: Number,
+    revision: { type: Number, required: true },
+    eventSeq: Number,
+    title: String,
+    description: String,
+    category: String,
+    type: String,
+    group: { type: String, index: true },
+    severity: String,
+    priority: String,
+    requester: mixed,
+    primaryContact: mixed,
+    company: String,
+    ccs: [String],
+    notifyThirdParty: Boolean,
+    project: String,
+    contract: String,
+    tags: { type: [String], index: true },
+    brand: String,
+    supportAddress: String,
+  },
+  { collection: 'tickets', versionKey: false, strict: true, minimize: false },
+);
+ticketSchema.index({ 'requester.id': 1, createdAt: -1 });
+
+export type TicketEventDoc = TicketEvent & { _id: string };
+
+/** The timeline: one document per event, keyed `<ticketId>:<seq>` so a retried write is a no-op. */
+const eventSchema = new Schema<TicketEventDoc>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    type: { type: String, required: true },
+    at: { type: Number, required: true },
+    actor: mixed,
+    channel: String,
+    before: mixed,
+    after: mixed,
+    data: mixed,
+  },
+  { collection: 'ticket_events', versionKey: false, minimize: false },
+);
+eventSchema.index({ ticketId: 1, seq: 1 });
+
+export interface SettingsDoc {
+  _id: string;
+  value: Partial<Settings>;
+  updatedAt: number;
+}
+const settingsSchema = new Schema<SettingsDoc>(
+  { _id: String, value: mixed, updatedAt: Number },
+  { collection: 'settings', versionKey: false, minimize: false },
+);
+
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+const counterSchema = new Schema<CounterDoc>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
+
+/** Which reference a ticket got: makes allocation idempotent per ticket id. */
+export interface ReferenceDoc {
+  _id: string;
+  reference: string;
+}
+const referenceSchema = new Schema<ReferenceDoc>(
+  { _id: String, reference: { type: String, unique: true } },
+  { collection: 'ticket_references', versionKey: false },
+);
+
+/** Outbound notifications, keyed by a deterministic id so a retried send is not sent twice. */
+export interface NotificationDoc {
+  _id: string;
+  ticketId: string;
+  kind: string;
+  to: string[];
+  subject: string;
+  status: 'sending' | 'sent' | 'failed';
+  messageId?: string;
+  attempts: number;
+  createdAt: number;
+  sentAt?: number;
+  error?: string;
+}
+const notificationSchema = new Schema<NotificationDoc>(
+  {
+    _id: String,
+    ticketId: { type: String, index: true },
+    kind: String,
+    to: [String],
+    subject: String,
+    status: String,
+    messageId: String,
+    attempts: Number,
+    createdAt: Number,
+    sentAt: Number,
+    error: String,
+  },
+  { collection: 'notifications', versionKey: false },
+);
+
+export interface Models {
+  Ticket: Model<TicketDoc>;
+  TicketEvent: Model<TicketEventDoc>;
+  Settings: Model<SettingsDoc>;
+  Counter: Model<CounterDoc>;
+  Reference: Model<ReferenceDoc>;
+  Notification: Model<NotificationDoc>;
+}
+
+export function registerModels(conn: Connection): Models {
+  return {
+    Ticket: conn.model<TicketDoc>('Ticket', ticketSchema),
+    TicketEvent: conn.model<TicketEventDoc>('TicketEvent', eventSchema),
+    Settings: conn.model<SettingsDoc>('Settings', settingsSchema),
+    Counter: conn.model<CounterDoc>('Counter', counterSchema),
+    Reference: conn.model<ReferenceDoc>('Reference', referenceSchema),
+    Notification: conn.model<NotificationDoc>('Notification', notificationSchema),
+  };
+}

@@ -1,0 +1,131 @@
+// The store every service uses. One mongoose connection per process; every write is idempotent so
+// Temporal activities can retry them freely.
+import mongoose from 'mongoose';
+import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
+import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
+import { StoreUnavailableError, isDuplicateKey } from './errors';
+import { registerModels } from './models';
+import type { Models, TicketDoc, TicketEventDoc } from './models';
+import { counterScope, renderReference } from './numbering';
+
+const SETTINGS_ID = 'global';
+
+export const toDoc = ({ id, ...rest }: TicketState): TicketDoc => ({ _id: id, ...rest });
+export const fromDoc = ({ _id, purged: _purged, ...rest }: TicketDoc): TicketState => ({ id: _id, ...rest });
+const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
+
+export class Store {
+  private constructor(
+    readonly connection: mongoose.Connection,
+    readonly models: Models,
+  ) {}
+
+  static async connect(url: string): Promise<Store> {
+    const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+    try {
+      await connection.asPromise();
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw new StoreUnavailableError(url, err);
+    }
+    const store = new Store(connection, registerModels(connection));
+    await Promise.all(Object.values(store.models).map((m) => m.createIndexes()));
+    return store;
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.connection.db?.admin().ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Write a ticket's state and its new timeline events. Events are inserted by id (a retry or a
+   * replayed projection inserts nothing twice); the ticket document only moves forward in revision.
+   */
+  async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
+    if (events.length > 0) {
+      await this.models.TicketEvent.bulkWrite(
+        events.map((e) => ({
+          updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e) } }, upsert: true },
+        })),
+        { ordered: false },
+      );
+    }
+    const { _id, ...fields } = toDoc(state);
+    try {
+      await this.models.Ticket.updateOne(
+        { _id, revision: { $lt: state.revision } },
+        { $set: fields },
+        { upsert: true, strict: false },
+      );
+    } catch (err) {
+      // The filter missed because a newer revision is stored, and the upsert hit its _id: nothing to do.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  async getTicket(id: string): Promise<TicketState | undefined> {
+    const doc = await this.models.Ticket.findOne({ _id: id, purged: { $ne: true } }).lean<TicketDoc>();
+    return doc ? fromDoc(doc) : undefined;
+  }
+
+  async listEvents(ticketId: string): Promise<TicketEvent[]> {
+    const docs = await this.models.TicketEvent.find({ ticketId }).sort({ seq: 1 }).lean<TicketEventDoc[]>();
+    return docs.map(({ _id, ...e }) => e);
+  }
+
+  /** Purge: the ticket and its whole history go for good. */
+  async purgeTicket(id: string): Promise<void> {
+    await this.models.TicketEvent.deleteMany({ ticketId: id });
+    await this.models.Notification.deleteMany({ ticketId: id });
+    await this.models.Ticket.deleteOne({ _id: id });
+  }
+
+  /**
+   * The ticket's reference, allocated once: a retry for the same ticket gets the same reference,
+   * and a counter value is never handed out twice (a crash may skip one, never reuse one).
+   */
+  async allocateReference(ticketId: string, mask: string, at: Date = new Date()): Promise<string> {
+    const existing = await this.models.Reference.findById(ticketId).lean();
+    if (existing) return existing.reference;
+    const scope = counterScope(mask, at);
+    const counter = await this.models.Counter.findOneAndUpdate(
+      { _id: scope },
+      { $inc: { seq: 1 } },
+      { upsert: true, new: true },
+    ).lean();
+    const reference = renderReference(mask, at, counter?.seq ?? 1);
+    try {
+      await this.models.Reference.create({ _id: ticketId, reference });
+      return reference;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const winner = await this.models.Reference.findById(ticketId).lean();
+      if (winner) return winner.reference;
+      throw err;
+    }
+  }
+
+  async getSettings(): Promise<Settings> {
+    const doc = await this.models.Settings.findById(SETTINGS_ID).lean();
+    return { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}) };
+  }
+
+  async putSettings(value: Partial<Settings>): Promise<Settings> {
+    const merged = { ...(await this.getSettings()), ...value };
+    await this.models.Settings.updateOne(
+      { _id: SETTINGS_ID },
+      { $set: { value: merged, updatedAt: Date.now() } },
+      { upsert: true },
+    );
+    return merged;
+  }
+}

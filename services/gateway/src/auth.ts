@@ -1,0 +1,30 @@
+// Bearer JWT (HS256). The token names the principal and its role; every handler reads the actor
+// from res.locals.actor, never from the body.
+import jwt from 'jsonwebtoken';
+import { ZTokenClaimsSchema } from '@helpdesk/contracts';
+import type { Actor, TTokenClaims } from '@helpdesk/contracts';
+import type { RequestHandler } from 'express';
+import { UnauthorizedError } from './errors';
+
+export function signToken(claims: TTokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+  return jwt.sign(ZTokenClaimsSchema.parse(claims), secret, { algorithm: 'HS256', expiresIn });
+}
+
+export function authenticate(secret: string): RequestHandler {
+  return (req, res, next) => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer (.+)$/i.exec(header);
+    if (!match?.[1]) throw new UnauthorizedError();
+    let payload: unknown;
+    try {
+      payload = jwt.verify(match[1], secret, { algorithms: ['HS256'] });
+    } catch (err) {
+      throw new UnauthorizedError(err instanceof jwt.TokenExpiredError ? 'The token has expired' : 'The token is not valid');
+    }
+    const claims = ZTokenClaimsSchema.safeParse(payload);
+    if (!claims.success) throw new UnauthorizedError('The token lacks a valid sub or role claim');
+    const actor: Actor = { id: claims.data.sub, role: claims.data.role, name: claims.data.name, email: claims.data.email };
+    res.locals.actor = actor;
+    next();
+  };
+}

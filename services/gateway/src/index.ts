@@ -1,0 +1,3 @@
+export { createApp } from './app';
+export type { AppDeps } from './app';
+export { signToken } from './auth';

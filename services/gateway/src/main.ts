@@ -1,0 +1,29 @@
+// The gateway process: one Temporal connection and one store connection for the whole process.
+import { Client, Connection } from '@temporalio/client';
+import { createLogger, loadConfig, runMain } from '@helpdesk/config';
+import { Store } from '@helpdesk/persistence';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const store = await Store.connect(config.MONGO_URL);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({ client, store, taskQueue: config.TICKETS_TASK_QUEUE, jwtSecret: config.AUTH_JWT_SECRET, logger });
+  const server = app.listen(config.PORT, '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const stop = () => {
+    server.close(() => {
+      void connection.close().then(() => store.close());
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  logger.info('ready', { port: config.PORT });
+}
+
+runMain('gateway', main);

@@ -1,0 +1,273 @@
+// The ticket's rules: given its state and a command, either refuse (with the reason) or say what
+// the ticket becomes, which events it records and which effects follow. Pure and deterministic:
+// the workflow calls it in the update validator (to refuse without a trace) and in the handler.
+import { CLOSE_AT_ONCE_METHODS, COMMAND_TYPES, DAY_MS } from '@helpdesk/contracts/workflow';
+import type {
+  CommandOf,
+  CommandRequest,
+  CommandType,
+  RefusalCode,
+  ResolutionMethod,
+  TicketCommand,
+  TicketState,
+  TicketStatus,
+} from '@helpdesk/contracts/workflow';
+import { Change } from './builder';
+import { FROM, REQUIRED_TO_SUBMIT, WHO_MAY } from './rules';
+import type { Context, Decision, Refused } from './types';
+
+export function refuse(state: TicketState, code: RefusalCode, message: string, extra: { missing?: string[] } = {}): Refused {
+  return { ok: false, refusal: { code, message, status: state.status, ...extra } };
+}
+
+const isStaff = (ctx: Context) => ctx.actor.role === 'admin' || ctx.actor.role === 'agent';
+const reopenedStatus = (s: TicketState): TicketStatus => (s.assignee ? 'in_progress' : 'new');
+
+/** Commands this actor could send now, judged on role and status alone. */
+export function allowedCommands(state: TicketState, ctx: Context): CommandType[] {
+  return COMMAND_TYPES.filter((t) => preconditions(state, t, ctx) === undefined);
+}
+
+function preconditions(state: TicketState, type: CommandType, ctx: Context): Refused | undefined {
+  if (!WHO_MAY[type].includes(ctx.actor.role)) {
+    return refuse(state, 'forbidden', `A ${ctx.actor.role} may not ${type.replace('_', ' ')} a ticket`);
+  }
+  if (ctx.actor.role === 'requester' && state.requester?.id !== ctx.actor.id) {
+    return refuse(state, 'forbidden', 'Requesters may act only on their own tickets');
+  }
+  if (state.status === 'closed' && !(type === 'purge' || (type === 'reclassify' && ctx.settings.reclassifyClosed))) {
+    return refuse(state, 'closed', 'The ticket is closed and can no longer change; a reply to it creates a follow-up ticket');
+  }
+  if (state.deleted && type !== 'restore' && type !== 'purge') {
+    return refuse(state, 'invalid_transition', 'The ticket is deleted; restore it first');
+  }
+  if (!FROM[type].includes(state.status)) {
+    return refuse(state, 'invalid_transition', `Cannot ${type.replace('_', ' ')} a ticket that is ${state.status}`);
+  }
+  return undefined;
+}
+
+export function decide(state: TicketState, request: CommandRequest, ctx: Context): Decision {
+  const pre = preconditions(state, request.command.type, ctx);
+  if (pre) return pre;
+  return apply(state, request.command, ctx);
+}
+
+/** Staff acting on a `new` ticket take it: the first update assigns them (spec 002). */
+function autoTake(change: Change, ctx: Context): void {
+  const s = change.current;
+  if (s.status === 'new' && isStaff(ctx)) {
+    change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false }, { data: { auto: true } });
+  }
+}
+
+function missingToSubmit(s: TicketState): string[] {
+  return REQUIRED_TO_SUBMIT.filter((f) => {
+    const v = s[f];
+    return v === undefined || v === '' || (typeof v === 'object' && !v.id);
+  });
+}
+
+function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
+  const change = new Change(state, ctx);
+  switch (cmd.type) {
+    case 'submit': {
+      const filled = { ...state, ...(cmd.fields ?? {}) };
+      const missing = missingToSubmit(filled);
+      if (missing.length > 0) return refuse(state, 'missing_fields', `Missing before submit: ${missing.join(', ')}`, { missing });
+      change.record('submitted', { ...(cmd.fields ?? {}), status: 'new', submittedAt: ctx.now });
+      return received(change, ctx).done();
+    }
+    case 'modify': {
+      change.record('modified', { ...cmd.fields }, { data: { fields: Object.keys(cmd.fields) } });
+      autoTake(change, ctx);
+      return change.done();
+    }
+    case 'take':
+      return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false }).done();
+    case 'assign': {
+      if (cmd.assignee === ctx.actor.id && isStaff(ctx)) {
+        return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, attention: false }).done();
+      }
+      change.record('assigned', { status: 'new', assignee: cmd.assignee, attention: false });
+      return change.notify('assigned', [cmd.assignee.includes('@') ? cmd.assignee : undefined]).done();
+    }
+    case 'release':
+      return change.record('released', { status: 'new', assignee: undefined }, { data: { reason: cmd.reason ?? 'release' } }).done();
+    case 'wait':
+      return waitFor(state, change, cmd, ctx);
+    case 'resume':
+      return change
+        .record('resumed', { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined, attention: false })
+        .done();
+    case 'end_case':
+      if (state.waitType !== 'case') return refuse(state, 'invalid_transition', 'The ticket is not waiting on a case');
+      return change
+        .record('resumed', { status: 'in_progress', waitType: undefined, attention: true }, { data: { reason: 'case_ended' } })
+        .done();
+    case 'reply':
+      return reply(state, change, cmd, ctx);
+    case 'customer_reply':
+      return customerReply(state, change, cmd, ctx);
+    case 'resolve': {
+      if (ctx.settings.resolutionRequiresMessage && !cmd.note && !CLOSE_AT_ONCE_METHODS.includes(cmd.method)) {
+        return refuse(state, 'missing_fields', 'Resolving needs a resolution email or an internal note in the same action', {
+          missing: ['note'],
+        });
+      }
+      if (cmd.note) change.record('note_added', {}, { data: { body: cmd.note, visibility: 'private_note' } });
+      return resolve(change, cmd.method, ctx).done();
+    }
+    case 'reopen':
+      return change
+        .record('reopened', { status: reopenedStatus(state), resolution: undefined, reopenCount: state.reopenCount + 1, attention: true })
+        .done();
+    case 'spam':
+      return resolve(change, 'spam', ctx).done();
+    case 'delete':
+      if (state.deleted) return refuse(state, 'invalid_transition', 'The ticket is already deleted');
+      return change.record('deleted', { deleted: true }).done();
+    case 'restore':
+      if (!state.deleted) return refuse(state, 'invalid_transition', 'The ticket is not deleted');
+      return change.record('restored', { deleted: false }).done();
+    case 'reclassify': {
+      const patch = {
+        ...(cmd.typeName !== undefined ? { type: cmd.typeName } : {}),
+        ...(cmd.group !== undefined ? { group: cmd.group } : {}),
+        ...(cmd.severity !== undefined ? { severity: cmd.severity } : {}),
+      };
+      if (Object.keys(patch).length === 0) return refuse(state, 'invalid_input', 'Give a type, group or severity');
+      return change.record('reclassified', patch, { data: patch }).done();
+    }
+    case 'purge':
+      return change.effect({ type: 'purge' }).done();
+  }
+}
+
+/** The requester hears the ticket arrived; the creation-notification address, when set, too. */
+export function received(change: Change, ctx: Context): Change {
+  change.notify('ticket_received', [change.current.requester?.email], { cc: change.current.ccs });
+  if (ctx.settings.creationNotificationAddress) change.notify('creation_notice', [ctx.settings.creationNotificationAddress]);
+  return change;
+}
+
+function waitFor(state: TicketState, change: Change, cmd: CommandOf<'wait'>, ctx: Context): Decision {
+  if (state.status === 'new' && !isStaff(ctx)) return refuse(state, 'invalid_transition', 'Take the ticket before putting it on hold');
+  autoTake(change, ctx);
+  switch (cmd.waitType) {
+    case 'more_info': {
+      const days = cmd.days ?? ctx.settings.defaultWaitDays;
+      if (!(days > 0)) return refuse(state, 'invalid_input', 'Wait days must be positive');
+      change.record(
+        'waiting',
+        {
+          status: 'waiting',
+          waitType: 'more_info',
+          waitUntil: ctx.now + Math.round(days * DAY_MS),
+          closeIfNoResponse: cmd.closeIfNoResponse ?? ctx.settings.closeIfNoResponse,
+          attention: false,
+        },
+        { data: { days } },
+      );
+      return change.done();
+    }
+    case 'until':
+      if (cmd.until <= ctx.now) return refuse(state, 'invalid_input', 'The follow-up date must be in the future');
+      change.record('waiting', { status: 'waiting', waitType: 'until', waitUntil: cmd.until, attention: false });
+      return change.done();
+    case 'case':
+      change.record('waiting', { status: 'waiting', waitType: 'case', waitUntil: undefined, attention: false }, { data: { caseId: cmd.caseId } });
+      return change.done();
+  }
+}
+
+function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx: Context): Decision {
+  if (state.status === 'draft' && cmd.visibility !== 'private_note') {
+    return refuse(state, 'invalid_transition', 'Submit the draft before writing to anyone; only private notes go on a draft');
+  }
+  if (cmd.visibility === 'private_message' && !(cmd.recipients && cmd.recipients.length > 0)) {
+    return refuse(state, 'missing_fields', 'A private message needs recipients', { missing: ['recipients'] });
+  }
+  if (cmd.resolve && !FROM.resolve.includes(state.status)) {
+    return refuse(state, 'invalid_transition', `Cannot resolve a ticket that is ${state.status}`);
+  }
+  if (state.status !== 'resolved') autoTake(change, ctx);
+  switch (cmd.visibility) {
+    case 'public': {
+      const first = state.firstPublicReplyAt === undefined;
+      change.record(
+        'replied',
+        { awaiting: 'customer', ...(first ? { firstPublicReplyAt: ctx.now } : {}) },
+        { data: { body: cmd.body, visibility: 'public', first } },
+      );
+      change.notify('agent_reply', [change.current.requester?.email], { cc: change.current.ccs, body: cmd.body });
+      break;
+    }
+    case 'private_note':
+      change.record('note_added', {}, { data: { body: cmd.body, visibility: 'private_note' } });
+      break;
+    case 'private_message':
+      change.record('message_sent', {}, { data: { body: cmd.body, visibility: 'private_message', recipients: cmd.recipients } });
+      change.notify('private_message', (cmd.recipients ?? []).filter((r) => r.includes('@')), { body: cmd.body });
+      break;
+  }
+  if (cmd.resolve) resolve(change, cmd.resolve.method, ctx);
+  return change.done();
+}
+
+function customerReply(state: TicketState, change: Change, cmd: CommandOf<'customer_reply'>, ctx: Context): Decision {
+  const data = { body: cmd.body, from: cmd.from, messageId: cmd.messageId, visibility: 'public' };
+  switch (state.status) {
+    case 'draft': {
+      // An email on a never-submitted draft fills its empty title and description (spec 002).
+      const fill = { ...(state.description ? {} : { description: cmd.body }) };
+      return change.record('customer_replied', { ...fill, awaiting: 'agent' }, { data, channel: cmd.via }).done();
+    }
+    case 'resolved':
+      return change
+        .record('customer_replied', { awaiting: 'agent' }, { data, channel: cmd.via })
+        .record('reopened', { status: reopenedStatus(state), resolution: undefined, reopenCount: state.reopenCount + 1, attention: true }, {
+          data: { by: 'customer_reply' },
+          channel: cmd.via,
+        })
+        .done();
+    case 'waiting': {
+      change.record('customer_replied', { awaiting: 'agent', attention: true }, { data, channel: cmd.via });
+      if (state.waitType === 'more_info') {
+        change.record('resumed', { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined }, {
+          data: { reason: 'customer_reply' },
+          channel: cmd.via,
+        });
+      }
+      return change.done();
+    }
+    default:
+      return change.record('customer_replied', { awaiting: 'agent' }, { data, channel: cmd.via }).done();
+  }
+}
+
+/** Resolve; the methods that skip the feedback window close at once (spec 002 table). */
+export function resolve(change: Change, method: ResolutionMethod, ctx: Context): Change {
+  const s = change.current;
+  change.record('resolved', {
+    status: 'resolved',
+    resolution: { method, at: ctx.now, by: ctx.actor.id },
+    waitType: undefined,
+    waitUntil: undefined,
+    closeIfNoResponse: undefined,
+    attention: false,
+  });
+  if (s.links.parent) change.effect({ type: 'child_resolved', parentId: s.links.parent });
+  if (CLOSE_AT_ONCE_METHODS.includes(method)) return close(change, ctx);
+  if (method !== 'spam') change.notify('resolved', [s.requester?.email], { cc: s.ccs });
+  return change;
+}
+
+export function close(change: Change, ctx: Context): Change {
+  change.record('closed', { status: 'closed', attention: false }, { counts: false });
+  const s = change.current;
+  if (ctx.settings.notifyOnClose && s.resolution?.method !== 'spam' && s.resolution?.method !== 'unknown_address') {
+    change.notify('closed', [s.requester?.email]);
+  }
+  return change;
+}

@@ -1,0 +1,73 @@
+// Which timer a ticket sleeps on next, and what happens when it fires. Deadlines are derived from
+// absolute times in the state plus the current settings, so a settings change moves the next
+// deadline at once and nothing is lost across restarts or continue-as-new.
+import { HOUR_MS, SYSTEM_ACTOR } from '@helpdesk/contracts/workflow';
+import type { Breach, Settings, TicketState } from '@helpdesk/contracts/workflow';
+import { Change } from './builder';
+import { close, resolve } from './decide';
+import type { Accepted, Context } from './types';
+
+export type TimerKind = 'wait_over' | 'feedback_over' | 'response_due' | 'action_due';
+
+export interface Timer {
+  kind: TimerKind;
+  at: number;
+}
+
+const breached = (s: TicketState, kind: Breach['kind'], dueAt: number) => s.breaches.some((b) => b.kind === kind && b.dueAt === dueAt);
+
+/** Every deadline that applies to the ticket now (possibly in the past: then it is due). */
+export function pendingTimers(s: TicketState, settings: Settings): Timer[] {
+  const timers: Timer[] = [];
+  if (s.status === 'waiting' && s.waitUntil !== undefined) timers.push({ kind: 'wait_over', at: s.waitUntil });
+  if (s.status === 'resolved' && s.resolution) {
+    timers.push({ kind: 'feedback_over', at: s.resolution.at + Math.round(settings.feedbackWindowHours * HOUR_MS) });
+  }
+  const open = s.status === 'new' || s.status === 'in_progress' || s.status === 'waiting';
+  if (open && !s.deleted) {
+    if (settings.responseDelayHours !== null && s.firstPublicReplyAt === undefined && s.submittedAt !== undefined) {
+      const at = s.submittedAt + Math.round(settings.responseDelayHours * HOUR_MS);
+      if (!breached(s, 'response', at)) timers.push({ kind: 'response_due', at });
+    }
+    // Waiting is paused time for the action delay: the team is waiting on someone else.
+    if (settings.actionDelayHours !== null && s.status !== 'waiting') {
+      const at = s.lastActionAt + Math.round(settings.actionDelayHours * HOUR_MS);
+      if (!breached(s, 'action', at)) timers.push({ kind: 'action_due', at });
+    }
+  }
+  return timers;
+}
+
+/** The earliest deadline, which is what the workflow sleeps until. */
+export function nextTimer(s: TicketState, settings: Settings): Timer | undefined {
+  return pendingTimers(s, settings).reduce<Timer | undefined>((min, t) => (!min || t.at < min.at ? t : min), undefined);
+}
+
+/** Apply a deadline that has come. */
+export function fireTimer(s: TicketState, timer: Timer, now: number, settings: Settings): Accepted {
+  const ctx: Context = { now, actor: SYSTEM_ACTOR, settings };
+  const change = new Change(s, ctx);
+  switch (timer.kind) {
+    case 'wait_over':
+      if (s.waitType === 'more_info' && s.closeIfNoResponse) {
+        change.record('note_added', {}, { data: { body: 'No response within the waiting time', visibility: 'private_note' }, counts: false });
+        return resolve(change, 'no_response', ctx).done();
+      }
+      return change
+        .record('resumed', { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined, attention: true }, {
+          data: { reason: 'wait_over' },
+          counts: false,
+        })
+        .done();
+    case 'feedback_over':
+      return close(change, ctx).done();
+    case 'response_due':
+    case 'action_due': {
+      const kind = timer.kind === 'response_due' ? 'response' : 'action';
+      const breach: Breach = { kind, dueAt: timer.at, at: now };
+      change.record('breached', { breaches: [...s.breaches, breach] }, { data: { kind, dueAt: timer.at }, counts: false });
+      const to = s.assignee?.includes('@') ? s.assignee : s.group ? `${s.group}@groups.helpdesk.local` : undefined;
+      return change.notify('breach', [to], { body: `${kind} delay exceeded` }).done();
+    }
+  }
+}

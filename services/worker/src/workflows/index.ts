@@ -1,0 +1,2 @@
+// Everything registered as a workflow type. The worker bundles this file.
+export { ticketWorkflow } from './ticket';
