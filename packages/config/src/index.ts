@@ -43,18 +43,21 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** The one line supervisors wait for ({"msg":"ready"}); printed whatever the level. */
+  ready(fields?: Record<string, unknown>): void;
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export function createLogger(service: string, level: Config['LOG_LEVEL'] = 'info'): Logger {
   const min = LEVELS.indexOf(level);
-  const write = (lvl: (typeof LEVELS)[number]) => (msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS.indexOf(lvl) < min) return;
+  const write = (lvl: (typeof LEVELS)[number], always = false) => (msg: string, fields?: Record<string, unknown>) => {
+    if (!always && LEVELS.indexOf(lvl) < min) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, service, msg, ...fields });
     (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
   };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  const ready = write('info', true);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), ready: (fields) => ready('ready', fields) };
 }
 
 /**

@@ -34,8 +34,10 @@ export interface TicketWorkflowInput {
   fields: Partial<TicketFields>;
   assignee?: string;
   links?: Partial<TicketLinks>;
+  /** Settings as the starter read them; later changes arrive by signal. */
+  settings: Settings;
   /** Set when continuing as new: the state carried over, deadlines included. */
-  continued?: { state: TicketState; settings: Settings; projectedRevision: number };
+  continued?: { state: TicketState; projectedRevision: number };
 }
 
 /**

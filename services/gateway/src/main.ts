@@ -23,7 +23,7 @@ async function main() {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.info('ready', { port: config.PORT });
+  logger.ready({ port: config.PORT });
 }
 
 runMain('gateway', main);

@@ -24,7 +24,7 @@ export class TicketService {
     const ticketId = randomUUID();
     const settings = await store.getSettings();
     const reference = await store.allocateReference(ticketId, settings.numberingMask);
-    const input: TicketWorkflowInput = { ticketId, reference, actor, channel, draft, fields, ...(assignee ? { assignee } : {}) };
+    const input: TicketWorkflowInput = { ticketId, reference, actor, channel, draft, fields, settings, ...(assignee ? { assignee } : {}) };
     // Start and wait for the first projection in one round trip: the answer is already readable.
     return client.workflow.executeUpdateWithStart(syncUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation('ticketWorkflow', {

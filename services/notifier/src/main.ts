@@ -20,7 +20,7 @@ async function main() {
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.info('ready', { taskQueue: NOTIFICATIONS_TASK_QUEUE });
+  logger.ready({ taskQueue: NOTIFICATIONS_TASK_QUEUE });
   await worker.run();
   close();
   await connection.close();

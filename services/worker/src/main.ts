@@ -18,7 +18,7 @@ async function main() {
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.info('ready', { taskQueue: config.TICKETS_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
+  logger.ready({ taskQueue: config.TICKETS_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
   await worker.run();
   await connection.close();
   await store.close();

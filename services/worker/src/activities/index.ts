@@ -1,14 +1,10 @@
 // Activities of the ticket worker: everything the workflow does outside itself goes through here.
 // Each is idempotent, so Temporal may retry any of them.
-import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
+import type { TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 
 export function createActivities(store: Store) {
   return {
-    async loadSettings(): Promise<Settings> {
-      return store.getSettings();
-    },
-
     /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
     async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
       await store.projectTicket(state, events);

@@ -20,6 +20,7 @@ import {
   searchAttributes,
   settingsChangedSignal,
   stateQuery,
+  syncUpdate,
 } from '@helpdesk/contracts/workflow';
 import type {
   Actor,
@@ -57,7 +58,8 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 }
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
-  let settings: Settings = input.continued?.settings ?? (await store.loadSettings());
+  // No await before the handlers are set: an update that came with the start must find them.
+  let settings: Settings = input.settings;
   const ctx = (actor: Actor): Context => ({ now: Date.now(), actor, settings });
 
   let state: TicketState;
@@ -143,6 +145,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   setHandler(stateQuery, () => state);
+  setHandler(syncUpdate, async () => {
+    await flush();
+    return state;
+  });
   setHandler(settingsChangedSignal, (next) => {
     settings = next;
     wake = true;
@@ -196,7 +202,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       await condition(allHandlersFinished);
       await flush();
       await Promise.all(sending);
-      await continueAsNew<typeof ticketWorkflow>({ ...input, continued: { state, settings, projectedRevision } });
+      await continueAsNew<typeof ticketWorkflow>({ ...input, settings, continued: { state, projectedRevision } });
     }
   }
 

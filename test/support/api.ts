@@ -1,0 +1,74 @@
+// What e2e tests use to talk to the stack: HTTP with tokens, the store, Temporal, the mail sink.
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { signToken } from '@helpdesk/gateway';
+import type { Role } from '@helpdesk/contracts';
+import { listSinkMail } from '@helpdesk/dev-stack';
+import type { SinkMail } from '@helpdesk/dev-stack';
+import { Store } from '@helpdesk/persistence';
+
+export const stack = () => inject('stack');
+
+export function token(role: Role, sub: string, email?: string): string {
+  return signToken({ sub, role, name: sub, ...(email ? { email } : {}) }, stack().jwtSecret);
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; base?: string } = {},
+): Promise<ApiResponse<T>> {
+  const res = await fetch(`${opts.base ?? stack().gateway}${path}`, {
+    method,
+    headers: {
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...opts.headers,
+    },
+    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: body as T, headers: res.headers };
+}
+
+export async function openStore(): Promise<Store> {
+  return Store.connect(stack().mongo);
+}
+
+export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: stack().temporal });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}
+
+/** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export async function mailTo(address: string, subjectIncludes: string): Promise<SinkMail[]> {
+  const all = await listSinkMail(stack().mailUi);
+  return all.filter((m) => m.to.some((t) => t.address === address) && m.subject.includes(subjectIncludes));
+}
