@@ -1,7 +1,8 @@
 // Creating the ticket worker, separate from main.ts so tests and tools can run one in-process.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection} from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { Store } from '@helpdesk/persistence';
 import { createActivities } from './activities';
 

@@ -108,7 +108,7 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
     case 'reply':
       return reply(state, change, cmd, ctx);
     case 'customer_reply':
-      return customerReply(state, change, cmd, ctx);
+      return customerReply(state, change, cmd);
     case 'resolve': {
       if (ctx.settings.resolutionRequiresMessage && !cmd.note && !CLOSE_AT_ONCE_METHODS.includes(cmd.method)) {
         return refuse(state, 'missing_fields', 'Resolving needs a resolution email or an internal note in the same action', {
@@ -215,7 +215,7 @@ function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx:
   return change.done();
 }
 
-function customerReply(state: TicketState, change: Change, cmd: CommandOf<'customer_reply'>, ctx: Context): Decision {
+function customerReply(state: TicketState, change: Change, cmd: CommandOf<'customer_reply'>): Decision {
   const data = { body: cmd.body, from: cmd.from, messageId: cmd.messageId, visibility: 'public' };
   switch (state.status) {
     case 'draft': {

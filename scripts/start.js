@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// `npm start`: the whole helpdesk on this machine. Temporal dev server + Web UI, the store, the
+// SMTP sink and the three services, with data kept in ./.data so tickets survive a restart.
+// Ctrl-C stops everything.
+const path = require('node:path');
+const { startStack, StackError } = require('@helpdesk/dev-stack');
+
+const ROOT = path.resolve(__dirname, '..');
+const env = process.env;
+const port = (name, fallback) => {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    console.error(`${name}=${value} is not a valid port (1-65535).`);
+    process.exit(1);
+  }
+  return n;
+};
+
+async function main() {
+  const dataDir = path.resolve(env.DATA_DIR || path.join(ROOT, '.data'));
+  console.log(`Starting the helpdesk (data in ${path.relative(process.cwd(), dataDir) || '.'}) ...`);
+  const stack = await startStack({
+    dataDir,
+    persistent: true,
+    ports: {
+      gateway: port('PORT', 3000),
+      temporal: port('TEMPORAL_PORT', 7233),
+      temporalUi: port('TEMPORAL_UI_PORT', 8233),
+      mongo: port('MONGO_PORT', 27017),
+      smtp: port('MAIL_SMTP_PORT', 1025),
+      mailUi: port('MAIL_UI_PORT', 1080),
+    },
+    ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
+    services: ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
+    log: (m) => console.log(m),
+  });
+  const { urls } = stack;
+  console.log(`
+  Helpdesk is up.
+    Gateway API     ${urls.gateway}        (GET /healthz)
+    Temporal UI     ${urls.temporalUi}     (find a ticket: TicketStatus = "in_progress")
+    Temporal gRPC   ${urls.temporal}
+    Mail UI         ${urls.mailUi}         (every mail the helpdesk sends)
+    Store           ${urls.mongo}
+    Logs            ${path.relative(process.cwd(), stack.logDir)}/
+
+  Get an API token:   npm run token -- --role agent --sub alice
+  Stop:               Ctrl-C
+`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping...');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // A service that dies on its own is reported, not silently missing.
+  for (const [name, proc] of stack.services) {
+    void proc.exited.then((code) => {
+      if (!stopping) console.error(`The ${name} service exited (code ${code}); see ${proc.logFile}`);
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof StackError ? err.message : err);
+  process.exit(1);
+});
