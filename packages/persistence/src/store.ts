@@ -92,26 +92,25 @@ export class Store {
   /**
    * The ticket's reference, allocated once: a retry for the same ticket gets the same reference,
    * and a counter value is never handed out twice (a crash may skip one, never reuse one).
+   * The unique index on the reference is the real guard: FerretDB v1 does not make `$inc` in
+   * findAndModify atomic under concurrency, so a clash draws the next number.
    */
   async allocateReference(ticketId: string, mask: string, at: Date = new Date()): Promise<string> {
-    const existing = await this.models.Reference.findById(ticketId).lean();
-    if (existing) return existing.reference;
     const scope = counterScope(mask, at);
-    const counter = await this.models.Counter.findOneAndUpdate(
-      { _id: scope },
-      { $inc: { seq: 1 } },
-      { upsert: true, new: true },
-    ).lean();
-    const reference = renderReference(mask, at, counter?.seq ?? 1);
-    try {
-      await this.models.Reference.create({ _id: ticketId, reference });
-      return reference;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const winner = await this.models.Reference.findById(ticketId).lean();
-      if (winner) return winner.reference;
-      throw err;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const existing = await this.models.Reference.findById(ticketId).lean();
+      if (existing) return existing.reference;
+      try {
+        // Two first-ever upserts of a counter can clash too: then simply draw again.
+        const counter = await this.models.Counter.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+        const reference = renderReference(mask, at, counter?.seq ?? 1);
+        await this.models.Reference.create({ _id: ticketId, reference });
+        return reference;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
     }
+    throw new Error(`Could not allocate a reference for ticket ${ticketId}`);
   }
 
   async getSettings(): Promise<Settings> {
