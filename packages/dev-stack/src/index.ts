@@ -7,3 +7,6 @@ export type { SinkMail } from './mail';
 export { findTemporalCli, findStoreBinary } from './binaries';
 export { freePort, isPortFree } from './ports';
 export { StackError, MissingBinaryError, PortInUseError, StartupTimeoutError } from './errors';
+export { startService } from './services';
+export type { ServiceSpec } from './services';
+export type { ManagedProcess } from './processes';

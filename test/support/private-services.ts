@@ -1,0 +1,60 @@
+// Services a test owns: its own worker and gateway on a private task queue, so it can kill and
+// restart them without disturbing the shared stack other tests use.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort } from '@helpdesk/dev-stack';
+import type { ManagedProcess } from '@helpdesk/dev-stack';
+import { startService } from '@helpdesk/dev-stack';
+import { stack } from './api';
+import { serviceSpecs } from './stack-config';
+
+export interface PrivateServices {
+  gateway: string;
+  taskQueue: string;
+  kill(name: string): Promise<void>;
+  start(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateServices(names: string[]): Promise<PrivateServices> {
+  const s = stack();
+  const taskQueue = `private-${randomUUID()}`;
+  const port = await freePort();
+  const logDir = fs.mkdtempSync(path.join(s.dataDir, 'private-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: s.temporal,
+    MONGO_URL: s.mongo,
+    SMTP_URL: s.smtp,
+    AUTH_JWT_SECRET: s.jwtSecret,
+    TICKETS_TASK_QUEUE: taskQueue,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  };
+  const specs = new Map(serviceSpecs().map((spec) => [spec.name, spec]));
+  const running = new Map<string, ManagedProcess>();
+  const start = async (name: string) => {
+    const spec = specs.get(name);
+    if (!spec) throw new Error(`unknown service ${name}`);
+    running.set(name, await startService(spec, env, logDir));
+  };
+  await Promise.all(names.map(start));
+  return {
+    gateway: `http://127.0.0.1:${port}`,
+    taskQueue,
+    start,
+    async kill(name) {
+      const proc = running.get(name);
+      if (!proc) return;
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+      await proc.stop();
+      running.delete(name);
+    },
+    async stop() {
+      await Promise.all([...running.values()].map((p) => p.stop()));
+      running.clear();
+    },
+  };
+}
