@@ -72,3 +72,39 @@ export async function mailTo(address: string, subjectIncludes: string): Promise<
   const all = await listSinkMail(stack().mailUi);
   return all.filter((m) => m.to.some((t) => t.address === address) && m.subject.includes(subjectIncludes));
 }
+
+export type TicketBody = Record<string, unknown> & {
+  id: string;
+  reference: string;
+  status: string;
+  links: { followUpOf?: string; followUps: string[]; mergedInto?: string; parent?: string; children: string[]; mergedFrom?: string[] };
+};
+
+/** Create a submitted ticket as an agent; fails the test unless it is created. */
+export async function createTicket(fields: Record<string, unknown> = {}, opts: { base?: string; token?: string } = {}): Promise<TicketBody> {
+  const unique = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const res = await api<TicketBody>('POST', '/v1/tickets', {
+    ...opts,
+    token: opts.token ?? token('agent', 'alice'),
+    body: {
+      title: 'Printer on fire',
+      description: 'Smoke coming out of the paper tray',
+      requester: { id: `req-${unique}`, email: `req-${unique}@example.com` },
+      ...fields,
+    },
+  });
+  if (res.status !== 201) throw new Error(`create answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Send a command as an agent (alice unless told) and return the answer. */
+export async function command<T = TicketBody>(id: string, name: string, body: unknown = {}, opts: { base?: string; token?: string } = {}) {
+  return api<T>('POST', `/v1/tickets/${id}/${name}`, { ...opts, token: opts.token ?? token('agent', 'alice'), body });
+}
+
+export async function waitForStatus(store: Store, id: string, status: string, timeoutMs = 30_000) {
+  return eventually(async () => {
+    const t = await store.getTicket(id);
+    return t?.status === status ? t : undefined;
+  }, timeoutMs, `ticket ${id} to be ${status}`);
+}

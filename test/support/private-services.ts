@@ -17,15 +17,20 @@ export interface PrivateServices {
   stop(): Promise<void>;
 }
 
-export async function startPrivateServices(names: string[]): Promise<PrivateServices> {
+/**
+ * `database`: give the services a database of their own on the shared store, so a test can change
+ * settings without touching the tickets of other tests.
+ */
+export async function startPrivateServices(names: string[], opts: { database?: string } = {}): Promise<PrivateServices & { mongoUrl: string }> {
   const s = stack();
+  const mongoUrl = opts.database ? s.mongo.replace(/\/[^/?]+(\?|$)/, `/${opts.database}$1`) : s.mongo;
   const taskQueue = `private-${randomUUID()}`;
   const port = await freePort();
   const logDir = fs.mkdtempSync(path.join(s.dataDir, 'private-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: s.temporal,
-    MONGO_URL: s.mongo,
+    MONGO_URL: mongoUrl,
     SMTP_URL: s.smtp,
     AUTH_JWT_SECRET: s.jwtSecret,
     TICKETS_TASK_QUEUE: taskQueue,
@@ -41,6 +46,7 @@ export async function startPrivateServices(names: string[]): Promise<PrivateServ
   };
   await Promise.all(names.map(start));
   return {
+    mongoUrl,
     gateway: `http://127.0.0.1:${port}`,
     taskQueue,
     start,

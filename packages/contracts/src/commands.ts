@@ -31,6 +31,9 @@ export type TicketCommand =
   | { type: 'restore' }
   | { type: 'reclassify'; typeName?: string; group?: string; severity?: string }
   | { type: 'end_case' }
+  | { type: 'merge'; targetId: string; targetReference?: string }
+  /** Child ids come with the command so the workflow stays deterministic. */
+  | { type: 'split'; children: { id: string; fields: EditableFields }[] }
   | { type: 'purge' };
 
 export type CommandType = TicketCommand['type'];
@@ -53,6 +56,8 @@ export const COMMAND_TYPES = [
   'restore',
   'reclassify',
   'end_case',
+  'merge',
+  'split',
   'purge',
 ] as const satisfies readonly CommandType[];
 

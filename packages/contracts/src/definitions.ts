@@ -24,6 +24,25 @@ export const settingsChangedSignal = defineSignal<[Settings]>('settingsChanged')
 /** A child of a split ticket resolved. */
 export const childResolvedSignal = defineSignal<[{ childId: string }]>('childResolved');
 
+/** Another ticket was merged into this one: its thread arrives as a private note with a link. */
+export interface MergedIn {
+  sourceId: string;
+  sourceReference: string;
+  thread: string;
+}
+export const mergedInSignal = defineSignal<[MergedIn]>('mergedIn');
+
+/** Where a follow-up comes from: the closed ticket, and how it was asked for (spec 000/001). */
+export interface FollowUpOrigin {
+  of: TicketState;
+  via: 'agent' | 'customer_reply' | 'email';
+  /** The message that made it (a reply to the closed ticket), which becomes its description. */
+  message?: { body: string; from?: string; messageId?: string };
+  /** email: the support address the mail was sent to, and only that mail's CCs. */
+  supportAddress?: string;
+  ccs?: string[];
+}
+
 /** How a ticket workflow starts: a new ticket, or a long-lived one continuing as new. */
 export interface TicketWorkflowInput {
   ticketId: string;
@@ -34,6 +53,7 @@ export interface TicketWorkflowInput {
   fields: Partial<TicketFields>;
   assignee?: string;
   links?: Partial<TicketLinks>;
+  followUp?: FollowUpOrigin;
   /** Settings as the starter read them; later changes arrive by signal. */
   settings: Settings;
   /** Set when continuing as new: the state carried over, deadlines included. */

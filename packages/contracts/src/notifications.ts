@@ -11,6 +11,7 @@ export type NotificationKind =
   | 'resolved'
   | 'closed'
   | 'assigned'
+  | 'follow_up_created'
   | 'breach';
 
 /** A mail to send; `id` is deterministic so a retried activity never sends it twice. */

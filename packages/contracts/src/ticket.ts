@@ -61,6 +61,10 @@ export interface TicketLinks {
   mergedInto?: string | undefined;
   parent?: string | undefined;
   children: string[];
+  /** Children of a split that have resolved. */
+  childrenResolved?: string[] | undefined;
+  /** Tickets merged into this one. */
+  mergedFrom?: string[] | undefined;
 }
 
 /** The fields a ticket carries besides its lifecycle (spec "Ticket fields"). */
@@ -140,6 +144,8 @@ export type TicketEventType =
   | 'reclassified'
   | 'breached'
   | 'linked'
+  | 'child_resolved'
+  | 'merged_in'
   | 'notification_failed';
 
 /** One line of a ticket's timeline: what happened, when, by whom, and what changed. */

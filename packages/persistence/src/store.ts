@@ -82,6 +82,27 @@ export class Store {
     return docs.map(({ _id, ...e }) => e);
   }
 
+  /**
+   * Reclassify a closed ticket (when the settings allow it). Its workflow has ended, so the read
+   * model is changed here, with a timeline event numbered after the last one.
+   */
+  async reclassifyClosed(id: string, patch: Partial<Pick<TicketState, 'type' | 'group' | 'severity'>>, actor: TicketEvent['actor'], at: number): Promise<TicketState | undefined> {
+    const doc = await this.models.Ticket.findOneAndUpdate(
+      { _id: id, status: 'closed' },
+      { $set: { ...patch, updatedAt: at }, $inc: { revision: 1, eventSeq: 1 } },
+      { new: true },
+    ).lean<TicketDoc>();
+    if (!doc) return undefined;
+    const event: TicketEvent = { ticketId: id, seq: doc.eventSeq, type: 'reclassified', at, actor, channel: doc.channel, data: patch };
+    await this.models.TicketEvent.create({ ...event, _id: eventId(event) });
+    return fromDoc(doc);
+  }
+
+  /** List a follow-up on the closed ticket it follows (the closed ticket's workflow has ended). */
+  async addFollowUp(closedId: string, followUpId: string): Promise<void> {
+    await this.models.Ticket.updateOne({ _id: closedId }, { $addToSet: { 'links.followUps': followUpId } });
+  }
+
   /** Purge: the ticket and its whole history go for good. */
   async purgeTicket(id: string): Promise<void> {
     await this.models.TicketEvent.deleteMany({ ticketId: id });

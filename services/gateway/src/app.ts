@@ -6,6 +6,7 @@ import type { Logger } from '@helpdesk/config';
 import type { Store } from '@helpdesk/persistence';
 import { authenticate } from './auth';
 import { NotFoundError, problemHandler } from './errors';
+import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
 import { TicketService } from './tickets';
 
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', express.json({ limit: '1mb' }), authenticate(deps.jwtSecret));
   const tickets = new TicketService({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
   app.use('/v1/tickets', ticketRoutes(tickets, deps.store));
+  app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
 
   app.use(() => {
     throw new NotFoundError('Route');

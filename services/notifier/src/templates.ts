@@ -22,6 +22,10 @@ const LINES: Record<Notification['kind'], (n: Notification) => { subject: string
   }),
   closed: (n) => ({ subject: `Closed: ${n.title}`, lines: [`Your request ${n.reference} is now closed.`] }),
   assigned: (n) => ({ subject: `Assigned to you: ${n.title}`, lines: [`Ticket ${n.reference} "${n.title}" was assigned to you.`] }),
+  follow_up_created: (n) => ({
+    subject: `Follow-up opened: ${n.title}`,
+    lines: [`Your earlier request was closed, so we opened ${n.reference} to follow up on your message.`],
+  }),
   breach: (n) => ({ subject: `Service level breached: ${n.title}`, lines: [`Ticket ${n.reference}: ${n.body ?? 'a delay was exceeded'}.`] }),
 };
 

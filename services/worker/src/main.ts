@@ -1,4 +1,5 @@
 // The ticket worker process: hosts the ticket workflow and its activities.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
@@ -9,8 +10,12 @@ async function main() {
   const logger = createLogger('worker', config.LOG_LEVEL);
   const store = await Store.connect(config.MONGO_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Activities that signal or start other tickets use a client of their own.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createTicketWorker({
     connection,
+    client,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TICKETS_TASK_QUEUE,
     store,
@@ -21,6 +26,7 @@ async function main() {
   logger.ready({ taskQueue: config.TICKETS_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await store.close();
   logger.info('stopped');
 }

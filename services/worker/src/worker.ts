@@ -1,25 +1,28 @@
 // Creating the ticket worker, separate from main.ts so tests and tools can run one in-process.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { NativeConnection} from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Store } from '@helpdesk/persistence';
 import { createActivities } from './activities';
 
 export interface TicketWorkerOptions {
   connection: NativeConnection;
+  client: Client;
   namespace: string;
   taskQueue: string;
   store: Store;
 }
 
+export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, 'workflow-bundle.js');
+
 export async function createTicketWorker(opts: TicketWorkerOptions): Promise<Worker> {
-  const bundle = path.join(__dirname, 'workflow-bundle.js');
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities(opts.store),
-    ...(fs.existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') }),
+    activities: createActivities({ store: opts.store, client: opts.client, taskQueue: opts.taskQueue }),
+    ...(fs.existsSync(WORKFLOW_BUNDLE_PATH) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
   });
 }

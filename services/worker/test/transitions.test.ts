@@ -23,6 +23,8 @@ const SAMPLE: Record<CommandType, TicketCommand> = {
   restore: { type: 'restore' },
   reclassify: { type: 'reclassify', group: 'billing' },
   end_case: { type: 'end_case' },
+  merge: { type: 'merge', targetId: 't2' },
+  split: { type: 'split', children: [{ id: 'c1', fields: { title: 'Part one', description: 'First half' } }] },
   purge: { type: 'purge' },
 };
 
@@ -42,10 +44,10 @@ const FIXTURES: Record<Fixture, () => TicketState> = {
 /** What an agent may do in each situation (spec: transitions table). */
 const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
   draft: ['submit', 'modify', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
-  new: ['modify', 'take', 'assign', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
-  in_progress: ['modify', 'assign', 'release', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
-  waiting_more_info: ['modify', 'resume', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
-  waiting_case: ['modify', 'resume', 'end_case', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
+  new: ['modify', 'take', 'assign', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
+  in_progress: ['modify', 'assign', 'release', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
+  waiting_more_info: ['modify', 'resume', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
+  waiting_case: ['modify', 'resume', 'end_case', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
   resolved: ['modify', 'reply', 'customer_reply', 'reopen', 'spam', 'delete', 'reclassify'],
   closed: [],
   deleted: ['restore'],

@@ -1,4 +1,5 @@
 // /v1/tickets: creation, reads and the commands. Each command's body schema stands beside it.
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -29,6 +30,17 @@ export const ZWaitRequestSchema = z.discriminatedUnion('waitType', [
 ]);
 export const ZNoteRequestSchema = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
 export const ZMessageRequestSchema = ZNoteRequestSchema.extend({ recipients: z.array(z.string().trim().min(1).max(320)).min(1).max(50) });
+export const ZMergeRequestSchema = z.strictObject({ targetId: z.string().trim().min(1).max(100) });
+export const ZSplitRequestSchema = z.strictObject({
+  children: z
+    .array(ZEditableFieldsSchema.extend({ title: z.string().trim().min(1).max(300), description: z.string().trim().min(1).max(20_000) }))
+    .min(1)
+    .max(20),
+});
+export const ZFollowUpRequestSchema = z.strictObject({
+  title: z.string().trim().min(1).max(300).optional(),
+  description: z.string().trim().min(1).max(20_000).optional(),
+});
 export const ZReclassifyRequestSchema = z.strictObject({
   type: z.string().trim().min(1).max(100).optional(),
   group: z.string().trim().min(1).max(100).optional(),
@@ -47,11 +59,7 @@ const COMMANDS: Record<string, (body: unknown, actor: Actor) => TicketCommand> =
   },
   resume: (body) => (parse(ZEmptyRequestSchema, body), { type: 'resume' }),
   end_case: (body) => (parse(ZEmptyRequestSchema, body), { type: 'end_case' }),
-  replies: (body, actor) => {
-    if (actor.role === 'requester' || actor.role === 'service') {
-      const { body: text } = parse(ZNoteRequestSchema, body);
-      return { type: 'customer_reply', body: text, from: actor.email, via: actor.role === 'service' ? 'api' : 'web' };
-    }
+  replies: (body) => {
     const r = parse(ZReplyRequestSchema, body);
     return { type: 'reply', body: r.body, visibility: r.visibility, ...(r.recipients ? { recipients: r.recipients } : {}), ...(r.resolve ? { resolve: r.resolve } : {}) };
   },
@@ -114,6 +122,53 @@ export function ticketRoutes(tickets: TicketService, store: Store): Router {
   router.delete('/:id', async (req, res) => {
     const actor = actorOf(res);
     res.json(presentTicket(await tickets.command(req.params.id, { type: 'delete' }, actor), actor));
+  });
+
+  // Customers (requesters, services speaking for them) reply through the same route as agents;
+  // theirs may reopen, land in a merge target, or open a follow-up of a closed ticket.
+  router.post('/:id/replies', async (req, res, next) => {
+    const actor = actorOf(res);
+    if (actor.role !== 'requester' && actor.role !== 'service') return next();
+    const { body } = parse(ZNoteRequestSchema, req.body);
+    const { ticket, followUp } = await tickets.customerReply(req.params.id, body, actor, actor.role === 'service' ? 'api' : 'web');
+    if (followUp) res.status(201).location(`/v1/tickets/${ticket.id}`);
+    res.json(presentTicket(ticket, actor));
+  });
+
+  router.post('/:id/merge', async (req, res) => {
+    const actor = actorOf(res);
+    const { targetId } = parse(ZMergeRequestSchema, req.body);
+    const target = await tickets.get(targetId, actor).catch(() => {
+      throw new ValidationError([{ field: 'body.targetId', message: 'names no ticket you can see' }]);
+    });
+    if (target.status === 'closed' || target.deleted) {
+      throw new ValidationError([{ field: 'body.targetId', message: `names a ticket that is ${target.deleted ? 'deleted' : 'closed'}` }]);
+    }
+    const merged = await tickets.command(req.params.id, { type: 'merge', targetId, targetReference: target.reference }, actor);
+    res.json(presentTicket(merged, actor));
+  });
+
+  router.post('/:id/split', async (req, res) => {
+    const actor = actorOf(res);
+    const { children } = parse(ZSplitRequestSchema, req.body);
+    const command: TicketCommand = { type: 'split', children: children.map((fields) => ({ id: randomUUID(), fields })) };
+    res.json(presentTicket(await tickets.command(req.params.id, command, actor), actor));
+  });
+
+  router.post('/:id/follow-ups', async (req, res) => {
+    const actor = actorOf(res);
+    if (actor.role !== 'agent' && actor.role !== 'admin') throw new ForbiddenError('Only agents create follow-ups by hand');
+    const fields = parse(ZFollowUpRequestSchema, req.body);
+    const closed = await tickets.get(req.params.id, actor);
+    const followUp = await tickets.createFollowUp(closed, { via: 'agent' }, actor, fields);
+    res.status(201).location(`/v1/tickets/${followUp.id}`).json(presentTicket(followUp, actor));
+  });
+
+  router.delete('/:id/purge', async (req, res) => {
+    const actor = actorOf(res);
+    if (actor.role !== 'admin') throw new ForbiddenError('Only admins purge tickets');
+    await tickets.command(req.params.id, { type: 'purge' }, actor);
+    res.status(204).end();
   });
 
   router.post('/:id/:command', async (req, res, next) => {

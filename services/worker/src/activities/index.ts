@@ -1,9 +1,30 @@
 // Activities of the ticket worker: everything the workflow does outside itself goes through here.
 // Each is idempotent, so Temporal may retry any of them.
-import type { TicketEvent, TicketState } from '@helpdesk/contracts';
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
+import type { Actor, EditableFields, Settings, TicketEvent, TicketState, TicketWorkflowInput } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 
-export function createActivities(store: Store) {
+export interface ActivityDeps {
+  store: Store;
+  client: Client;
+  taskQueue: string;
+}
+
+/** Signalling a ticket whose workflow already ended (closed, purged) is not an error worth retrying. */
+async function signalIfRunning(send: () => Promise<void>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+export function createActivities({ store, client, taskQueue }: ActivityDeps) {
   return {
     /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
     async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
@@ -12,6 +33,72 @@ export function createActivities(store: Store) {
 
     async purgeTicket(ticketId: string): Promise<void> {
       await store.purgeTicket(ticketId);
+    },
+
+    async linkFollowUp(closedId: string, followUpId: string): Promise<void> {
+      await store.addFollowUp(closedId, followUpId);
+    },
+
+    /** Copy the source's thread (from its timeline) into the target as a private note. */
+    async deliverMergedThread(source: { id: string; reference: string }, targetId: string): Promise<boolean> {
+      const events = await store.listEvents(source.id);
+      const thread = events
+        .filter((e) => typeof e.data?.body === 'string')
+        .map((e) => `[${new Date(e.at).toISOString()}] ${e.actor.name ?? e.actor.id} (${String(e.data?.visibility ?? 'public')}): ${String(e.data?.body)}`)
+        .join('\n');
+      return signalIfRunning(() =>
+        client.workflow.getHandle(ticketWorkflowId(targetId)).signal(mergedInSignal, { sourceId: source.id, sourceReference: source.reference, thread }),
+      );
+    },
+
+    /** Start the tickets a ticket was split into; starting one twice finds the one already running. */
+    async startChildTickets(parent: TicketState, children: { id: string; fields: EditableFields }[], actor: Actor, settings: Settings): Promise<string[]> {
+      const references: string[] = [];
+      for (const child of children) {
+        const reference = await store.allocateReference(child.id, settings.numberingMask);
+        const input: TicketWorkflowInput = {
+          ticketId: child.id,
+          reference,
+          actor,
+          channel: 'split',
+          draft: false,
+          fields: {
+            requester: parent.requester,
+            primaryContact: parent.primaryContact,
+            category: parent.category,
+            company: parent.company,
+            brand: parent.brand,
+            supportAddress: parent.supportAddress,
+            tags: parent.tags,
+            ...child.fields,
+          },
+          links: { parent: parent.id },
+          settings,
+        };
+        await client.workflow.start('ticketWorkflow', {
+          workflowId: ticketWorkflowId(child.id),
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        references.push(reference);
+      }
+      return references;
+    },
+
+    async signalParentChildResolved(parentId: string, childId: string): Promise<boolean> {
+      return signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childResolvedSignal, { childId }));
+    },
+
+    /** Tell every open ticket the settings changed, so its next timer decision uses them. */
+    async broadcastSettings(settings: Settings): Promise<number> {
+      let count = 0;
+      for await (const wf of client.workflow.list({ query: `WorkflowType = "ticketWorkflow" AND ExecutionStatus = "Running"` })) {
+        await signalIfRunning(() => client.workflow.getHandle(wf.workflowId).signal(settingsChangedSignal, settings));
+        count++;
+        if (count % 50 === 0) Context.current().heartbeat(count);
+      }
+      return count;
     },
   };
 }

@@ -72,10 +72,13 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
   const change = new Change(state, ctx);
   switch (cmd.type) {
     case 'submit': {
-      const filled = { ...state, ...(cmd.fields ?? {}) };
-      const missing = missingToSubmit(filled);
+      const fields = { ...(cmd.fields ?? {}) };
+      // As at creation, the requester is the primary contact unless someone else is named.
+      const requester = fields.requester ?? state.requester;
+      if (!state.primaryContact && !fields.primaryContact && requester) fields.primaryContact = requester;
+      const missing = missingToSubmit({ ...state, ...fields });
       if (missing.length > 0) return refuse(state, 'missing_fields', `Missing before submit: ${missing.join(', ')}`, { missing });
-      change.record('submitted', { ...(cmd.fields ?? {}), status: 'new', submittedAt: ctx.now });
+      change.record('submitted', { ...fields, status: 'new', submittedAt: ctx.now });
       return received(change, ctx).done();
     }
     case 'modify': {
@@ -138,6 +141,25 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       };
       if (Object.keys(patch).length === 0) return refuse(state, 'invalid_input', 'Give a type, group or severity');
       return change.record('reclassified', patch, { data: patch }).done();
+    }
+    case 'merge': {
+      if (cmd.targetId === state.id) return refuse(state, 'invalid_input', 'A ticket cannot be merged into itself');
+      change.record('linked', { links: { ...state.links, mergedInto: cmd.targetId } }, {
+        data: { mergedInto: cmd.targetId, reference: cmd.targetReference },
+      });
+      resolve(change, 'merged', ctx);
+      return change.effect({ type: 'merge_into', targetId: cmd.targetId }).done();
+    }
+    case 'split': {
+      if (cmd.children.length === 0) return refuse(state, 'invalid_input', 'A split needs at least one child ticket');
+      autoTake(change, ctx);
+      const ids = cmd.children.map((c) => c.id);
+      change.record(
+        'waiting',
+        { status: 'waiting', waitType: 'split', waitUntil: undefined, links: { ...state.links, children: [...state.links.children, ...ids], childrenResolved: [] } },
+        { data: { children: ids } },
+      );
+      return change.effect({ type: 'start_children', children: cmd.children }).done();
     }
     case 'purge':
       return change.effect({ type: 'purge' }).done();

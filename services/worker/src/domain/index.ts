@@ -3,3 +3,5 @@ export { createTicket } from './create';
 export { nextTimer, pendingTimers, fireTimer } from './timers';
 export type { Timer, TimerKind } from './timers';
 export type { Accepted, Decision, Effect, Context, Refused } from './types';
+export { childResolved, mergedIn, notificationFailed } from './links';
+export { followUpFields } from './follow-up';

@@ -20,6 +20,8 @@ export const WHO_MAY: Record<CommandType, Role[]> = {
   restore: STAFF,
   reclassify: STAFF,
   end_case: [...STAFF, 'service'],
+  merge: STAFF,
+  split: STAFF,
   purge: ['admin'],
 };
 
@@ -44,6 +46,8 @@ export const FROM: Record<CommandType, TicketStatus[]> = {
   restore: NOT_CLOSED,
   reclassify: [...NOT_CLOSED, 'closed'],
   end_case: ['waiting'],
+  merge: ['new', 'in_progress', 'waiting'],
+  split: ['new', 'in_progress'],
   purge: [...NOT_CLOSED, 'closed'],
 };
 

@@ -1,11 +1,17 @@
 // What a decision produces. The workflow applies `state`, projects `events`, and carries out
 // `effects`; nothing here touches Temporal, so every rule can be tested as a plain function.
-import type { Actor, Notification, Refusal, Settings, TicketEvent, TicketState } from '@helpdesk/contracts/workflow';
+import type { Actor, EditableFields, Notification, Refusal, Settings, TicketEvent, TicketState } from '@helpdesk/contracts/workflow';
 
 export type Effect =
   | { type: 'notify'; notification: Notification }
   /** Tell the parent of a split that this child resolved. */
   | { type: 'child_resolved'; parentId: string }
+  /** Copy this ticket's thread into the target, which it was merged into. */
+  | { type: 'merge_into'; targetId: string }
+  /** Create the tickets this one was split into. */
+  | { type: 'start_children'; children: { id: string; fields: EditableFields }[] }
+  /** List this follow-up on the closed ticket it follows. */
+  | { type: 'link_follow_up'; closedId: string }
   | { type: 'purge' };
 
 export interface Accepted {

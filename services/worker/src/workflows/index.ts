@@ -1,2 +1,3 @@
 // Everything registered as a workflow type. The worker bundles this file.
 export { ticketWorkflow } from './ticket';
+export { settingsBroadcastWorkflow } from './settings-broadcast';

@@ -1,6 +1,6 @@
 // One workflow per ticket. The rules live in ../domain (pure functions); this file wires them to
-// Temporal: updates (validated, so a refused command leaves no trace), the timer loop, the read
-// model projection, notifications, search attributes and continue-as-new.
+// Temporal: updates (validated, so a refused command leaves no trace), signals from other tickets,
+// the timer loop, the read-model projection, effects, search attributes and continue-as-new.
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -16,7 +16,9 @@ import {
   COMMAND_TYPES,
   NOTIFICATIONS_TASK_QUEUE,
   REFUSAL_FAILURE_TYPE,
+  childResolvedSignal,
   commandUpdates,
+  mergedInSignal,
   searchAttributes,
   settingsChangedSignal,
   stateQuery,
@@ -33,10 +35,10 @@ import type {
   TicketWorkflowInput,
 } from '@helpdesk/contracts/workflow';
 import type { TicketActivities } from '../activities';
-import { allowedCommands, createTicket, decide, fireTimer, nextTimer, pendingTimers } from '../domain';
+import { allowedCommands, childResolved, createTicket, decide, fireTimer, mergedIn, nextTimer, notificationFailed, pendingTimers } from '../domain';
 import type { Accepted, Context, Effect } from '../domain';
 
-const store = proxyActivities<TicketActivities>({
+const activities = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
@@ -62,11 +64,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let settings: Settings = input.settings;
   const ctx = (actor: Actor): Context => ({ now: Date.now(), actor, settings });
 
-  let state: TicketState;
+  let state: TicketState = input.continued ? input.continued.state : (undefined as unknown as TicketState);
   let unprojected: TicketEvent[] = [];
   let projectedRevision = input.continued?.projectedRevision ?? 0;
   let wake = false;
   let purged = false;
+  /** Effects that need the read model written first (they read it, or other tickets will). */
+  const tasks: { effect: Effect; actor: Actor }[] = [];
   const sending = new Set<Promise<void>>();
 
   const indexState = () => {
@@ -80,79 +84,86 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     ]);
   };
 
-  const runEffect = (effect: Effect) => {
-    switch (effect.type) {
-      case 'notify': {
-        // Fire and track: a ticket action never waits on mail, but the workflow never ends with mail in flight.
-        const p: Promise<void> = notifier.sendNotification(effect.notification).then(
-          () => undefined,
-          (err: unknown) => log.warn('notification failed for good', { id: effect.notification.id, error: String(err) }),
-        );
-        sending.add(p);
-        void p.finally(() => sending.delete(p));
-        break;
-      }
-      case 'purge':
-        purged = true;
-        break;
-      case 'child_resolved':
-        // Split parents are wired in by the lifecycle work; nothing to tell yet.
-        break;
-    }
-  };
-
-  const commit = (result: Accepted) => {
-    const before = state;
+  const commit = (result: Accepted | undefined, actor: Actor) => {
+    if (!result) return;
+    const before = state as TicketState | undefined;
     state = result.state;
     unprojected.push(...result.events);
-    if (
-      before === undefined ||
-      before.status !== state.status ||
-      before.assignee !== state.assignee ||
-      before.group !== state.group ||
-      before.priority !== state.priority
-    ) {
-      indexState();
+    const indexed = (s: TicketState) => [s.status, s.assignee, s.group, s.priority, s.requester?.id].join('\u0000');
+    if (!before || indexed(before) !== indexed(state)) indexState();
+    for (const effect of result.effects) {
+      if (effect.type === 'notify') send(effect.notification);
+      else if (effect.type === 'purge') purged = true;
+      else tasks.push({ effect, actor });
     }
-    result.effects.forEach(runEffect);
     wake = true;
   };
 
-  // Projections run one at a time and in order; each writes the newest state and the events so far.
-  let projecting: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
-    projecting = projecting.then(async () => {
-      if (state.revision <= projectedRevision && unprojected.length === 0) return;
-      const snapshot = state;
-      const events = unprojected;
-      unprojected = [];
-      try {
-        await store.projectTicket(snapshot, events);
-        projectedRevision = Math.max(projectedRevision, snapshot.revision);
-      } catch (err) {
-        unprojected = [...events, ...unprojected];
-        throw err;
-      }
-    });
-    return projecting;
+  // A ticket action never waits on mail, but the workflow never ends with mail in flight.
+  const send = (notification: Parameters<NotifierActivities['sendNotification']>[0]) => {
+    const p: Promise<void> = notifier.sendNotification(notification).then(
+      () => undefined,
+      (err: unknown) => {
+        log.warn('notification failed for good', { id: notification.id, error: String(err) });
+        commit(notificationFailed(state, notification, String(err), Date.now(), settings), input.actor);
+      },
+    );
+    sending.add(p);
+    void p.finally(() => sending.delete(p));
   };
 
-  if (input.continued) {
-    state = input.continued.state;
-  } else {
-    state = undefined as unknown as TicketState; // set by the first commit, right below
-    commit(createTicket(input, ctx(input.actor)));
-  }
+  const runTask = async ({ effect, actor }: { effect: Effect; actor: Actor }) => {
+    switch (effect.type) {
+      case 'link_follow_up':
+        await activities.linkFollowUp(effect.closedId, state.id);
+        break;
+      case 'merge_into':
+        await activities.deliverMergedThread({ id: state.id, reference: state.reference }, effect.targetId);
+        break;
+      case 'start_children':
+        await activities.startChildTickets(state, effect.children, actor, settings);
+        break;
+      case 'child_resolved':
+        await activities.signalParentChildResolved(effect.parentId, state.id);
+        break;
+      default:
+        break;
+    }
+  };
+
+  // Projections run one at a time and in order; each writes the newest state and the events so far.
+  let settling: Promise<void> = Promise.resolve();
+  const settle = (): Promise<void> => {
+    settling = settling.then(async () => {
+      if (purged) return;
+      if (state.revision > projectedRevision || unprojected.length > 0) {
+        const snapshot = state;
+        const events = unprojected;
+        unprojected = [];
+        await activities.projectTicket(snapshot, events);
+        projectedRevision = Math.max(projectedRevision, snapshot.revision);
+      }
+      while (tasks.length > 0) {
+        const task = tasks.shift();
+        if (task) await runTask(task);
+      }
+    });
+    return settling;
+  };
+
+  if (!input.continued) commit(createTicket(input, ctx(input.actor)), input.actor);
 
   setHandler(stateQuery, () => state);
   setHandler(syncUpdate, async () => {
-    await flush();
+    await settle();
     return state;
   });
   setHandler(settingsChangedSignal, (next) => {
     settings = next;
     wake = true;
   });
+  setHandler(childResolvedSignal, ({ childId }) => commit(childResolved(state, childId, Date.now(), settings), input.actor));
+  setHandler(mergedInSignal, (m) => commit(mergedIn(state, m, Date.now(), settings), input.actor));
 
   for (const type of COMMAND_TYPES) {
     const check = (req: CommandRequest) => {
@@ -160,54 +171,53 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         throw refusalFailure({ code: 'invalid_input', message: `Expected a ${type} command with an actor`, status: state.status });
       }
       const decision = decide(state, req, ctx(req.actor));
-      if (!decision.ok) {
-        throw refusalFailure({ ...decision.refusal, allowed: allowedCommands(state, ctx(req.actor)) });
-      }
+      if (!decision.ok) throw refusalFailure({ ...decision.refusal, allowed: allowedCommands(state, ctx(req.actor)) });
       return decision;
     };
     setHandler(
       commandUpdates[type] as unknown as typeof commandUpdates.take,
       async (req) => {
         // State may have moved since validation (another update ran first): decide again.
-        commit(check(req as CommandRequest));
+        const request = req as CommandRequest;
+        commit(check(request), request.actor);
         if (purged) {
-          await store.purgeTicket(state.id);
+          await activities.purgeTicket(state.id);
           return state;
         }
-        await flush();
+        await settle();
         return state;
       },
       { validator: (req) => void check(req as CommandRequest) },
     );
   }
 
-  await flush();
+  await settle();
 
   const historyLimit = DEFAULT_HISTORY_LIMIT;
   while (isOpen(state) && !purged) {
     const timer = nextTimer(state, settings);
     if (timer && timer.at <= Date.now()) {
-      commit(fireTimer(state, timer, Date.now(), settings));
-      await flush();
-      continue;
+      commit(fireTimer(state, timer, Date.now(), settings), input.actor);
+    } else {
+      wake = false;
+      const woke = timer ? await condition(() => wake, timer.at - Date.now()) : (await condition(() => wake), true);
+      if (!woke && timer && pendingTimers(state, settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
+        commit(fireTimer(state, timer, Math.max(Date.now(), timer.at), settings), input.actor);
+      }
     }
-    wake = false;
-    const woke = timer ? await condition(() => wake, timer.at - Date.now()) : (await condition(() => wake), true);
-    if (!woke && timer && pendingTimers(state, settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
-      commit(fireTimer(state, timer, Math.max(Date.now(), timer.at), settings));
-      await flush();
-    }
+    await settle();
     const info = workflowInfo();
     if ((info.continueAsNewSuggested || info.historyLength > historyLimit) && isOpen(state) && !purged) {
       await condition(allHandlersFinished);
-      await flush();
+      await settle();
       await Promise.all(sending);
       await continueAsNew<typeof ticketWorkflow>({ ...input, settings, continued: { state, projectedRevision } });
     }
   }
 
   await condition(allHandlersFinished);
-  if (!purged) await flush();
+  await settle();
   await Promise.all(sending);
+  await settle(); // a notification that failed for good is on the timeline too
   return state;
 }

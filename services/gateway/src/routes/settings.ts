@@ -1,0 +1,75 @@
+// /v1/settings: everyone on staff reads them; admins change them. A change is stored, then
+// broadcast durably to every open ticket (their next timer decision uses it).
+import { Router } from 'express';
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import type { Actor } from '@helpdesk/contracts';
+import { validateMask } from '@helpdesk/persistence';
+import type { Store } from '@helpdesk/persistence';
+import { ForbiddenError, ValidationError } from '../errors';
+import { parse } from '../validate';
+
+const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
+const hours = z.number().positive().max(24 * 365);
+
+export const ZSettingsPatchSchema = z
+  .strictObject({
+    numberingMask: z.string().min(3).max(100),
+    requestTypes: list,
+    groups: list,
+    severities: list,
+    categories: list,
+    autoReadInternal: z.boolean(),
+    autoAssignCreator: z.boolean(),
+    notifyOnClose: z.boolean(),
+    responseDelayHours: hours.nullable(),
+    actionDelayHours: hours.nullable(),
+    reclassifyClosed: z.boolean(),
+    notificationSender: z.string().min(3).max(320),
+    creationNotificationAddress: z.email().nullable(),
+    notificationHeader: z.string().max(2_000),
+    notificationFooter: z.string().max(2_000),
+    feedbackWindowHours: hours,
+    defaultWaitDays: z.number().positive().max(365),
+    closeIfNoResponse: z.boolean(),
+    followUpKeepsAssigneeAndGroup: z.boolean(),
+    resolutionRequiresMessage: z.boolean(),
+    brandSupportAddresses: z.record(z.string().min(1).max(100), z.email()),
+    defaultBrand: z.string().min(1).max(100),
+  })
+  .partial();
+
+const actorOf = (res: Response): Actor => res.locals.actor as Actor;
+
+export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    const actor = actorOf(res);
+    if (actor.role !== 'admin' && actor.role !== 'agent') throw new ForbiddenError('Only staff read the settings');
+    res.json(await store.getSettings());
+  });
+
+  router.put('/', async (req, res) => {
+    const actor = actorOf(res);
+    if (actor.role !== 'admin') throw new ForbiddenError('Only admins change the settings');
+    const patch = parse(ZSettingsPatchSchema, req.body);
+    if (patch.numberingMask !== undefined) {
+      try {
+        validateMask(patch.numberingMask);
+      } catch (err) {
+        throw new ValidationError([{ field: 'body.numberingMask', message: err instanceof Error ? err.message : 'is invalid' }]);
+      }
+    }
+    const settings = await store.putSettings(patch);
+    await client.workflow.start('settingsBroadcastWorkflow', {
+      taskQueue,
+      workflowId: `settings-broadcast-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      args: [settings],
+    });
+    res.json(settings);
+  });
+
+  return router;
+}
