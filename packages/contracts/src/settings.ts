@@ -35,6 +35,8 @@ export interface Settings {
   /** Support address used for a brand when nothing else says which (brand name → address). */
   brandSupportAddresses: Record<string, string>;
   defaultBrand: string;
+  /** A ticket's workflow continues as new past this many history events (or when the server suggests it). */
+  continueAsNewAfterEvents: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -60,6 +62,7 @@ export const DEFAULT_SETTINGS: Settings = {
   resolutionRequiresMessage: false,
   brandSupportAddresses: { default: 'support@helpdesk.local' },
   defaultBrand: 'default',
+  continueAsNewAfterEvents: 10_000,
 };
 
 export const HOUR_MS = 3_600_000;

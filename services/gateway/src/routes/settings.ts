@@ -37,6 +37,7 @@ export const ZSettingsPatchSchema = z
     resolutionRequiresMessage: z.boolean(),
     brandSupportAddresses: z.record(z.string().min(1).max(100), z.email()),
     defaultBrand: z.string().min(1).max(100),
+    continueAsNewAfterEvents: z.number().int().min(50).max(50_000),
   })
   .partial();
 

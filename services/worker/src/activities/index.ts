@@ -93,7 +93,8 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
     /** Tell every open ticket the settings changed, so its next timer decision uses them. */
     async broadcastSettings(settings: Settings): Promise<number> {
       let count = 0;
-      for await (const wf of client.workflow.list({ query: `WorkflowType = "ticketWorkflow" AND ExecutionStatus = "Running"` })) {
+      const query = `WorkflowType = "ticketWorkflow" AND ExecutionStatus = "Running" AND TaskQueue = "${taskQueue}"`;
+      for await (const wf of client.workflow.list({ query })) {
         await signalIfRunning(() => client.workflow.getHandle(wf.workflowId).signal(settingsChangedSignal, settings));
         count++;
         if (count % 50 === 0) Context.current().heartbeat(count);

@@ -49,9 +49,6 @@ const notifier = proxyActivities<NotifierActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
 });
 
-/** Continue as new past this many history events even if the server has not suggested it yet. */
-const DEFAULT_HISTORY_LIMIT = 10_000;
-
 // A function, so TypeScript does not narrow `state.status` across awaits that may change it.
 const isOpen = (s: TicketState) => s.status !== 'closed';
 
@@ -151,6 +148,21 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     return settling;
   };
 
+  /**
+   * Nothing left in flight: no update handler running, everything projected, every task and mail
+   * done (a mail that failed for good is itself on the timeline). Checked again after each wait,
+   * since an update may arrive meanwhile; the caller acts right after, with no await in between.
+   */
+  const drained = () =>
+    allHandlersFinished() && sending.size === 0 && (purged || (unprojected.length === 0 && tasks.length === 0 && state.revision <= projectedRevision));
+  const drain = async () => {
+    while (!drained()) {
+      await condition(allHandlersFinished);
+      await settle();
+      await Promise.all(sending);
+    }
+  };
+
   if (!input.continued) commit(createTicket(input, ctx(input.actor)), input.actor);
 
   setHandler(stateQuery, () => state);
@@ -193,7 +205,6 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   await settle();
 
-  const historyLimit = DEFAULT_HISTORY_LIMIT;
   while (isOpen(state) && !purged) {
     const timer = nextTimer(state, settings);
     if (timer && timer.at <= Date.now()) {
@@ -207,17 +218,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
     await settle();
     const info = workflowInfo();
-    if ((info.continueAsNewSuggested || info.historyLength > historyLimit) && isOpen(state) && !purged) {
-      await condition(allHandlersFinished);
-      await settle();
-      await Promise.all(sending);
+    if ((info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents) && isOpen(state) && !purged) {
+      await drain();
       await continueAsNew<typeof ticketWorkflow>({ ...input, settings, continued: { state, projectedRevision } });
     }
   }
 
-  await condition(allHandlersFinished);
-  await settle();
-  await Promise.all(sending);
-  await settle(); // a notification that failed for good is on the timeline too
+  await drain();
   return state;
 }

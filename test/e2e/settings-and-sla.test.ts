@@ -1,0 +1,114 @@
+// Settings that change ticket timing, service-level breaches and continue-as-new. These change
+// settings, so they run on private services with a database of their own.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
+import { Store } from '@helpdesk/persistence';
+import type { Client } from '@temporalio/client';
+import { api, command, createTicket, eventually, mailTo, temporalClient, token, waitForStatus } from '../support/api';
+import { startPrivateServices } from '../support/private-services';
+import type { PrivateServices } from '../support/private-services';
+
+const SECOND_IN_HOURS = 1 / 3600;
+let svc: PrivateServices;
+let store: Store;
+let temporal: { client: Client; close(): Promise<void> };
+const admin = () => token('admin', 'root');
+
+beforeAll(async () => {
+  const database = `helpdesk_settings_${randomUUID().slice(0, 8)}`;
+  svc = await startPrivateServices(['worker', 'gateway'], { database });
+  store = await Store.connect((svc as PrivateServices & { mongoUrl: string }).mongoUrl);
+  temporal = await temporalClient();
+  const put = await api('PUT', '/v1/settings', {
+    base: svc.gateway,
+    token: admin(),
+    body: { feedbackWindowHours: 1, responseDelayHours: 3 * SECOND_IN_HOURS, actionDelayHours: null, groups: ['support', 'network'] },
+  });
+  expect(put.status).toBe(200);
+});
+afterAll(async () => {
+  await svc?.stop();
+  await store?.close();
+  await temporal?.close();
+});
+
+const opts = () => ({ base: svc.gateway });
+
+describe('settings', () => {
+  it('only admins change them, and bad values are refused field by field', async () => {
+    expect((await api('PUT', '/v1/settings', { ...opts(), token: token('agent', 'alice'), body: { notifyOnClose: false } })).status).toBe(403);
+    const bad = await api<{ errors: { field: string }[] }>('PUT', '/v1/settings', {
+      ...opts(),
+      token: admin(),
+      body: { feedbackWindowHours: -1, numberingMask: 'no-counter', surprise: true },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.field).sort()).toEqual(['body', 'body.feedbackWindowHours']);
+    const mask = await api<{ errors: { field: string }[] }>('PUT', '/v1/settings', { ...opts(), token: admin(), body: { numberingMask: 'no-counter' } });
+    expect(mask.body.errors[0]?.field).toBe('body.numberingMask');
+    const got = await api<{ feedbackWindowHours: number }>('GET', '/v1/settings', { ...opts(), token: token('agent', 'alice') });
+    expect(got.body.feedbackWindowHours).toBe(1);
+  });
+
+  it('a shorter feedback window applies to tickets already resolved, without restarting anything', async () => {
+    const t = await createTicket({}, opts());
+    await command(t.id, 'resolve', { method: 'customer_communication' }, opts());
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await store.getTicket(t.id))?.status).toBe('resolved');
+    const put = await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { feedbackWindowHours: 2 * SECOND_IN_HOURS } });
+    expect(put.status).toBe(200);
+    await waitForStatus(store, t.id, 'closed', 20_000);
+    await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { feedbackWindowHours: 1 } });
+  });
+});
+
+describe('service levels', () => {
+  it('a missed first response is recorded once, escalated on the timeline and mailed to the group', async () => {
+    const t = await createTicket({ group: 'network' }, opts());
+    const breached = await eventually(async () => {
+      const doc = await store.getTicket(t.id);
+      return doc && doc.breaches.length > 0 ? doc : undefined;
+    }, 20_000, 'the response breach');
+    expect(breached.breaches).toHaveLength(1);
+    expect(breached.breaches[0]?.kind).toBe('response');
+    const events = await store.listEvents(t.id);
+    expect(events.filter((e) => e.type === 'breached')).toHaveLength(1);
+    await eventually(async () => ((await mailTo('network@groups.helpdesk.local', t.reference)).length === 1 ? true : undefined), 20_000, 'the breach mail');
+  });
+
+  it('no breach once an agent has replied in time', async () => {
+    const t = await createTicket({}, opts());
+    await command(t.id, 'replies', { body: 'On it' }, opts());
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await store.getTicket(t.id))?.breaches).toEqual([]);
+  });
+});
+
+describe('continue-as-new', () => {
+  it('a long-lived ticket continues as new with its state, timers and timeline intact', async () => {
+    await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { continueAsNewAfterEvents: 60, responseDelayHours: null } });
+    const t = await createTicket({}, opts());
+    await command(t.id, 'take', {}, opts());
+    for (let i = 0; i < 12; i++) {
+      const r = await command(t.id, 'notes', { body: `note ${i}` }, opts());
+      expect(r.status).toBe(200);
+    }
+    const handle = temporal.client.workflow.getHandle(ticketWorkflowId(t.id));
+    const desc = await eventually(async () => {
+      const d = await handle.describe();
+      return d.runId !== d.firstExecutionRunId ? d : undefined;
+    }, 20_000, 'the workflow to continue as new');
+    expect(desc.status.name).toBe('RUNNING');
+    expect((await handle.query(stateQuery)).eventSeq).toBe(14);
+
+    // A timer armed after the new run started still fires, and commands still work.
+    await command(t.id, 'wait', { waitType: 'until', until: new Date(Date.now() + 2_000).toISOString() }, opts());
+    const back = await waitForStatus(store, t.id, 'in_progress', 20_000);
+    expect(back.attention).toBe(true);
+    const events = await store.listEvents(t.id);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_v, i) => i + 1));
+    expect(events.filter((e) => e.type === 'note_added')).toHaveLength(12);
+    await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { continueAsNewAfterEvents: 10_000 } });
+  });
+});
