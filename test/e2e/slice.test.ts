@@ -128,6 +128,8 @@ describe('walking skeleton', () => {
   it('refuses an invalid transition with 409, leaving the ticket as it was', async () => {
     const created = await createTicket(`x-${Date.now()}@example.com`);
     const before = await store.getTicket(created.id);
+    const handle = temporal.client.workflow.getHandle(ticketWorkflowId(created.id));
+    const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
     const res = await api<{ currentStatus: string; allowedCommands: string[] }>('POST', `/v1/tickets/${created.id}/resume`, {
       token: agent(),
       body: {},
@@ -138,6 +140,8 @@ describe('walking skeleton', () => {
     expect(res.body.allowedCommands).toContain('take');
     expect(await store.getTicket(created.id)).toEqual(before);
     expect((await store.listEvents(created.id)).map((e) => e.type)).toEqual(['created']);
+    // The validator refused it: no trace in the workflow history either.
+    expect((await handle.fetchHistory()).events?.length ?? 0).toBe(historyBefore);
   });
 
   it('answers 401 without a valid token and 400 naming bad fields', async () => {
