@@ -1,6 +1,6 @@
 // Commands a ticket accepts. Each is a Temporal Update named after its `type`, so the workflow
 // history reads as a list of what people did. Plain types: bundled into workflow code.
-import type { Actor, Channel, MessageVisibility, ResolutionMethod, TicketFields, TicketStatus } from './ticket';
+import type { Actor, AttachmentRef, Channel, MessageVisibility, ResolutionMethod, TicketFields, TicketStatus } from './ticket';
 
 export type EditableFields = Partial<Omit<TicketFields, 'ccs' | 'tags'>> & { ccs?: string[]; tags?: string[] };
 
@@ -31,6 +31,7 @@ export type TicketCommand =
   | { type: 'restore' }
   | { type: 'reclassify'; typeName?: string; group?: string; severity?: string }
   | { type: 'end_case' }
+  | { type: 'attach'; attachment: AttachmentRef }
   | { type: 'merge'; targetId: string; targetReference?: string }
   /** Child ids come with the command so the workflow stays deterministic. */
   | { type: 'split'; children: { id: string; fields: EditableFields }[] }
@@ -56,6 +57,7 @@ export const COMMAND_TYPES = [
   'restore',
   'reclassify',
   'end_case',
+  'attach',
   'merge',
   'split',
   'purge',

@@ -49,6 +49,13 @@ export interface Resolution {
   by: string;
 }
 
+export interface AttachmentRef {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
 export interface Breach {
   kind: 'response' | 'action';
   dueAt: number;
@@ -109,6 +116,7 @@ export interface TicketState extends TicketFields {
   deleted: boolean;
   links: TicketLinks;
   breaches: Breach[];
+  attachments?: AttachmentRef[] | undefined;
   createdAt: number;
   createdBy: string;
   submittedAt?: number | undefined;
@@ -146,6 +154,7 @@ export type TicketEventType =
   | 'linked'
   | 'child_resolved'
   | 'merged_in'
+  | 'attachment_added'
   | 'notification_failed';
 
 /** One line of a ticket's timeline: what happened, when, by whom, and what changed. */

@@ -52,10 +52,17 @@ const ticketSchema = new Schema<TicketDoc>(
     tags: { type: [String], index: true },
     brand: String,
     supportAddress: String,
+    attachments: mixed,
   },
   { collection: 'tickets', versionKey: false, strict: true, minimize: false },
 );
+// One index behind every list filter, and the two sort orders with their tie-breaker.
 ticketSchema.index({ 'requester.id': 1, createdAt: -1 });
+ticketSchema.index({ createdAt: -1, _id: -1 });
+ticketSchema.index({ updatedAt: -1, _id: -1 });
+for (const field of ['type', 'severity', 'channel', 'company', 'attention', 'deleted', 'links.followUpOf', 'breaches.kind']) {
+  ticketSchema.index({ [field]: 1 });
+}
 
 export type TicketEventDoc = TicketEvent & { _id: string };
 
@@ -134,6 +141,19 @@ const notificationSchema = new Schema<NotificationDoc>(
   { collection: 'notifications', versionKey: false },
 );
 
+/** A remembered answer to a POST with an Idempotency-Key. */
+export interface IdempotencyDoc {
+  _id: string;
+  requestHash: string;
+  state: 'pending' | 'done';
+  response?: { status: number; body: unknown; location?: string };
+  createdAt: number;
+}
+const idempotencySchema = new Schema<IdempotencyDoc>(
+  { _id: String, requestHash: String, state: String, response: mixed, createdAt: { type: Number, index: true } },
+  { collection: 'idempotency_keys', versionKey: false, minimize: false },
+);
+
 export interface Models {
   Ticket: Model<TicketDoc>;
   TicketEvent: Model<TicketEventDoc>;
@@ -141,6 +161,7 @@ export interface Models {
   Counter: Model<CounterDoc>;
   Reference: Model<ReferenceDoc>;
   Notification: Model<NotificationDoc>;
+  Idempotency: Model<IdempotencyDoc>;
 }
 
 export function registerModels(conn: Connection): Models {
@@ -151,5 +172,6 @@ export function registerModels(conn: Connection): Models {
     Counter: conn.model<CounterDoc>('Counter', counterSchema),
     Reference: conn.model<ReferenceDoc>('Reference', referenceSchema),
     Notification: conn.model<NotificationDoc>('Notification', notificationSchema),
+    Idempotency: conn.model<IdempotencyDoc>('Idempotency', idempotencySchema),
   };
 }

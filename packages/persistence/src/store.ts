@@ -7,6 +7,7 @@ import { StoreUnavailableError, isDuplicateKey } from './errors';
 import { registerModels } from './models';
 import type { Models, TicketDoc, TicketEventDoc } from './models';
 import { counterScope, renderReference } from './numbering';
+import { AttachmentStore } from './attachments';
 
 const SETTINGS_ID = 'global';
 
@@ -105,6 +106,7 @@ export class Store {
 
   /** Purge: the ticket and its whole history go for good. */
   async purgeTicket(id: string): Promise<void> {
+    await new AttachmentStore(this.connection).deleteForTicket(id);
     await this.models.TicketEvent.deleteMany({ ticketId: id });
     await this.models.Notification.deleteMany({ ticketId: id });
     await this.models.Ticket.deleteOne({ _id: id });

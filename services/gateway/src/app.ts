@@ -1,11 +1,18 @@
 // The Express app, built from its dependencies so tests can start it on port 0.
 import { randomUUID } from 'node:crypto';
 import express from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@helpdesk/config';
 import type { Store } from '@helpdesk/persistence';
 import { authenticate } from './auth';
 import { NotFoundError, problemHandler } from './errors';
+import { idempotency } from './middleware/idempotency';
+import { Metrics } from './middleware/metrics';
+import { perPrincipalRateLimit, requireJson } from './middleware/protection';
+import { attachmentRoutes } from './routes/attachments';
+import { opsRoutes } from './routes/ops';
+import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { ticketRoutes } from './routes/tickets';
 import { TicketService } from './tickets';
@@ -16,12 +23,18 @@ export interface AppDeps {
   taskQueue: string;
   jwtSecret: string;
   logger: Logger;
+  rateLimitPerMinute: number;
+  attachmentMaxBytes: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  const metrics = new Metrics();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(metrics.middleware());
   app.use((req, res, next) => {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.locals.requestId = requestId;
@@ -33,20 +46,29 @@ export function createApp(deps: AppDeps): express.Express {
         method: req.method,
         path: req.originalUrl,
         status: res.statusCode,
+        principal: (res.locals.actor as { id?: string } | undefined)?.id,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       });
     });
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(opsRoutes({ client: deps.client, store: deps.store, metrics }));
 
-  app.use('/v1', express.json({ limit: '1mb' }), authenticate(deps.jwtSecret));
-  const tickets = new TicketService({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
-  app.use('/v1/tickets', ticketRoutes(tickets, deps.store));
+  const tickets = new TicketService({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue, metrics });
+  const attachments = attachmentRoutes(tickets, deps.store, deps.attachmentMaxBytes);
+  app.use(
+    '/v1',
+    authenticate(deps.jwtSecret),
+    perPrincipalRateLimit(deps.rateLimitPerMinute),
+    requireJson,
+    express.json({ limit: '1mb' }),
+    idempotency(deps.store),
+  );
+  app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
+  app.use('/v1/attachments', attachments.download);
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
+  app.use('/v1', reportRoutes(deps.store));
 
   app.use(() => {
     throw new NotFoundError('Route');

@@ -10,7 +10,15 @@ async function main() {
   const store = await Store.connect(config.MONGO_URL);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ client, store, taskQueue: config.TICKETS_TASK_QUEUE, jwtSecret: config.AUTH_JWT_SECRET, logger });
+  const app = createApp({
+    client,
+    store,
+    taskQueue: config.TICKETS_TASK_QUEUE,
+    jwtSecret: config.AUTH_JWT_SECRET,
+    logger,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+  });
   const server = app.listen(config.PORT, '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

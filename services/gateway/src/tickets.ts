@@ -8,11 +8,13 @@ import { REFUSAL_FAILURE_TYPE, commandUpdates, syncUpdate, ticketWorkflowId } fr
 import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { CommandRefusedError, ForbiddenError, NotFoundError } from './errors';
+import type { Metrics } from './middleware/metrics';
 
 export interface TicketServiceOptions {
   client: Client;
   store: Store;
   taskQueue: string;
+  metrics: Metrics;
 }
 
 export class TicketService {
@@ -91,6 +93,18 @@ export class TicketService {
   }
 
   async command(id: string, command: TicketCommand, actor: Actor): Promise<TicketState> {
+    try {
+      const ticket = await this.send(id, command, actor);
+      this.opts.metrics.commands.inc({ command: command.type, outcome: 'accepted' });
+      return ticket;
+    } catch (err) {
+      const outcome = err instanceof CommandRefusedError ? err.code : err instanceof NotFoundError ? 'not_found' : 'error';
+      this.opts.metrics.commands.inc({ command: command.type, outcome });
+      throw err;
+    }
+  }
+
+  private async send(id: string, command: TicketCommand, actor: Actor): Promise<TicketState> {
     const current = await this.get(id, actor);
     if (current.status === 'closed') return this.onClosed(current, command, actor);
     const handle = this.opts.client.workflow.getHandle(ticketWorkflowId(id));

@@ -23,6 +23,7 @@ const SAMPLE: Record<CommandType, TicketCommand> = {
   restore: { type: 'restore' },
   reclassify: { type: 'reclassify', group: 'billing' },
   end_case: { type: 'end_case' },
+  attach: { type: 'attach', attachment: { id: 'a1', filename: 'log.txt', contentType: 'text/plain', size: 10 } },
   merge: { type: 'merge', targetId: 't2' },
   split: { type: 'split', children: [{ id: 'c1', fields: { title: 'Part one', description: 'First half' } }] },
   purge: { type: 'purge' },
@@ -43,12 +44,12 @@ const FIXTURES: Record<Fixture, () => TicketState> = {
 
 /** What an agent may do in each situation (spec: transitions table). */
 const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
-  draft: ['submit', 'modify', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
-  new: ['modify', 'take', 'assign', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
-  in_progress: ['modify', 'assign', 'release', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
-  waiting_more_info: ['modify', 'resume', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
-  waiting_case: ['modify', 'resume', 'end_case', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
-  resolved: ['modify', 'reply', 'customer_reply', 'reopen', 'spam', 'delete', 'reclassify'],
+  draft: ['attach', 'submit', 'modify', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
+  new: ['attach', 'modify', 'take', 'assign', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
+  in_progress: ['attach', 'modify', 'assign', 'release', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
+  waiting_more_info: ['attach', 'modify', 'resume', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
+  waiting_case: ['attach', 'modify', 'resume', 'end_case', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
+  resolved: ['attach', 'modify', 'reply', 'customer_reply', 'reopen', 'spam', 'delete', 'reclassify'],
   closed: [],
   deleted: ['restore'],
 };
@@ -56,8 +57,8 @@ const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
 const ROLE_MAY: Record<Actor['role'], CommandType[] | 'all'> = {
   agent: 'all',
   admin: 'all',
-  requester: ['submit', 'customer_reply', 'reopen'],
-  service: ['take', 'assign', 'release', 'customer_reply', 'end_case'],
+  requester: ['submit', 'customer_reply', 'reopen', 'attach'],
+  service: ['take', 'assign', 'release', 'customer_reply', 'end_case', 'attach'],
 };
 
 function expected(fixture: Fixture, actor: Actor, type: CommandType): 'ok' | 'forbidden' | 'closed' | 'invalid_transition' {

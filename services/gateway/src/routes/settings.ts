@@ -8,6 +8,7 @@ import type { Actor } from '@helpdesk/contracts';
 import { validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
+import { document } from '../openapi';
 import { parse } from '../validate';
 
 const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
@@ -42,6 +43,20 @@ export const ZSettingsPatchSchema = z
   .partial();
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
+
+export const ZSettingsSchema = ZSettingsPatchSchema.required().meta({ id: 'Settings' });
+
+document({ method: 'get', path: '/v1/settings', summary: 'The settings', tag: 'settings', roles: 'admin, agent', responses: { 200: ZSettingsSchema }, problems: [403] });
+document({
+  method: 'put',
+  path: '/v1/settings',
+  summary: 'Change settings (partial); open tickets use them for their next timer decisions',
+  tag: 'settings',
+  roles: 'admin',
+  body: ZSettingsPatchSchema,
+  responses: { 200: ZSettingsSchema },
+  problems: [403],
+});
 
 export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
   const router = Router();

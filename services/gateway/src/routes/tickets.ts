@@ -1,23 +1,31 @@
-// /v1/tickets: creation, reads and the commands. Each command's body schema stands beside it.
+// /v1/tickets: creation, reads, lists and the commands. Each body schema stands beside its
+// handler, and each operation is documented (OpenAPI) from those same schemas.
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
+  TICKET_STATUSES,
   ZCreateTicketRequestSchema,
   ZEditableFieldsSchema,
   ZEmptyRequestSchema,
+  ZEventListSchema,
   ZReplyRequestSchema,
   ZResolveRequestSchema,
+  ZTicketListSchema,
+  ZTicketSchema,
 } from '@helpdesk/contracts';
 import type { Actor, Channel, TicketCommand } from '@helpdesk/contracts';
-import type { Store } from '@helpdesk/persistence';
+import { InvalidCursorError, listTickets } from '@helpdesk/persistence';
+import type { Store, TicketFilter } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
+import { document } from '../openapi';
 import { presentEvents, presentTicket } from '../present';
 import type { TicketService } from '../tickets';
 import { parse } from '../validate';
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
+const STAFF = 'admin, agent';
 
 export const ZAssignRequestSchema = z.strictObject({ assignee: z.string().trim().min(1).max(200) });
 export const ZReleaseRequestSchema = z.strictObject({
@@ -30,6 +38,11 @@ export const ZWaitRequestSchema = z.discriminatedUnion('waitType', [
 ]);
 export const ZNoteRequestSchema = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
 export const ZMessageRequestSchema = ZNoteRequestSchema.extend({ recipients: z.array(z.string().trim().min(1).max(320)).min(1).max(50) });
+export const ZReclassifyRequestSchema = z.strictObject({
+  type: z.string().trim().min(1).max(100).optional(),
+  group: z.string().trim().min(1).max(100).optional(),
+  severity: z.string().trim().min(1).max(100).optional(),
+});
 export const ZMergeRequestSchema = z.strictObject({ targetId: z.string().trim().min(1).max(100) });
 export const ZSplitRequestSchema = z.strictObject({
   children: z
@@ -41,42 +54,147 @@ export const ZFollowUpRequestSchema = z.strictObject({
   title: z.string().trim().min(1).max(300).optional(),
   description: z.string().trim().min(1).max(20_000).optional(),
 });
-export const ZReclassifyRequestSchema = z.strictObject({
-  type: z.string().trim().min(1).max(100).optional(),
-  group: z.string().trim().min(1).max(100).optional(),
-  severity: z.string().trim().min(1).max(100).optional(),
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const ZListQuerySchema = z.strictObject({
+  status: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(TICKET_STATUSES)))
+    .optional(),
+  assignee: z.string().max(200).optional(),
+  group: z.string().max(100).optional(),
+  requester: z.string().max(200).optional(),
+  tag: z.string().max(60).optional(),
+  type: z.string().max(100).optional(),
+  severity: z.string().max(100).optional(),
+  channel: z.string().max(30).optional(),
+  followUpOf: z.string().max(100).optional(),
+  attention: bool.optional(),
+  breached: bool.optional(),
+  deleted: bool.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(['created', 'updated']).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(500).optional(),
 });
 
-/** How each `POST /v1/tickets/:id/<command>` turns its body into a ticket command. */
-const COMMANDS: Record<string, (body: unknown, actor: Actor) => TicketCommand> = {
-  submit: (body) => ({ type: 'submit', fields: parse(ZEditableFieldsSchema, body) }),
-  take: (body) => (parse(ZEmptyRequestSchema, body), { type: 'take' }),
-  assign: (body) => ({ type: 'assign', ...parse(ZAssignRequestSchema, body) }),
-  release: (body) => ({ type: 'release', ...parse(ZReleaseRequestSchema, body) }),
-  wait: (body) => {
-    const w = parse(ZWaitRequestSchema, body);
-    return w.waitType === 'until' ? { type: 'wait', waitType: 'until', until: Date.parse(w.until) } : { type: 'wait', ...w };
+/** `POST /v1/tickets/:id/<name>`: how each command's body becomes a ticket command. */
+interface CommandRoute {
+  body: z.ZodType;
+  summary: string;
+  roles: string;
+  toCommand(body: unknown): TicketCommand;
+}
+
+const empty = (type: 'take' | 'resume' | 'end_case' | 'reopen' | 'spam' | 'restore', summary: string, roles = STAFF): CommandRoute => ({
+  body: ZEmptyRequestSchema,
+  summary,
+  roles,
+  toCommand: (body) => (parse(ZEmptyRequestSchema, body), { type }),
+});
+
+const COMMANDS: Record<string, CommandRoute> = {
+  submit: {
+    body: ZEditableFieldsSchema,
+    summary: 'Submit a draft (draft → new); every missing required field is named',
+    roles: `${STAFF}, requester (own)`,
+    toCommand: (body) => ({ type: 'submit', fields: parse(ZEditableFieldsSchema, body) }),
   },
-  resume: (body) => (parse(ZEmptyRequestSchema, body), { type: 'resume' }),
-  end_case: (body) => (parse(ZEmptyRequestSchema, body), { type: 'end_case' }),
-  replies: (body) => {
-    const r = parse(ZReplyRequestSchema, body);
-    return { type: 'reply', body: r.body, visibility: r.visibility, ...(r.recipients ? { recipients: r.recipients } : {}), ...(r.resolve ? { resolve: r.resolve } : {}) };
+  take: empty('take', 'Take the ticket (new → in_progress, assigned to the caller)', `${STAFF}, service`),
+  assign: {
+    body: ZAssignRequestSchema,
+    summary: 'Assign to someone (stays new until they take it)',
+    roles: `${STAFF}, service`,
+    toCommand: (body) => ({ type: 'assign', ...parse(ZAssignRequestSchema, body) }),
   },
-  notes: (body) => ({ type: 'reply', visibility: 'private_note', body: parse(ZNoteRequestSchema, body).body }),
-  messages: (body) => {
-    const m = parse(ZMessageRequestSchema, body);
-    return { type: 'reply', visibility: 'private_message', body: m.body, recipients: m.recipients };
+  release: {
+    body: ZReleaseRequestSchema,
+    summary: 'Release / return to queue / robot rejects (in_progress → new)',
+    roles: `${STAFF}, service`,
+    toCommand: (body) => ({ type: 'release', ...parse(ZReleaseRequestSchema, body) }),
   },
-  resolve: (body) => ({ type: 'resolve', ...parse(ZResolveRequestSchema, body) }),
-  reopen: (body) => (parse(ZEmptyRequestSchema, body), { type: 'reopen' }),
-  spam: (body) => (parse(ZEmptyRequestSchema, body), { type: 'spam' }),
-  restore: (body) => (parse(ZEmptyRequestSchema, body), { type: 'restore' }),
-  reclassify: (body) => {
-    const { type, ...rest } = parse(ZReclassifyRequestSchema, body);
-    return { type: 'reclassify', ...(type ? { typeName: type } : {}), ...rest };
+  wait: {
+    body: ZWaitRequestSchema,
+    summary: 'Put on hold: more_info (days), until (date), case',
+    roles: STAFF,
+    toCommand: (body) => {
+      const w = parse(ZWaitRequestSchema, body);
+      return w.waitType === 'until' ? { type: 'wait', waitType: 'until', until: Date.parse(w.until) } : { type: 'wait', ...w };
+    },
+  },
+  resume: empty('resume', 'Resume a waiting ticket by hand'),
+  end_case: empty('end_case', 'The case launched from this ticket ended: it resumes', `${STAFF}, service`),
+  replies: {
+    body: ZReplyRequestSchema,
+    summary:
+      'Reply. Staff: a public reply (optionally with `resolve`: send & resolve), a private note or a private message. Requesters and services: a customer message (reopens inside the feedback window; on a closed ticket it opens a follow-up, answered 201)',
+    roles: `${STAFF}, requester (own), service`,
+    toCommand: (body) => {
+      const r = parse(ZReplyRequestSchema, body);
+      return { type: 'reply', body: r.body, visibility: r.visibility, ...(r.recipients ? { recipients: r.recipients } : {}), ...(r.resolve ? { resolve: r.resolve } : {}) };
+    },
+  },
+  notes: {
+    body: ZNoteRequestSchema,
+    summary: 'Add a private note (internal only)',
+    roles: STAFF,
+    toCommand: (body) => ({ type: 'reply', visibility: 'private_note', body: parse(ZNoteRequestSchema, body).body }),
+  },
+  messages: {
+    body: ZMessageRequestSchema,
+    summary: 'Send a private message to chosen recipients',
+    roles: STAFF,
+    toCommand: (body) => {
+      const m = parse(ZMessageRequestSchema, body);
+      return { type: 'reply', visibility: 'private_message', body: m.body, recipients: m.recipients };
+    },
+  },
+  resolve: {
+    body: ZResolveRequestSchema,
+    summary: 'Resolve with a method (spam, unknown_address and merged close at once)',
+    roles: STAFF,
+    toCommand: (body) => ({ type: 'resolve', ...parse(ZResolveRequestSchema, body) }),
+  },
+  reopen: empty('reopen', 'Reopen a resolved ticket inside its feedback window', `${STAFF}, requester (own)`),
+  spam: empty('spam', 'Mark as spam (closes it)'),
+  restore: empty('restore', 'Restore a deleted ticket'),
+  reclassify: {
+    body: ZReclassifyRequestSchema,
+    summary: 'Change type, group or severity (on a closed ticket only if the settings allow it)',
+    roles: STAFF,
+    toCommand: (body) => {
+      const { type, ...rest } = parse(ZReclassifyRequestSchema, body);
+      return { type: 'reclassify', ...(type ? { typeName: type } : {}), ...rest };
+    },
   },
 };
+
+const TICKET_PROBLEMS = [403, 404, 409, 422];
+
+for (const [name, route] of Object.entries(COMMANDS)) {
+  document({
+    method: 'post',
+    path: `/v1/tickets/:id/${name}`,
+    summary: route.summary,
+    tag: 'commands',
+    roles: route.roles,
+    body: route.body,
+    responses: { 200: ZTicketSchema, ...(name === 'replies' ? { 201: ZTicketSchema } : {}) },
+    problems: TICKET_PROBLEMS,
+  });
+}
+document({ method: 'post', path: '/v1/tickets', summary: 'Create a ticket (submitted, or a draft with `draft: true`)', tag: 'tickets', roles: `${STAFF}, requester (for themselves), service`, body: ZCreateTicketRequestSchema, responses: { 201: ZTicketSchema }, problems: [403] });
+document({ method: 'get', path: '/v1/tickets', summary: 'List tickets: filters, text search on reference and subject, cursor pagination', tag: 'tickets', roles: 'everyone (requesters see their own)', query: ZListQuerySchema, responses: { 200: ZTicketListSchema } });
+document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / If-None-Match)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZTicketSchema, 304: undefined }, problems: [403, 404] });
+document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
+document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: STAFF, body: ZEditableFieldsSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'delete', path: '/v1/tickets/:id', summary: 'Soft delete (restorable)', tag: 'tickets', roles: STAFF, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'delete', path: '/v1/tickets/:id/purge', summary: 'Purge the ticket and its history for good', tag: 'tickets', roles: 'admin', responses: { 204: undefined }, problems: [403, 404] });
+document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target', tag: 'commands', roles: STAFF, body: ZMergeRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: STAFF, body: ZSplitRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/follow-ups', summary: 'Create a follow-up of a closed ticket by hand', tag: 'commands', roles: STAFF, body: ZFollowUpRequestSchema, responses: { 201: ZTicketSchema }, problems: TICKET_PROBLEMS });
 
 export function ticketRoutes(tickets: TicketService, store: Store): Router {
   const router = Router();
@@ -101,9 +219,34 @@ export function ticketRoutes(tickets: TicketService, store: Store): Router {
     res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
   });
 
+  router.get('/', async (req, res) => {
+    const actor = actorOf(res);
+    const { sort, order, limit, cursor, ...filter } = parse(ZListQuerySchema, req.query, 'query');
+    if (actor.role === 'requester') {
+      if (filter.requester && filter.requester !== actor.id) throw new ForbiddenError('Requesters list only their own tickets');
+      filter.requester = actor.id;
+      if (filter.deleted) throw new ForbiddenError('Requesters cannot list deleted tickets');
+    }
+    try {
+      const page = await listTickets(store.models.Ticket, filter as TicketFilter, { sort, order, limit, ...(cursor ? { cursor } : {}) });
+      res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new ValidationError([{ field: 'query.cursor', message: err.message }]);
+      throw err;
+    }
+  });
+
   router.get('/:id', async (req, res) => {
     const actor = actorOf(res);
-    res.json(presentTicket(await tickets.get(req.params.id, actor), actor));
+    const ticket = await tickets.get(req.params.id, actor);
+    const etag = `W/"${ticket.id}-${ticket.revision}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (req.get('If-None-Match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.json(presentTicket(ticket, actor));
   });
 
   router.get('/:id/events', async (req, res) => {
@@ -172,10 +315,10 @@ export function ticketRoutes(tickets: TicketService, store: Store): Router {
   });
 
   router.post('/:id/:command', async (req, res, next) => {
-    const toCommand = COMMANDS[req.params.command];
-    if (!toCommand) return next();
+    const route = COMMANDS[req.params.command];
+    if (!route) return next();
     const actor = actorOf(res);
-    const command = toCommand(req.body, actor);
+    const command = route.toCommand(req.body);
     res.json(presentTicket(await tickets.command(req.params.id, command, actor), actor));
   });
 

@@ -142,6 +142,10 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       if (Object.keys(patch).length === 0) return refuse(state, 'invalid_input', 'Give a type, group or severity');
       return change.record('reclassified', patch, { data: patch }).done();
     }
+    case 'attach':
+      return change
+        .record('attachment_added', { attachments: [...(state.attachments ?? []), cmd.attachment] }, { data: { attachment: cmd.attachment } })
+        .done();
     case 'merge': {
       if (cmd.targetId === state.id) return refuse(state, 'invalid_input', 'A ticket cannot be merged into itself');
       change.record('linked', { links: { ...state.links, mergedInto: cmd.targetId } }, {

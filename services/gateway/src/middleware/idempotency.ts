@@ -1,0 +1,73 @@
+// Idempotency-Key on POST: the first request with a key runs; a retry with the same key and body
+// gets the first answer without running again; the same key with another body is a 422.
+// Concurrent duplicates wait for the first to finish, so they create one ticket, not two.
+import { createHash } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Actor } from '@helpdesk/contracts';
+import { isDuplicateKey } from '@helpdesk/persistence';
+import type { Store } from '@helpdesk/persistence';
+import { AppError, ValidationError } from '../errors';
+
+const KEY_TTL_MS = 24 * 3_600_000;
+const WAIT_FOR_FIRST_MS = 30_000;
+
+export function idempotency(store: Store): RequestHandler {
+  const { Idempotency } = store.models;
+  return async (req, res, next) => {
+    const key = req.get('Idempotency-Key');
+    if (req.method !== 'POST' || key === undefined) return next();
+    if (key.length === 0 || key.length > 200) throw new ValidationError([{ field: 'header.Idempotency-Key', message: 'must be 1 to 200 characters' }]);
+    const actor = res.locals.actor as Actor;
+    const id = `${actor.role}:${actor.id}:${key}`;
+    const requestHash = createHash('sha256')
+      .update(`${req.method} ${req.originalUrl} ${req.is('multipart/form-data') ? req.get('content-length') : JSON.stringify(req.body ?? null)}`)
+      .digest('hex');
+
+    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    for (;;) {
+      try {
+        await Idempotency.create({ _id: id, requestHash, state: 'pending', createdAt: Date.now() });
+        break; // we are first: run the request
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const seen = await Idempotency.findById(id).lean();
+      if (!seen) continue; // the first one failed and gave the key back
+      if (seen.createdAt < Date.now() - KEY_TTL_MS) {
+        await Idempotency.deleteOne({ _id: id, createdAt: seen.createdAt });
+        continue;
+      }
+      if (seen.requestHash !== requestHash) {
+        throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+      }
+      if (seen.state === 'done' && seen.response) {
+        res.setHeader('Idempotent-Replayed', 'true');
+        if (seen.response.location) res.location(seen.response.location);
+        res.status(seen.response.status).type(seen.response.status >= 400 ? 'application/problem+json' : 'application/json');
+        res.send(JSON.stringify(seen.response.body));
+        return;
+      }
+      if (Date.now() > deadline) throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    remember(res, (status, body, location) =>
+      status >= 500
+        ? Idempotency.deleteOne({ _id: id }).then(() => undefined)
+        : Idempotency.updateOne({ _id: id }, { $set: { state: 'done', response: { status, body, ...(location ? { location } : {}) } } }).then(() => undefined),
+    );
+    next();
+  };
+}
+
+/** Record the answer before it is sent, so a waiting duplicate never reads a half-written key. */
+function remember(res: Response, save: (status: number, body: unknown, location?: string) => Promise<void>) {
+  const json = res.json.bind(res);
+  res.json = (body: unknown) => {
+    const location = res.getHeader('location');
+    save(res.statusCode, body, typeof location === 'string' ? location : undefined).then(
+      () => json(body),
+      () => json(body),
+    );
+    return res;
+  };
+}
