@@ -121,6 +121,8 @@ describe('walking skeleton', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('in_progress');
     expect(reply.body.reopenCount).toBe(1);
+    expect(reply.body.resolution).toBeUndefined();
+    expect((await store.getTicket(created.id))?.resolution).toBeUndefined();
     const events = await store.listEvents(created.id);
     expect(events.map((e) => e.type)).toEqual(['created', 'taken', 'resolved', 'customer_replied', 'reopened']);
   });

@@ -21,7 +21,7 @@ export interface PrivateServices {
  * `database`: give the services a database of their own on the shared store, so a test can change
  * settings without touching the tickets of other tests.
  */
-export async function startPrivateServices(names: string[], opts: { database?: string } = {}): Promise<PrivateServices & { mongoUrl: string }> {
+export async function startPrivateServices(names: string[], opts: { database?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PrivateServices & { mongoUrl: string }> {
   const s = stack();
   const mongoUrl = opts.database ? s.mongo.replace(/\/[^/?]+(\?|$)/, `/${opts.database}$1`) : s.mongo;
   const taskQueue = `private-${randomUUID()}`;
@@ -36,6 +36,7 @@ export async function startPrivateServices(names: string[], opts: { database?: s
     TICKETS_TASK_QUEUE: taskQueue,
     PORT: String(port),
     LOG_LEVEL: 'warn',
+    ...opts.env,
   };
   const specs = new Map(serviceSpecs().map((spec) => [spec.name, spec]));
   const running = new Map<string, ManagedProcess>();

@@ -146,7 +146,8 @@ export interface IdempotencyDoc {
   _id: string;
   requestHash: string;
   state: 'pending' | 'done';
-  response?: { status: number; body: unknown; location?: string };
+  /** The answer as sent: status, JSON text, Location. */
+  response?: { status: number; body: string; location?: string };
   createdAt: number;
 }
 const idempotencySchema = new Schema<IdempotencyDoc>(

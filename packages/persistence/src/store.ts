@@ -16,10 +16,15 @@ export const fromDoc = ({ _id, purged: _purged, ...rest }: TicketDoc): TicketSta
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
 export class Store {
+  /** Top-level fields of the ticket read model (from its schema). */
+  private readonly ticketFields: string[];
+
   private constructor(
     readonly connection: mongoose.Connection,
     readonly models: Models,
-  ) {}
+  ) {
+    this.ticketFields = Object.keys(models.Ticket.schema.paths).filter((p) => p !== '_id' && !p.includes('.'));
+  }
 
   static async connect(url: string): Promise<Store> {
     const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
@@ -61,11 +66,20 @@ export class Store {
       );
     }
     const { _id, ...fields } = toDoc(state);
+    // A field the state no longer has (a resolution after a reopen, an assignee after a release)
+    // must go from the document too: $set alone would leave the old value behind.
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    for (const key of this.ticketFields) {
+      const value = (fields as Record<string, unknown>)[key];
+      if (value === undefined) unset[key] = '';
+      else set[key] = value;
+    }
     try {
       await this.models.Ticket.updateOne(
         { _id, revision: { $lt: state.revision } },
-        { $set: fields },
-        { upsert: true, strict: false },
+        { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+        { upsert: true },
       );
     } catch (err) {
       // The filter missed because a newer revision is stored, and the upsert hit its _id: nothing to do.

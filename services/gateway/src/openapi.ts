@@ -1,7 +1,7 @@
 // The OpenAPI document, generated from the same zod schemas the handlers parse with and answer
 // to. Each route file declares its operations here next to the handler (see `document()`).
 import { z } from 'zod';
-import { ZProblemSchema } from '@helpdesk/contracts';
+import { ZProblemSchema, ZTicketEventSchema, ZTicketSchema } from '@helpdesk/contracts';
 
 export interface OperationDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -60,6 +60,8 @@ export function buildOpenApi(): Record<string, unknown> {
     return { $ref: `#/components/schemas/${id}` };
   };
   const problem = ref(ZProblemSchema);
+  // Schemas that others nest: registered up front so they become components, not inline copies.
+  for (const schema of [ZTicketSchema, ZTicketEventSchema]) ref(schema);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const path = op.path.replace(/:(\w+)/g, '{$1}');
@@ -81,7 +83,9 @@ export function buildOpenApi(): Record<string, unknown> {
             ? { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }
             : { description: 'OK', content: { 'application/json': { schema: ref(schema) } } };
     }
-    for (const status of [400, 401, 429, ...(op.problems ?? [])]) {
+    const withBody = op.method === 'post' || op.method === 'put' || op.method === 'patch';
+    const common = [400, 401, 429, ...(withBody ? [413, 415] : []), ...(op.method === 'post' ? [409, 422] : [])];
+    for (const status of [...new Set([...common, ...(op.problems ?? [])])]) {
       responses[String(status)] = { description: PROBLEM_TITLES[status] ?? 'Problem', content: { 'application/problem+json': { schema: problem } } };
     }
     paths[path] ??= {};

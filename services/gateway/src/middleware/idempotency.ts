@@ -44,7 +44,7 @@ export function idempotency(store: Store): RequestHandler {
         res.setHeader('Idempotent-Replayed', 'true');
         if (seen.response.location) res.location(seen.response.location);
         res.status(seen.response.status).type(seen.response.status >= 400 ? 'application/problem+json' : 'application/json');
-        res.send(JSON.stringify(seen.response.body));
+        res.send(seen.response.body);
         return;
       }
       if (Date.now() > deadline) throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
@@ -53,7 +53,11 @@ export function idempotency(store: Store): RequestHandler {
     remember(res, (status, body, location) =>
       status >= 500
         ? Idempotency.deleteOne({ _id: id }).then(() => undefined)
-        : Idempotency.updateOne({ _id: id }, { $set: { state: 'done', response: { status, body, ...(location ? { location } : {}) } } }).then(() => undefined),
+        : Idempotency.updateOne(
+            { _id: id },
+            // Kept as the JSON text that was sent, so the replay is byte for byte the same answer.
+            { $set: { state: 'done', response: { status, body: JSON.stringify(body), ...(location ? { location } : {}) } } },
+          ).then(() => undefined),
     );
     next();
   };

@@ -4,7 +4,13 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { Client } from '@temporalio/client';
 import type { Store } from '@helpdesk/persistence';
 import type { Metrics } from '../middleware/metrics';
-import { buildOpenApi } from '../openapi';
+import { z } from 'zod';
+import { buildOpenApi, document } from '../openapi';
+
+const ZHealthSchema = z.object({ status: z.string() }).meta({ id: 'Health' });
+const ZReadySchema = z.object({ status: z.string(), temporal: z.boolean(), store: z.boolean() }).meta({ id: 'Readiness' });
+document({ method: 'get', path: '/healthz', summary: 'Alive', tag: 'operations', roles: 'anyone', responses: { 200: ZHealthSchema } });
+document({ method: 'get', path: '/readyz', summary: 'Temporal and the store reachable (503 if not)', tag: 'operations', roles: 'anyone', responses: { 200: ZReadySchema, 503: ZReadySchema } });
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
