@@ -31,6 +31,8 @@ async function main() {
       mongo: port('MONGO_PORT', 27017),
       smtp: port('MAIL_SMTP_PORT', 1025),
       mailUi: port('MAIL_UI_PORT', 1080),
+      inboundSmtp: port('INBOUND_SMTP_PORT', 2525),
+      inboundHttp: port('INBOUND_HTTP_PORT', 3025),
     },
     ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
     services: ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
@@ -43,6 +45,8 @@ async function main() {
     Temporal UI     ${urls.temporalUi}     (find a ticket: TicketStatus = "in_progress")
     Temporal gRPC   ${urls.temporal}
     Mail UI         ${urls.mailUi}         (every mail the helpdesk sends)
+    Mail in (SMTP)  ${urls.inboundSmtp}      (send mail to support@helpdesk.local here)
+    Mail in (HTTP)  ${urls.inboundHttp}
     Store           ${urls.mongo}
     Logs            ${path.relative(process.cwd(), stack.logDir)}/
 

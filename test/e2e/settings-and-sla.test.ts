@@ -17,7 +17,7 @@ const admin = () => token('admin', 'root');
 
 beforeAll(async () => {
   const database = `helpdesk_settings_${randomUUID().slice(0, 8)}`;
-  svc = await startPrivateServices(['worker', 'gateway'], { database });
+  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], { database });
   store = await Store.connect((svc as PrivateServices & { mongoUrl: string }).mongoUrl);
   temporal = await temporalClient();
   const put = await api('PUT', '/v1/settings', {

@@ -14,6 +14,8 @@ export interface StackInfo {
   mongo: string;
   mailUi: string;
   smtp: string;
+  inboundSmtp: string;
+  inboundHttp: string;
   jwtSecret: string;
   dataDir: string;
 }
@@ -47,6 +49,8 @@ export async function setup(project: TestProject) {
     mongo: stack.urls.mongo,
     mailUi: stack.urls.mailUi,
     smtp: stack.urls.smtp,
+    inboundSmtp: stack.urls.inboundSmtp,
+    inboundHttp: stack.urls.inboundHttp,
     jwtSecret,
     dataDir,
   });

@@ -35,6 +35,8 @@ export async function startPrivateServices(names: string[], opts: { database?: s
     AUTH_JWT_SECRET: s.jwtSecret,
     TICKETS_TASK_QUEUE: taskQueue,
     PORT: String(port),
+    INBOUND_SMTP_PORT: '0',
+    INBOUND_HTTP_PORT: '0',
     LOG_LEVEL: 'warn',
     ...opts.env,
   };

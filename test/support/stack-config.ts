@@ -14,4 +14,6 @@ export const E2E_SETTINGS: Partial<Settings> = {
   feedbackWindowHours: 4 * SECOND_IN_HOURS,
   responseDelayHours: null,
   actionDelayHours: null,
+  brandSupportAddresses: { default: 'support@helpdesk.local', billing: 'billing@helpdesk.local' },
+  mailLimitPerSenderPerHour: 5,
 };

@@ -14,6 +14,9 @@ const ZConfigSchema = z.object({
   PORT: port.default(3000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  /** Inbound mail: the collector's SMTP port and its raw-message HTTP endpoint (0: any free port). */
+  INBOUND_SMTP_PORT: port.default(2525),
+  INBOUND_HTTP_PORT: port.default(3025),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });

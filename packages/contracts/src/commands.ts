@@ -23,7 +23,7 @@ export type TicketCommand =
       /** "Send & resolve": resolve in the same action. */
       resolve?: { method: ResolutionMethod };
     }
-  | { type: 'customer_reply'; body: string; from?: string; messageId?: string; ccs?: string[]; via: Channel }
+  | { type: 'customer_reply'; body: string; from?: string; messageId?: string; ccs?: string[]; subject?: string; via: Channel }
   | { type: 'resolve'; method: ResolutionMethod; note?: string }
   | { type: 'reopen' }
   | { type: 'spam' }

@@ -4,6 +4,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { COMMAND_TYPES } from './commands';
 import type { CommandOf, CommandRequest, CommandType } from './commands';
+import type { Notification } from './notifications';
 import type { Settings } from './settings';
 import type { Actor, Channel, TicketFields, TicketLinks, TicketState } from './ticket';
 
@@ -57,7 +58,7 @@ export interface TicketWorkflowInput {
   /** Settings as the starter read them; later changes arrive by signal. */
   settings: Settings;
   /** Set when continuing as new: the state carried over, deadlines included. */
-  continued?: { state: TicketState; projectedRevision: number };
+  continued?: { state: TicketState; projectedRevision: number; pendingNotifications?: Notification[] };
 }
 
 /**

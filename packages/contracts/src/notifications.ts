@@ -3,6 +3,13 @@
 
 export const NOTIFICATIONS_TASK_QUEUE = 'notifications';
 
+/**
+ * The notifier's task queue for tickets on a given task queue: `notifications` for the default
+ * `tickets`, else `<queue>-notifications`, so separate deployments (and tests) never share one.
+ */
+export const notificationsQueueFor = (ticketsQueue: string): string =>
+  ticketsQueue === 'tickets' ? NOTIFICATIONS_TASK_QUEUE : `${ticketsQueue}-notifications`;
+
 export type NotificationKind =
   | 'ticket_received'
   | 'creation_notice'

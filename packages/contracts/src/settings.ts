@@ -35,6 +35,19 @@ export interface Settings {
   /** Support address used for a brand when nothing else says which (brand name → address). */
   brandSupportAddresses: Record<string, string>;
   defaultBrand: string;
+  /** Mail collector: support addresses that take mail (empty: every brand's support address). */
+  collectorAddresses: string[];
+  collectorDefaultType: string | null;
+  collectorDefaultGroup: string | null;
+  /** Unknown senders may open tickets; otherwise their ticket is rejected (unknown address) and closed. */
+  collectorAllowUnknownSenders: boolean;
+  /** Senders from these domains are known even before their first ticket. */
+  collectorKnownDomains: string[];
+  /** Suspended mail older than this is purged. */
+  suspendedRetentionDays: number;
+  /** Storm protection: mail from one sender, or into one ticket, that may act per hour. */
+  mailLimitPerSenderPerHour: number;
+  mailLimitPerTicketPerHour: number;
   /** A ticket's workflow continues as new past this many history events (or when the server suggests it). */
   continueAsNewAfterEvents: number;
 }
@@ -63,6 +76,14 @@ export const DEFAULT_SETTINGS: Settings = {
   brandSupportAddresses: { default: 'support@helpdesk.local' },
   defaultBrand: 'default',
   continueAsNewAfterEvents: 10_000,
+  collectorAddresses: [],
+  collectorDefaultType: null,
+  collectorDefaultGroup: null,
+  collectorAllowUnknownSenders: true,
+  collectorKnownDomains: [],
+  suspendedRetentionDays: 14,
+  mailLimitPerSenderPerHour: 20,
+  mailLimitPerTicketPerHour: 30,
 };
 
 export const HOUR_MS = 3_600_000;

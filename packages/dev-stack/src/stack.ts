@@ -17,7 +17,7 @@ export interface StackOptions {
   /** Keep Temporal's state in a file under dataDir so workflows survive a restart. */
   persistent: boolean;
   /** 0 or undefined: a free port. */
-  ports?: Partial<Record<'temporal' | 'temporalUi' | 'mongo' | 'smtp' | 'mailUi' | 'gateway', number>>;
+  ports?: Partial<Record<'temporal' | 'temporalUi' | 'mongo' | 'smtp' | 'mailUi' | 'gateway' | 'inboundSmtp' | 'inboundHttp', number>>;
   /** Use this store instead of starting one. */
   mongoUrl?: string;
   services: ServiceSpec[];
@@ -28,7 +28,7 @@ export interface StackOptions {
 
 export interface RunningStack {
   env: NodeJS.ProcessEnv;
-  urls: { gateway: string; temporal: string; temporalUi: string; mongo: string; mailUi: string; smtp: string };
+  urls: { gateway: string; temporal: string; temporalUi: string; mongo: string; mailUi: string; smtp: string; inboundSmtp: string; inboundHttp: string };
   logDir: string;
   services: Map<string, ManagedProcess>;
   /** Stop a service and start it again (a deploy, or a crash and recovery). */
@@ -55,6 +55,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       smtp: await pick(opts.ports?.smtp),
       mailUi: await pick(opts.ports?.mailUi),
       gateway: await pick(opts.ports?.gateway),
+      inboundSmtp: await pick(opts.ports?.inboundSmtp),
+      inboundHttp: await pick(opts.ports?.inboundHttp),
     };
     const [temporal, store, mail] = await Promise.all([
       startTemporal({
@@ -80,6 +82,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       MONGO_URL: mongoUrl,
       SMTP_URL: mail.smtpUrl,
       PORT: String(ports.gateway),
+      INBOUND_SMTP_PORT: String(ports.inboundSmtp),
+      INBOUND_HTTP_PORT: String(ports.inboundHttp),
       ...opts.env,
     };
     const services = new Map<string, ManagedProcess>();
@@ -112,6 +116,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
         mongo: mongoUrl,
         mailUi: mail.webUrl,
         smtp: mail.smtpUrl,
+        inboundSmtp: `smtp://127.0.0.1:${ports.inboundSmtp}`,
+        inboundHttp: `http://127.0.0.1:${ports.inboundHttp}/inbound/mail`,
       },
       restartService: async (name, how = 'graceful') => {
         await stopService(name, how);

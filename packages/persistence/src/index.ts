@@ -1,5 +1,5 @@
 export { Store, toDoc, fromDoc } from './store';
-export type { Models, TicketDoc, TicketEventDoc, NotificationDoc, IdempotencyDoc } from './models';
+export type { Models, TicketDoc, TicketEventDoc, NotificationDoc, IdempotencyDoc, InboundMailDoc } from './models';
 export { listTickets, reportRows, ticketQuery, InvalidCursorError } from './queries';
 export type { TicketFilter, ListOptions } from './queries';
 export { AttachmentStore } from './attachments';

@@ -132,7 +132,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     to: [String],
     subject: String,
     status: String,
-    messageId: String,
+    messageId: { type: String, index: true },
     attempts: Number,
     createdAt: Number,
     sentAt: Number,
@@ -155,6 +155,48 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
   { collection: 'idempotency_keys', versionKey: false, minimize: false },
 );
 
+/** A mail that came in: its identity (Message-ID or content hash), what it was, what became of it. */
+export interface InboundMailDoc {
+  _id: string;
+  messageId?: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  /** The reply with quoted history stripped; the raw message is kept in inbound_raw. */
+  body: string;
+  receivedAt: number;
+  status: 'processing' | 'done' | 'suspended';
+  action?: 'added' | 'follow_up' | 'created' | 'rejected_unknown' | 'draft_filled';
+  ticketId?: string;
+  suspendedReason?: string;
+  recoveredTicketId?: string;
+}
+const inboundSchema = new Schema<InboundMailDoc>(
+  {
+    _id: String,
+    messageId: { type: String, index: true },
+    from: { type: String, index: true },
+    to: [String],
+    cc: [String],
+    subject: String,
+    body: String,
+    receivedAt: { type: Number, index: true },
+    status: { type: String, index: true },
+    action: String,
+    ticketId: { type: String, index: true },
+    suspendedReason: String,
+    recoveredTicketId: String,
+  },
+  { collection: 'inbound_mail', versionKey: false },
+);
+
+export interface InboundRawDoc {
+  _id: string;
+  raw: Buffer;
+}
+const inboundRawSchema = new Schema<InboundRawDoc>({ _id: String, raw: Buffer }, { collection: 'inbound_raw', versionKey: false });
+
 export interface Models {
   Ticket: Model<TicketDoc>;
   TicketEvent: Model<TicketEventDoc>;
@@ -163,6 +205,8 @@ export interface Models {
   Reference: Model<ReferenceDoc>;
   Notification: Model<NotificationDoc>;
   Idempotency: Model<IdempotencyDoc>;
+  InboundMail: Model<InboundMailDoc>;
+  InboundRaw: Model<InboundRawDoc>;
 }
 
 export function registerModels(conn: Connection): Models {
@@ -174,5 +218,7 @@ export function registerModels(conn: Connection): Models {
     Reference: conn.model<ReferenceDoc>('Reference', referenceSchema),
     Notification: conn.model<NotificationDoc>('Notification', notificationSchema),
     Idempotency: conn.model<IdempotencyDoc>('Idempotency', idempotencySchema),
+    InboundMail: conn.model<InboundMailDoc>('InboundMail', inboundSchema),
+    InboundRaw: conn.model<InboundRawDoc>('InboundRaw', inboundRawSchema),
   };
 }

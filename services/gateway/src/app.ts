@@ -14,8 +14,9 @@ import { attachmentRoutes } from './routes/attachments';
 import { opsRoutes } from './routes/ops';
 import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
+import { suspendedRoutes } from './routes/suspended';
 import { ticketRoutes } from './routes/tickets';
-import { TicketService } from './tickets';
+import { Tickets } from '@helpdesk/ticket-client';
 
 export interface AppDeps {
   client: Client;
@@ -55,7 +56,12 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(opsRoutes({ client: deps.client, store: deps.store, metrics }));
 
-  const tickets = new TicketService({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue, metrics });
+  const tickets = new Tickets({
+    client: deps.client,
+    store: deps.store,
+    taskQueue: deps.taskQueue,
+    onCommand: (command, outcome) => metrics.commands.inc({ command, outcome }),
+  });
   const attachments = attachmentRoutes(tickets, deps.store, deps.attachmentMaxBytes);
   app.use(
     '/v1',
@@ -68,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
   app.use('/v1/attachments', attachments.download);
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
+  app.use('/v1/suspended', suspendedRoutes(tickets, deps.store));
   app.use('/v1', reportRoutes(deps.store));
 
   app.use(() => {

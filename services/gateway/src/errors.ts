@@ -2,6 +2,7 @@
 // `application/problem+json` answer.
 import type { CommandType, Refusal, TicketStatus } from '@helpdesk/contracts';
 import type { ErrorRequestHandler } from 'express';
+import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from '@helpdesk/ticket-client';
 import type { z } from 'zod';
 
 export interface FieldProblem {
@@ -79,6 +80,12 @@ export const problemHandler =
     let error: AppError;
     if (err instanceof AppError) {
       error = err;
+    } else if (err instanceof TicketRefusedError) {
+      error = new CommandRefusedError(err.refusal);
+    } else if (err instanceof TicketNotFoundError) {
+      error = new NotFoundError(`Ticket ${err.ticketId}`);
+    } else if (err instanceof TicketForbiddenError) {
+      error = new ForbiddenError(err.message);
     } else if (isBodyParserError(err)) {
       error =
         err.type === 'entity.too.large'

@@ -8,6 +8,22 @@ import { renderMail } from './templates';
 export const messageIdFor = (notificationId: string, domain = 'helpdesk.local') =>
   `<${notificationId.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
 
+/**
+ * The Message-IDs of the ticket's mail so far, oldest first (what we sent and what the customer
+ * sent us), so each notification continues the thread in the requester's mail client.
+ */
+async function threadOf(store: Store, ticketId: string, except: string): Promise<string[]> {
+  const [sent, received] = await Promise.all([
+    store.models.Notification.find({ ticketId, status: 'sent', messageId: { $ne: except } }, { messageId: 1, sentAt: 1 }).lean(),
+    store.models.InboundMail.find({ ticketId, messageId: { $exists: true } }, { messageId: 1, receivedAt: 1 }).lean(),
+  ]);
+  const all = [
+    ...sent.map((m) => ({ id: m.messageId, at: m.sentAt ?? 0 })),
+    ...received.map((m) => ({ id: m.messageId, at: m.receivedAt })),
+  ].filter((m): m is { id: string; at: number } => Boolean(m.id));
+  return all.sort((a, b) => a.at - b.at).map((m) => m.id).slice(-20);
+}
+
 export function createNotifierActivities(store: Store, smtpUrl: string): NotifierActivities & { close(): void } {
   const transport = nodemailer.createTransport(smtpUrl);
   const { Notification: Outbox } = store.models;
@@ -25,7 +41,9 @@ export function createNotifierActivities(store: Store, smtpUrl: string): Notifie
         { upsert: true, new: true },
       ).lean();
       if (doc?.status === 'sent') return { id: n.id, messageId, sentNow: false };
+      const thread = await threadOf(store, n.ticketId, messageId);
       await transport.sendMail({
+        ...(thread.length > 0 ? { inReplyTo: thread[thread.length - 1], references: thread } : {}),
         from: settings.notificationSender,
         to: n.to,
         cc: n.cc.length > 0 ? n.cc : undefined,

@@ -1,29 +1,42 @@
-// The notifier process: its own worker on the notifications task queue.
+// The notifier process: its own worker on the notifications task queue (outbound mail), and the
+// mail collector (inbound mail over SMTP and over HTTP).
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { NOTIFICATIONS_TASK_QUEUE } from '@helpdesk/contracts';
+import { notificationsQueueFor } from '@helpdesk/contracts';
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
+import { Tickets } from '@helpdesk/ticket-client';
 import { createNotifierActivities } from './activities';
+import { InboundPipeline } from './inbound/pipeline';
+import { startHttpInbound, startSmtpServer } from './inbound/servers';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger('notifier', config.LOG_LEVEL);
   const store = await Store.connect(config.MONGO_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL);
+  const taskQueue = notificationsQueueFor(config.TICKETS_TASK_QUEUE);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: NOTIFICATIONS_TASK_QUEUE,
+    taskQueue,
     activities,
   });
+  const pipeline = new InboundPipeline(store, new Tickets({ client, store, taskQueue: config.TICKETS_TASK_QUEUE }), config.ATTACHMENT_MAX_BYTES);
+  const smtp = await startSmtpServer(pipeline, config.INBOUND_SMTP_PORT, logger);
+  const inboundHttp = await startHttpInbound(pipeline, config.INBOUND_HTTP_PORT, config.AUTH_JWT_SECRET, logger);
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.ready({ taskQueue: NOTIFICATIONS_TASK_QUEUE });
+  logger.ready({ taskQueue, smtpPort: smtp.port, httpPort: inboundHttp.port });
   await worker.run();
+  await Promise.all([smtp.close(), inboundHttp.close()]);
   close();
   await connection.close();
+  await clientConnection.close();
   await store.close();
 }
 

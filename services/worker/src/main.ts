@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
+import { ensureSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
     taskQueue: config.TICKETS_TASK_QUEUE,
     store,
   });
+  await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

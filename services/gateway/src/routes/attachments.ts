@@ -9,7 +9,7 @@ import { AttachmentStore } from '@helpdesk/persistence';
 import type { StoredAttachment, Store } from '@helpdesk/persistence';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { document } from '../openapi';
-import type { TicketService } from '../tickets';
+import type { Tickets } from '@helpdesk/ticket-client';
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
@@ -75,7 +75,7 @@ function receiveFile(req: Request, files: AttachmentStore, ticketId: string, act
   });
 }
 
-export function attachmentRoutes(tickets: TicketService, store: Store, maxBytes: number): { upload: Router; download: Router } {
+export function attachmentRoutes(tickets: Tickets, store: Store, maxBytes: number): { upload: Router; download: Router } {
   const files = new AttachmentStore(store.connection);
   const upload = Router();
   upload.post('/:id/attachments', async (req, res) => {

@@ -39,6 +39,14 @@ export const ZSettingsPatchSchema = z
     brandSupportAddresses: z.record(z.string().min(1).max(100), z.email()),
     defaultBrand: z.string().min(1).max(100),
     continueAsNewAfterEvents: z.number().int().min(50).max(50_000),
+    collectorAddresses: z.array(z.email()).max(100),
+    collectorDefaultType: z.string().min(1).max(100).nullable(),
+    collectorDefaultGroup: z.string().min(1).max(100).nullable(),
+    collectorAllowUnknownSenders: z.boolean(),
+    collectorKnownDomains: z.array(z.string().min(1).max(200)).max(500),
+    suspendedRetentionDays: z.number().positive().max(3650),
+    mailLimitPerSenderPerHour: z.number().int().min(1).max(100_000),
+    mailLimitPerTicketPerHour: z.number().int().min(1).max(100_000),
   })
   .partial();
 

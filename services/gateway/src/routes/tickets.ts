@@ -21,7 +21,7 @@ import type { Store, TicketFilter } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentEvents, presentTicket } from '../present';
-import type { TicketService } from '../tickets';
+import type { Tickets } from '@helpdesk/ticket-client';
 import { parse } from '../validate';
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
@@ -196,7 +196,7 @@ document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into a
 document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: STAFF, body: ZSplitRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'post', path: '/v1/tickets/:id/follow-ups', summary: 'Create a follow-up of a closed ticket by hand', tag: 'commands', roles: STAFF, body: ZFollowUpRequestSchema, responses: { 201: ZTicketSchema }, problems: TICKET_PROBLEMS });
 
-export function ticketRoutes(tickets: TicketService, store: Store): Router {
+export function ticketRoutes(tickets: Tickets, store: Store): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -273,8 +273,9 @@ export function ticketRoutes(tickets: TicketService, store: Store): Router {
     const actor = actorOf(res);
     if (actor.role !== 'requester' && actor.role !== 'service') return next();
     const { body } = parse(ZNoteRequestSchema, req.body);
-    const { ticket, followUp } = await tickets.customerReply(req.params.id, body, actor, actor.role === 'service' ? 'api' : 'web');
-    if (followUp) res.status(201).location(`/v1/tickets/${ticket.id}`);
+    const message = { body, ...(actor.email ? { from: actor.email } : {}) };
+    const { ticket, outcome } = await tickets.customerReply(req.params.id, message, actor, actor.role === 'service' ? 'api' : 'web');
+    if (outcome === 'follow_up') res.status(201).location(`/v1/tickets/${ticket.id}`);
     res.json(presentTicket(ticket, actor));
   });
 

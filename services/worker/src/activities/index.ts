@@ -90,6 +90,18 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       return signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childResolvedSignal, { childId }));
     },
 
+    /** Suspended mail past the retention setting goes, raw message included. */
+    async purgeSuspendedMail(): Promise<number> {
+      const { suspendedRetentionDays } = await store.getSettings();
+      const cutoff = Date.now() - suspendedRetentionDays * 24 * 3_600_000;
+      const old = await store.models.InboundMail.find({ status: 'suspended', receivedAt: { $lt: cutoff } }, { _id: 1 }).lean();
+      const ids = old.map((d) => d._id);
+      if (ids.length === 0) return 0;
+      await store.models.InboundRaw.deleteMany({ _id: { $in: ids } });
+      await store.models.InboundMail.deleteMany({ _id: { $in: ids } });
+      return ids.length;
+    },
+
     /** Tell every open ticket the settings changed, so its next timer decision uses them. */
     async broadcastSettings(settings: Settings): Promise<number> {
       let count = 0;

@@ -242,11 +242,11 @@ function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx:
 }
 
 function customerReply(state: TicketState, change: Change, cmd: CommandOf<'customer_reply'>): Decision {
-  const data = { body: cmd.body, from: cmd.from, messageId: cmd.messageId, visibility: 'public' };
+  const data = { body: cmd.body, from: cmd.from, messageId: cmd.messageId, ...(cmd.ccs?.length ? { ccs: cmd.ccs } : {}), visibility: 'public' };
   switch (state.status) {
     case 'draft': {
       // An email on a never-submitted draft fills its empty title and description (spec 002).
-      const fill = { ...(state.description ? {} : { description: cmd.body }) };
+      const fill = { ...(state.description ? {} : { description: cmd.body }), ...(state.title || !cmd.subject ? {} : { title: cmd.subject }) };
       return change.record('customer_replied', { ...fill, awaiting: 'agent' }, { data, channel: cmd.via }).done();
     }
     case 'resolved':

@@ -1,3 +1,4 @@
 // Everything registered as a workflow type. The worker bundles this file.
 export { ticketWorkflow } from './ticket';
 export { settingsBroadcastWorkflow } from './settings-broadcast';
+export { housekeepingWorkflow } from './housekeeping';

@@ -14,10 +14,10 @@ import {
 } from '@temporalio/workflow';
 import {
   COMMAND_TYPES,
-  NOTIFICATIONS_TASK_QUEUE,
   REFUSAL_FAILURE_TYPE,
   childResolvedSignal,
   commandUpdates,
+  notificationsQueueFor,
   mergedInSignal,
   searchAttributes,
   settingsChangedSignal,
@@ -27,6 +27,7 @@ import {
 import type {
   Actor,
   CommandRequest,
+  Notification,
   NotifierActivities,
   Refusal,
   Settings,
@@ -43,11 +44,13 @@ const activities = proxyActivities<TicketActivities>({
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-const notifier = proxyActivities<NotifierActivities>({
-  taskQueue: NOTIFICATIONS_TASK_QUEUE,
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
-});
+/** The notifier that serves this ticket's task queue (resolved inside the workflow, per run). */
+const notifierFor = (ticketsQueue: string) =>
+  proxyActivities<NotifierActivities>({
+    taskQueue: notificationsQueueFor(ticketsQueue),
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
+  });
 
 // A function, so TypeScript does not narrow `state.status` across awaits that may change it.
 const isOpen = (s: TicketState) => s.status !== 'closed';
@@ -59,6 +62,7 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
   // No await before the handlers are set: an update that came with the start must find them.
   let settings: Settings = input.settings;
+  const notifier = notifierFor(workflowInfo().taskQueue);
   const ctx = (actor: Actor): Context => ({ now: Date.now(), actor, settings });
 
   let state: TicketState = input.continued ? input.continued.state : (undefined as unknown as TicketState);
@@ -69,6 +73,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   /** Effects that need the read model written first (they read it, or other tickets will). */
   const tasks: { effect: Effect; actor: Actor }[] = [];
   const sending = new Set<Promise<void>>();
+  /** Mail asked for and not yet sent: carried into the next run if the workflow continues as new. */
+  const unsent = new Map<string, Notification>();
 
   const indexState = () => {
     upsertSearchAttributes([
@@ -97,10 +103,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   };
 
   // A ticket action never waits on mail, but the workflow never ends with mail in flight.
-  const send = (notification: Parameters<NotifierActivities['sendNotification']>[0]) => {
+  const send = (notification: Notification) => {
+    unsent.set(notification.id, notification);
     const p: Promise<void> = notifier.sendNotification(notification).then(
-      () => undefined,
+      () => void unsent.delete(notification.id),
       (err: unknown) => {
+        unsent.delete(notification.id);
         log.warn('notification failed for good', { id: notification.id, error: String(err) });
         commit(notificationFailed(state, notification, String(err), Date.now(), settings), input.actor);
       },
@@ -153,17 +161,21 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
    * done (a mail that failed for good is itself on the timeline). Checked again after each wait,
    * since an update may arrive meanwhile; the caller acts right after, with no await in between.
    */
-  const drained = () =>
-    allHandlersFinished() && sending.size === 0 && (purged || (unprojected.length === 0 && tasks.length === 0 && state.revision <= projectedRevision));
-  const drain = async () => {
-    while (!drained()) {
+  const drained = (withMail: boolean) =>
+    allHandlersFinished() &&
+    (!withMail || sending.size === 0) &&
+    (purged || (unprojected.length === 0 && tasks.length === 0 && state.revision <= projectedRevision));
+  /** withMail: also wait for mail in flight (at the end); continuing as new carries it instead. */
+  const drain = async (withMail: boolean) => {
+    while (!drained(withMail)) {
       await condition(allHandlersFinished);
       await settle();
-      await Promise.all(sending);
+      if (withMail) await Promise.all(sending);
     }
   };
 
   if (!input.continued) commit(createTicket(input, ctx(input.actor)), input.actor);
+  for (const n of input.continued?.pendingNotifications ?? []) send(n);
 
   setHandler(stateQuery, () => state);
   setHandler(syncUpdate, async () => {
@@ -219,11 +231,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     await settle();
     const info = workflowInfo();
     if ((info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents) && isOpen(state) && !purged) {
-      await drain();
-      await continueAsNew<typeof ticketWorkflow>({ ...input, settings, continued: { state, projectedRevision } });
+      await drain(false);
+      // Mail still in flight is sent again by the next run (the notifier sends each id once).
+      await continueAsNew<typeof ticketWorkflow>({ ...input, settings, continued: { state, projectedRevision, pendingNotifications: [...unsent.values()] } });
     }
   }
 
-  await drain();
+  await drain(true);
   return state;
 }

@@ -1,0 +1,218 @@
+// Starting ticket workflows and sending them commands. Reads come from the read model; commands go
+// to the ticket's workflow as Temporal Updates and answer once the read model has their effect.
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { REFUSAL_FAILURE_TYPE, commandUpdates, syncUpdate, ticketWorkflowId } from '@helpdesk/contracts';
+import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
+import type { Store } from '@helpdesk/persistence';
+import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
+
+export interface TicketsOptions {
+  client: Client;
+  store: Store;
+  taskQueue: string;
+  /** Told the outcome of every command (for metrics). */
+  onCommand?: (command: TicketCommand['type'], outcome: string) => void;
+}
+
+export interface CreateOptions {
+  followUp?: FollowUpOrigin;
+  /** A deterministic id makes creation idempotent (e.g. derived from an email's identity). */
+  ticketId?: string;
+}
+
+export interface CommandOptions {
+  /** Temporal deduplicates Updates by id: a retried delivery is applied once. */
+  updateId?: string;
+}
+
+export interface CustomerMessage {
+  body: string;
+  from?: string;
+  messageId?: string;
+  ccs?: string[];
+  subject?: string;
+}
+
+export interface CustomerReplyOptions extends CommandOptions {
+  /** For mail: the support address it was sent to, used if it makes a follow-up. */
+  supportAddress?: string;
+  /** The follow-up's ticket id, when it must be deterministic. */
+  followUpId?: string;
+}
+
+export type ReplyOutcome = { ticket: TicketState; outcome: 'added' | 'follow_up' };
+
+const closedRefusal = (message = 'The ticket is closed and can no longer change; a reply to it creates a follow-up ticket'): Refusal => ({
+  code: 'closed',
+  message,
+  status: 'closed',
+});
+
+export class Tickets {
+  constructor(private readonly opts: TicketsOptions) {}
+
+  get store(): Store {
+    return this.opts.store;
+  }
+
+  async create(body: TCreateTicketRequest, actor: Actor, channel: Channel, options: CreateOptions = {}): Promise<TicketState> {
+    const { store, client, taskQueue } = this.opts;
+    const { draft = false, assignee, ...fields } = body;
+    const ticketId = options.ticketId ?? randomUUID();
+    const settings = await store.getSettings();
+    const reference = await store.allocateReference(ticketId, settings.numberingMask);
+    const input: TicketWorkflowInput = {
+      ticketId,
+      reference,
+      actor,
+      channel,
+      draft,
+      fields,
+      settings,
+      ...(assignee ? { assignee } : {}),
+      ...(options.followUp ? { followUp: options.followUp } : {}),
+    };
+    // Start and wait for the first projection in one round trip: the answer is already readable.
+    return client.workflow.executeUpdateWithStart(syncUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation('ticketWorkflow', {
+        workflowId: ticketWorkflowId(ticketId),
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+  }
+
+  /** A follow-up of a closed ticket (spec 000/001), by an agent or from a customer's reply. */
+  async createFollowUp(
+    closed: TicketState,
+    origin: Omit<FollowUpOrigin, 'of'>,
+    actor: Actor,
+    fields: TCreateTicketRequest = {},
+    ticketId?: string,
+  ): Promise<TicketState> {
+    if (closed.status !== 'closed') {
+      throw new TicketRefusedError({ code: 'invalid_transition', message: 'Only a closed ticket can have a follow-up', status: closed.status });
+    }
+    return this.create(fields, actor, 'closed_ticket', { followUp: { ...origin, of: closed }, ...(ticketId ? { ticketId } : {}) });
+  }
+
+  /** A ticket the actor may see. */
+  async get(id: string, actor: Actor): Promise<TicketState> {
+    const ticket = await this.opts.store.getTicket(id);
+    if (!ticket) throw new TicketNotFoundError(id);
+    if (actor.role === 'requester' && ticket.requester?.id !== actor.id) throw new TicketForbiddenError('This ticket belongs to another requester');
+    return ticket;
+  }
+
+  async command(id: string, command: TicketCommand, actor: Actor, options: CommandOptions = {}): Promise<TicketState> {
+    try {
+      const ticket = await this.send(id, command, actor, options);
+      this.opts.onCommand?.(command.type, 'accepted');
+      return ticket;
+    } catch (err) {
+      const outcome =
+        err instanceof TicketRefusedError ? err.refusal.code : err instanceof TicketNotFoundError ? 'not_found' : err instanceof TicketForbiddenError ? 'forbidden' : 'error';
+      this.opts.onCommand?.(command.type, outcome);
+      throw err;
+    }
+  }
+
+  /**
+   * A customer's message: added to an open ticket, reopens a resolved one, lands in the target of
+   * a merged one, and makes a follow-up of a closed one. Exactly one of these, also when the
+   * feedback window lapses at the same moment: the workflow either takes the reply or refuses it
+   * as closed, and only a refusal makes a follow-up.
+   */
+  async customerReply(id: string, message: CustomerMessage, actor: Actor, via: Channel, options: CustomerReplyOptions = {}): Promise<ReplyOutcome> {
+    let ticket = await this.get(id, actor);
+    for (let hops = 0; ticket.links.mergedInto && hops < 5; hops++) {
+      const target = await this.opts.store.getTicket(ticket.links.mergedInto);
+      if (!target) break;
+      ticket = target;
+    }
+    const command: TicketCommand = {
+      type: 'customer_reply',
+      body: message.body,
+      via,
+      ...(message.from ? { from: message.from } : {}),
+      ...(message.messageId ? { messageId: message.messageId } : {}),
+      ...(message.ccs ? { ccs: message.ccs } : {}),
+      ...(message.subject ? { subject: message.subject } : {}),
+    };
+    if (ticket.status !== 'closed') {
+      try {
+        return { ticket: await this.command(ticket.id, command, actor, options), outcome: 'added' };
+      } catch (err) {
+        if (!(err instanceof TicketRefusedError) || err.refusal.code !== 'closed') throw err;
+        // The read model may lag the workflow by a moment: the workflow said closed, so it is.
+        ticket = { ...((await this.opts.store.getTicket(ticket.id)) ?? ticket), status: 'closed' };
+      }
+    }
+    const origin: Omit<FollowUpOrigin, 'of'> =
+      via === 'email'
+        ? { via: 'email', message: { body: message.body, ...(message.from ? { from: message.from } : {}), ...(message.messageId ? { messageId: message.messageId } : {}) }, ccs: message.ccs ?? [], ...(options.supportAddress ? { supportAddress: options.supportAddress } : {}) }
+        : { via: 'customer_reply', message: { body: message.body, ...(message.from ? { from: message.from } : {}) } };
+    const followUp = await this.createFollowUp(ticket, origin, actor, {}, options.followUpId);
+    return { ticket: followUp, outcome: 'follow_up' };
+  }
+
+  private async send(id: string, command: TicketCommand, actor: Actor, options: CommandOptions): Promise<TicketState> {
+    const current = await this.get(id, actor);
+    if (current.status === 'closed') return this.onClosed(current, command, actor);
+    const handle = this.opts.client.workflow.getHandle(ticketWorkflowId(id));
+    const update = commandUpdates[command.type] as unknown as typeof commandUpdates.take;
+    try {
+      return await handle.executeUpdate(update, {
+        args: [{ command: command as { type: 'take' }, actor }],
+        ...(options.updateId ? { updateId: options.updateId } : {}),
+      });
+    } catch (err) {
+      const refusal = refusalOf(err);
+      if (refusal) throw new TicketRefusedError(refusal);
+      if (isWorkflowGone(err)) {
+        // The workflow ended (closed or purged) between our read and the update.
+        const now = await this.opts.store.getTicket(id);
+        if (!now) throw new TicketNotFoundError(id);
+        throw new TicketRefusedError(closedRefusal('The ticket is closed and can no longer change'));
+      }
+      throw err;
+    }
+  }
+
+  /** A closed ticket's workflow has ended: only reclassification (if allowed) and purge remain. */
+  private async onClosed(ticket: TicketState, command: TicketCommand, actor: Actor): Promise<TicketState> {
+    const { store } = this.opts;
+    if (command.type === 'purge') {
+      if (actor.role !== 'admin') throw new TicketRefusedError({ code: 'forbidden', message: 'Only admins purge tickets', status: 'closed' });
+      await store.purgeTicket(ticket.id);
+      return ticket;
+    }
+    if (command.type === 'reclassify' && (actor.role === 'admin' || actor.role === 'agent')) {
+      if (!(await store.getSettings()).reclassifyClosed) throw new TicketRefusedError(closedRefusal('Closed tickets cannot be reclassified (setting reclassifyClosed)'));
+      const patch = {
+        ...(command.typeName !== undefined ? { type: command.typeName } : {}),
+        ...(command.group !== undefined ? { group: command.group } : {}),
+        ...(command.severity !== undefined ? { severity: command.severity } : {}),
+      };
+      return (await store.reclassifyClosed(ticket.id, patch, actor, Date.now())) ?? ticket;
+    }
+    throw new TicketRefusedError(closedRefusal());
+  }
+}
+
+function refusalOf(err: unknown): Refusal | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure && cause.type === REFUSAL_FAILURE_TYPE) {
+    return cause.details?.[0] as Refusal | undefined;
+  }
+  return undefined;
+}
+
+function isWorkflowGone(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed|not found/i.test(err.message));
+}

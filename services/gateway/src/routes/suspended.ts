@@ -1,0 +1,106 @@
+// Suspended mail: auto-replies, bounces, our own mail, mail that failed the collector rules or its
+// rate limits. Staff list it, recover it (always an ordinary ticket, never a follow-up), or drop it.
+import { createHash } from 'node:crypto';
+import { Router } from 'express';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { ZTicketSchema } from '@helpdesk/contracts';
+import type { Actor } from '@helpdesk/contracts';
+import type { InboundMailDoc, Store } from '@helpdesk/persistence';
+import type { Tickets } from '@helpdesk/ticket-client';
+import { AppError, ForbiddenError, NotFoundError } from '../errors';
+import { document } from '../openapi';
+import { presentTicket } from '../present';
+
+const actorOf = (res: Response): Actor => res.locals.actor as Actor;
+
+export const ZSuspendedMailSchema = z
+  .object({
+    id: z.string(),
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    subject: z.string(),
+    body: z.string(),
+    receivedAt: z.iso.datetime({ offset: true }),
+    reason: z.string(),
+  })
+  .meta({ id: 'SuspendedMail' });
+const ZSuspendedListSchema = z.object({ items: z.array(ZSuspendedMailSchema) }).meta({ id: 'SuspendedMailList' });
+
+document({ method: 'get', path: '/v1/suspended', summary: 'Suspended mail, newest first', tag: 'mail', roles: 'admin, agent', responses: { 200: ZSuspendedListSchema }, problems: [403] });
+document({
+  method: 'post',
+  path: '/v1/suspended/:id/recover',
+  summary: 'Recover a suspended mail: it becomes an ordinary new ticket (never a follow-up)',
+  tag: 'mail',
+  roles: 'admin, agent',
+  responses: { 201: ZTicketSchema },
+  problems: [403, 404],
+});
+document({ method: 'delete', path: '/v1/suspended/:id', summary: 'Drop a suspended mail', tag: 'mail', roles: 'admin, agent', responses: { 204: undefined }, problems: [403, 404] });
+
+const present = (m: InboundMailDoc) => ({
+  id: m._id,
+  from: m.from,
+  to: m.to,
+  cc: m.cc,
+  subject: m.subject,
+  body: m.body,
+  receivedAt: new Date(m.receivedAt).toISOString(),
+  reason: m.suspendedReason ?? 'suspended',
+});
+
+/** The same recovered mail always makes the same ticket. */
+const recoveredTicketId = (identity: string) => {
+  const h = createHash('sha256').update(`${identity}:recovered`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+export function suspendedRoutes(tickets: Tickets, store: Store): Router {
+  const router = Router();
+  const { InboundMail, InboundRaw } = store.models;
+  const staffOnly = (actor: Actor) => {
+    if (actor.role !== 'admin' && actor.role !== 'agent') throw new ForbiddenError('Only staff handle suspended mail');
+  };
+
+  router.get('/', async (_req, res) => {
+    staffOnly(actorOf(res));
+    const docs = await InboundMail.find({ status: 'suspended' }).sort({ receivedAt: -1 }).limit(500).lean();
+    res.json({ items: docs.map(present) });
+  });
+
+  router.post('/:id/recover', async (req, res) => {
+    const actor = actorOf(res);
+    staffOnly(actor);
+    const mail = await InboundMail.findById(req.params.id).lean();
+    if (!mail) throw new NotFoundError('Suspended mail');
+    if (mail.status !== 'suspended' && !mail.recoveredTicketId) throw new AppError(409, 'not_suspended', 'This mail is not suspended');
+    const settings = await store.getSettings();
+    const ours = new Set((settings.collectorAddresses.length ? settings.collectorAddresses : Object.values(settings.brandSupportAddresses)).map((a) => a.toLowerCase()));
+    const supportAddress = [...mail.to, ...mail.cc].find((a) => ours.has(a));
+    const ticket = await tickets.create(
+      {
+        title: mail.subject || '(no subject)',
+        description: mail.body || '(empty message)',
+        requester: { id: mail.from, email: mail.from },
+        ...(mail.cc.length ? { ccs: mail.cc } : {}),
+        ...(supportAddress ? { supportAddress } : {}),
+      },
+      actor,
+      'email',
+      { ticketId: recoveredTicketId(mail._id) },
+    );
+    await InboundMail.updateOne({ _id: mail._id }, { $set: { status: 'done', action: 'created', ticketId: ticket.id, recoveredTicketId: ticket.id } });
+    res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    staffOnly(actorOf(res));
+    const { deletedCount } = await InboundMail.deleteOne({ _id: req.params.id, status: 'suspended' });
+    if (deletedCount === 0) throw new NotFoundError('Suspended mail');
+    await InboundRaw.deleteOne({ _id: req.params.id });
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,46 @@
+// RFC 822 → the facts the collector works with (mailparser does the MIME work).
+import { simpleParser } from 'mailparser';
+import type { AddressObject, Attachment } from 'mailparser';
+import type { MailFacts } from './classify';
+import { normalizeAddress } from './classify';
+
+const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ? normalizeAddress(v.address) : ''))).filter(Boolean);
+
+const ids = (value: string | string[] | undefined): string[] =>
+  (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((v) => v.trim()).filter(Boolean);
+
+export interface ParsedMail {
+  facts: MailFacts;
+  attachments: Attachment[];
+}
+
+export async function parseMail(raw: Buffer, envelope: { mailFrom?: string } = {}): Promise<ParsedMail> {
+  const m = await simpleParser(raw, { skipHtmlToText: false, skipTextLinks: true });
+  const headers: Record<string, string> = {};
+  for (const line of m.headerLines) {
+    const name = line.key.toLowerCase();
+    if (!(name in headers)) headers[name] = line.line.slice(line.line.indexOf(':') + 1).trim();
+  }
+  const from = m.from?.value[0];
+  const text = m.text ?? (typeof m.html === 'string' ? m.html.replace(/<[^>]+>/g, ' ') : '');
+  const contentType = headers['content-type'] ?? 'text/plain';
+  const returnPath = envelope.mailFrom ?? (headers['return-path'] !== undefined ? headers['return-path'].replace(/[<>\s]/g, '') : undefined);
+  return {
+    facts: {
+      ...(m.messageId ? { messageId: m.messageId } : {}),
+      ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
+      references: ids(m.references),
+      from: from?.address ? normalizeAddress(from.address) : '',
+      ...(from?.name ? { fromName: from.name } : {}),
+      to: addresses(m.to),
+      cc: addresses(m.cc),
+      subject: (m.subject ?? '').trim(),
+      text,
+      headers,
+      ...(returnPath !== undefined ? { returnPath } : {}),
+      contentType,
+    },
+    attachments: m.attachments.filter((a) => a.contentDisposition !== 'inline' || Boolean(a.filename)),
+  };
+}

@@ -1,0 +1,200 @@
+// The mail collector: one pipeline for mail over SMTP and for raw messages posted over HTTP.
+// Every step is idempotent under one identity per message (its Message-ID, or a content hash):
+// the ticket a new mail creates has an id derived from it, the reply it adds is an Update with an
+// id derived from it, so a message delivered twice, even in parallel, acts once.
+import { Readable } from 'node:stream';
+import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
+import { AttachmentStore, isDuplicateKey } from '@helpdesk/persistence';
+import type { InboundMailDoc, Store } from '@helpdesk/persistence';
+import { TicketRefusedError } from '@helpdesk/ticket-client';
+import type { Tickets } from '@helpdesk/ticket-client';
+import { autoReplyReason, identityOf, normalizeAddress, stripQuoted, subjectReference, uuidFrom } from './classify';
+import type { MailFacts } from './classify';
+import { parseMail } from './parse';
+
+export type InboundOutcome =
+  | { status: 'duplicate'; identity: string; ticketId?: string }
+  | { status: 'suspended'; identity: string; reason: string }
+  | { status: 'done'; identity: string; action: NonNullable<InboundMailDoc['action']>; ticketId: string };
+
+const HOUR = 3_600_000;
+
+export class InboundPipeline {
+  private readonly files: AttachmentStore;
+
+  constructor(
+    private readonly store: Store,
+    private readonly tickets: Tickets,
+    private readonly maxAttachmentBytes: number,
+  ) {
+    this.files = new AttachmentStore(store.connection);
+  }
+
+  async ingest(raw: Buffer, envelope: { mailFrom?: string; rcptTo?: string[] } = {}): Promise<InboundOutcome> {
+    const { facts, attachments } = await parseMail(raw, envelope);
+    if (envelope.rcptTo?.length) facts.to = [...new Set([...facts.to, ...envelope.rcptTo.map(normalizeAddress)])];
+    const identity = identityOf(facts, raw);
+    const { InboundMail, InboundRaw } = this.store.models;
+
+    const doc: InboundMailDoc = {
+      _id: identity,
+      ...(facts.messageId ? { messageId: facts.messageId } : {}),
+      from: facts.from,
+      to: facts.to,
+      cc: facts.cc,
+      subject: facts.subject,
+      body: stripQuoted(facts.text),
+      receivedAt: Date.now(),
+      status: 'processing',
+    };
+    try {
+      await InboundMail.create(doc);
+      await InboundRaw.updateOne({ _id: identity }, { $setOnInsert: { raw } }, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const seen = await InboundMail.findById(identity).lean();
+      // Finished before: never twice. Still processing (a parallel delivery, or a crash mid-way):
+      // go on; every step below is idempotent under this identity.
+      if (seen && seen.status !== 'processing') return { status: 'duplicate', identity, ...(seen.ticketId ? { ticketId: seen.ticketId } : {}) };
+    }
+
+    const settings = await this.store.getSettings();
+    const suspended = await this.suspensionReason(facts, settings);
+    if (suspended) return this.suspend(identity, suspended);
+
+    const target = await this.thread(facts);
+    const storm = await this.overLimit(facts.from, target?.id, settings, identity);
+    if (storm) return this.suspend(identity, storm);
+
+    const actor: Actor = { id: `mail:${facts.from}`, role: 'service', name: facts.fromName ?? facts.from, email: facts.from };
+    const supportAddress = this.supportAddressOf(facts, settings);
+    let result: { action: NonNullable<InboundMailDoc['action']>; ticket: TicketState };
+    if (target) {
+      const wasDraft = target.status === 'draft';
+      const { ticket, outcome } = await this.tickets.customerReply(
+        target.id,
+        { body: doc.body, from: facts.from, ccs: facts.cc, subject: facts.subject, ...(facts.messageId ? { messageId: facts.messageId } : {}) },
+        actor,
+        'email',
+        { updateId: `mail-${uuidFrom(identity)}`, followUpId: uuidFrom(`${identity}:follow-up`), ...(supportAddress ? { supportAddress } : {}) },
+      );
+      result = { action: outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added', ticket };
+    } else {
+      result = await this.open(identity, facts, doc.body, actor, settings, supportAddress);
+    }
+
+    for (const [i, a] of attachments.entries()) {
+      if (a.size > this.maxAttachmentBytes) continue;
+      const key = `${identity}:att:${i}`;
+      const stored = await this.files.save(result.ticket.id, a.filename ?? `attachment-${i}`, a.contentType, Readable.from(a.content), actor.id);
+      await this.tickets
+        .command(result.ticket.id, { type: 'attach', attachment: { id: stored.id, filename: stored.filename, contentType: stored.contentType, size: stored.size } }, actor, {
+          updateId: `mail-${uuidFrom(key)}`,
+        })
+        .catch(async (err: unknown) => {
+          await this.files.deleteOne(stored.id);
+          if (!(err instanceof TicketRefusedError)) throw err;
+        });
+    }
+
+    await InboundMail.updateOne({ _id: identity }, { $set: { status: 'done', action: result.action, ticketId: result.ticket.id } });
+    return { status: 'done', identity, action: result.action, ticketId: result.ticket.id };
+  }
+
+  /** Unmatched mail opens a ticket; from an unknown sender when not allowed, it is rejected and closed. */
+  private async open(identity: string, facts: MailFacts, body: string, actor: Actor, settings: Settings, supportAddress: string | undefined) {
+    const ticketId = uuidFrom(`${identity}:ticket`);
+    // Known before the ticket exists, so its acknowledgement can already answer this mail in-thread.
+    await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { ticketId } });
+    const known = settings.collectorAllowUnknownSenders || (await this.isKnownSender(facts.from, settings));
+    const ticket = await this.tickets.create(
+      {
+        title: facts.subject || '(no subject)',
+        description: body || '(empty message)',
+        requester: { id: facts.from, email: facts.from, ...(facts.fromName ? { name: facts.fromName } : {}) },
+        ...(facts.cc.length ? { ccs: facts.cc } : {}),
+        ...(supportAddress ? { supportAddress } : {}),
+        ...(settings.collectorDefaultType ? { type: settings.collectorDefaultType } : {}),
+        ...(settings.collectorDefaultGroup ? { group: settings.collectorDefaultGroup } : {}),
+        ...(this.brandOf(supportAddress, settings) ? { brand: this.brandOf(supportAddress, settings) } : {}),
+      },
+      actor,
+      'email',
+      { ticketId },
+    );
+    if (known) return { action: 'created' as const, ticket };
+    const staff: Actor = { id: 'mail-collector', role: 'agent', name: 'Mail collector' };
+    const rejected = await this.tickets
+      .command(ticket.id, { type: 'resolve', method: 'unknown_address' }, staff, { updateId: `mail-${uuidFrom(`${identity}:reject`)}` })
+      .catch((err: unknown) => {
+        if (err instanceof TicketRefusedError && err.refusal.code === 'closed') return ticket;
+        throw err;
+      });
+    return { action: 'rejected_unknown' as const, ticket: rejected };
+  }
+
+  /** Message-ID references to mail we sent or received for a ticket first, then the subject token. */
+  private async thread(facts: MailFacts): Promise<TicketState | undefined> {
+    const refs = [...new Set([facts.inReplyTo, ...facts.references].filter((r): r is string => Boolean(r)))];
+    if (refs.length > 0) {
+      const sent = await this.store.models.Notification.findOne({ messageId: { $in: refs } }).lean();
+      const ticketId = sent?.ticketId ?? (await this.store.models.InboundMail.findOne({ messageId: { $in: refs }, ticketId: { $exists: true } }).lean())?.ticketId;
+      const ticket = ticketId ? await this.store.getTicket(ticketId) : undefined;
+      if (ticket) return ticket;
+    }
+    const reference = subjectReference(facts.subject);
+    if (reference) {
+      const doc = await this.store.models.Ticket.findOne({ reference }, { _id: 1 }).lean();
+      if (doc) return this.store.getTicket(doc._id);
+    }
+    return undefined;
+  }
+
+  private supportAddresses(settings: Settings): string[] {
+    const configured = settings.collectorAddresses.length > 0 ? settings.collectorAddresses : Object.values(settings.brandSupportAddresses);
+    return configured.map(normalizeAddress);
+  }
+
+  private supportAddressOf(facts: MailFacts, settings: Settings): string | undefined {
+    const ours = new Set(this.supportAddresses(settings));
+    return [...facts.to, ...facts.cc].find((a) => ours.has(a));
+  }
+
+  private brandOf(address: string | undefined, settings: Settings): string | undefined {
+    return Object.entries(settings.brandSupportAddresses).find(([, a]) => normalizeAddress(a) === address)?.[0];
+  }
+
+  private async isKnownSender(from: string, settings: Settings): Promise<boolean> {
+    const domain = from.split('@')[1] ?? '';
+    if (settings.collectorKnownDomains.map((d) => d.toLowerCase()).includes(domain)) return true;
+    return Boolean(await this.store.models.Ticket.exists({ 'requester.email': from }));
+  }
+
+  private async suspensionReason(facts: MailFacts, settings: Settings): Promise<string | undefined> {
+    const auto = autoReplyReason(facts);
+    if (auto) return auto;
+    const ours = new Set([...this.supportAddresses(settings), normalizeAddress(settings.notificationSender.replace(/^.*<([^>]+)>.*$/, '$1'))]);
+    if (!facts.from) return 'no sender address';
+    if (ours.has(facts.from)) return 'sent by the helpdesk itself';
+    if (!this.supportAddressOf(facts, settings)) return 'not addressed to a support address';
+    return undefined;
+  }
+
+  /** Storm protection: how much mail from one sender, or into one ticket, may act per hour. */
+  private async overLimit(from: string, ticketId: string | undefined, settings: Settings, identity: string): Promise<string | undefined> {
+    const since = Date.now() - HOUR;
+    const { InboundMail } = this.store.models;
+    const bySender = await InboundMail.countDocuments({ from, status: 'done', receivedAt: { $gte: since }, _id: { $ne: identity } });
+    if (bySender >= settings.mailLimitPerSenderPerHour) return `rate limited: more than ${settings.mailLimitPerSenderPerHour} mails an hour from ${from}`;
+    if (ticketId) {
+      const byTicket = await InboundMail.countDocuments({ ticketId, status: 'done', receivedAt: { $gte: since }, _id: { $ne: identity } });
+      if (byTicket >= settings.mailLimitPerTicketPerHour) return `rate limited: more than ${settings.mailLimitPerTicketPerHour} mails an hour into this ticket`;
+    }
+    return undefined;
+  }
+
+  private async suspend(identity: string, reason: string): Promise<InboundOutcome> {
+    await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { status: 'suspended', suspendedReason: reason } });
+    return { status: 'suspended', identity, reason };
+  }
+}
