@@ -119,6 +119,34 @@ async function main() {
     recorded['split-parent'] = parent.id;
     recorded['split-child'] = split.links.children[0];
 
+    // A ticket opened by mail, answered, closed.
+    const nodemailer = require('nodemailer');
+    const transport = nodemailer.createTransport(stack.urls.inboundSmtp);
+    await transport.sendMail({ from: 'mailer@customer.example', to: 'support@helpdesk.local', subject: 'By mail', text: 'Hello by mail' });
+    transport.close();
+    let byMail;
+    for (let i = 0; i < 100 && !byMail; i++) {
+      byMail = await store.models.Ticket.findOne({ 'requester.email': 'mailer@customer.example' }).lean();
+      if (!byMail) await sleep(200);
+    }
+    await call('POST', `/v1/tickets/${byMail._id}/replies`, { body: 'Answer', resolve: { method: 'customer_communication' } });
+    await closed(byMail._id);
+    recorded['by-mail'] = byMail._id;
+
+    // A long-lived ticket that continues as new: the first run's history ends in ContinueAsNew.
+    await store.putSettings({ continueAsNewAfterEvents: 60 });
+    const long = await create();
+    for (let i = 0; i < 12; i++) await call('POST', `/v1/tickets/${long.id}/notes`, { body: `note ${i}` });
+    await sleep(1_000);
+    const runs = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowId = "${ticketWorkflowId(long.id)}"` })) runs.push(wf);
+    const first = runs.sort((a, b) => a.startTime - b.startTime)[0];
+    const firstHistory = await client.workflow.getHandle(first.workflowId, first.runId).fetchHistory();
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(path.join(OUT, 'continue-as-new.json'), historyToJSON(firstHistory));
+    console.log(`recorded continue-as-new: ${firstHistory.events.length} events (${runs.length} runs)`);
+    await call('POST', `/v1/tickets/${long.id}/spam`, {});
+
     fs.mkdirSync(OUT, { recursive: true });
     for (const [name, id] of Object.entries(recorded)) {
       const handle = client.workflow.getHandle(ticketWorkflowId(id));

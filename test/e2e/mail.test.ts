@@ -188,6 +188,21 @@ describe('inbound mail', () => {
   });
 });
 
+describe('attachments by mail', () => {
+  it('are stored and listed on the ticket', async () => {
+    const address = uniqueAddress('oli');
+    await sendMail({ from: address, subject: 'With a file', text: 'See attached', attachments: [{ filename: 'error.txt', content: 'stack trace here' }] });
+    const [id] = await ticketFrom(address);
+    const withFile = await eventually(async () => {
+      const t = await store.getTicket(id!);
+      return t?.attachments?.length ? t : undefined;
+    }, 30_000, 'the attachment on the ticket');
+    expect(withFile.attachments?.map((a) => [a.filename, a.size])).toEqual([['error.txt', 16]]);
+    const download = await fetch(`${stack().gateway}/v1/attachments/${withFile.attachments?.[0]?.id}`, { headers: { authorization: `Bearer ${agent()}` } });
+    expect(await download.text()).toBe('stack trace here');
+  });
+});
+
 describe('outbound mail', () => {
   it('an agent reply reaches the requester and CCs with threading headers', async () => {
     const address = uniqueAddress('max');

@@ -16,6 +16,8 @@ export const fromDoc = ({ _id, purged: _purged, ...rest }: TicketDoc): TicketSta
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
 export class Store {
+  private settingsCache: { value: Settings; until: number } | undefined;
+
   /** Top-level fields of the ticket read model (from its schema). */
   private readonly ticketFields: string[];
 
@@ -57,14 +59,15 @@ export class Store {
    * replayed projection inserts nothing twice); the ticket document only moves forward in revision.
    */
   async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
-    if (events.length > 0) {
+    const writeEvents = async () => {
+      if (events.length === 0) return;
       await this.models.TicketEvent.bulkWrite(
         events.map((e) => ({
           updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e) } }, upsert: true },
         })),
         { ordered: false },
       );
-    }
+    };
     const { _id, ...fields } = toDoc(state);
     // A field the state no longer has (a resolution after a reopen, an assignee after a release)
     // must go from the document too: $set alone would leave the old value behind.
@@ -75,26 +78,32 @@ export class Store {
       if (value === undefined) unset[key] = '';
       else set[key] = value;
     }
-    try {
-      await this.models.Ticket.updateOne(
-        { _id, revision: { $lt: state.revision } },
-        { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-        { upsert: true },
-      );
-    } catch (err) {
-      // The filter missed because a newer revision is stored, and the upsert hit its _id: nothing to do.
-      if (!isDuplicateKey(err)) throw err;
-    }
+    const writeTicket = async () => {
+      try {
+        await this.models.Ticket.updateOne(
+          { _id, revision: { $lt: state.revision } },
+          { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+          { upsert: true },
+        );
+      } catch (err) {
+        // The filter missed because a newer revision is stored, and the upsert hit its _id: nothing to do.
+        if (!isDuplicateKey(err)) throw err;
+      }
+    };
+    // Independent writes, both idempotent: in parallel, one round trip instead of two.
+    await Promise.all([writeEvents(), writeTicket()]);
   }
 
+  // Hot-path reads use plain equality filters and no server-side sort: FerretDB v1 pushes those
+  // down to SQLite, while a sort or an operator such as $ne turns the query into a full scan.
   async getTicket(id: string): Promise<TicketState | undefined> {
-    const doc = await this.models.Ticket.findOne({ _id: id, purged: { $ne: true } }).lean<TicketDoc>();
-    return doc ? fromDoc(doc) : undefined;
+    const doc = await this.models.Ticket.findById(id).lean<TicketDoc>();
+    return doc && !doc.purged ? fromDoc(doc) : undefined;
   }
 
   async listEvents(ticketId: string): Promise<TicketEvent[]> {
-    const docs = await this.models.TicketEvent.find({ ticketId }).sort({ seq: 1 }).lean<TicketEventDoc[]>();
-    return docs.map(({ _id, ...e }) => e);
+    const docs = await this.models.TicketEvent.find({ ticketId }).lean<TicketEventDoc[]>();
+    return docs.sort((a, b) => a.seq - b.seq).map(({ _id, ...e }) => e);
   }
 
   /**
@@ -132,10 +141,11 @@ export class Store {
    * The unique index on the reference is the real guard: FerretDB v1 does not make `$inc` in
    * findAndModify atomic under concurrency, so a clash draws the next number.
    */
-  async allocateReference(ticketId: string, mask: string, at: Date = new Date()): Promise<string> {
+  async allocateReference(ticketId: string, mask: string, at: Date = new Date(), opts: { fresh?: boolean } = {}): Promise<string> {
     const scope = counterScope(mask, at);
     for (let attempt = 0; attempt < 50; attempt++) {
-      const existing = await this.models.Reference.findById(ticketId).lean();
+      // A freshly generated id cannot have a reference yet: skip the look-up the first time.
+      const existing = opts.fresh && attempt === 0 ? null : await this.models.Reference.findById(ticketId).lean();
       if (existing) return existing.reference;
       try {
         // Two first-ever upserts of a counter can clash too: then simply draw again.
@@ -150,13 +160,22 @@ export class Store {
     throw new Error(`Could not allocate a reference for ticket ${ticketId}`);
   }
 
+  /**
+   * The settings, read at most once a second per process (they are read on every ticket creation
+   * and mail); a change made through this process is seen at once, elsewhere within a second.
+   */
   async getSettings(): Promise<Settings> {
+    if (this.settingsCache && this.settingsCache.until > Date.now()) return this.settingsCache.value;
     const doc = await this.models.Settings.findById(SETTINGS_ID).lean();
-    return { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}) };
+    const value = { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}) };
+    this.settingsCache = { value, until: Date.now() + 1_000 };
+    return value;
   }
 
   async putSettings(value: Partial<Settings>): Promise<Settings> {
+    this.settingsCache = undefined;
     const merged = { ...(await this.getSettings()), ...value };
+    this.settingsCache = undefined;
     await this.models.Settings.updateOne(
       { _id: SETTINGS_ID },
       { $set: { value: merged, updatedAt: Date.now() } },

@@ -63,7 +63,7 @@ export class Tickets {
     const { draft = false, assignee, ...fields } = body;
     const ticketId = options.ticketId ?? randomUUID();
     const settings = await store.getSettings();
-    const reference = await store.allocateReference(ticketId, settings.numberingMask);
+    const reference = await store.allocateReference(ticketId, settings.numberingMask, new Date(), { fresh: !options.ticketId });
     const input: TicketWorkflowInput = {
       ticketId,
       reference,

@@ -13,12 +13,13 @@ export const messageIdFor = (notificationId: string, domain = 'helpdesk.local') 
  * sent us), so each notification continues the thread in the requester's mail client.
  */
 async function threadOf(store: Store, ticketId: string, except: string): Promise<string[]> {
+  // Equality filters only (pushed down by FerretDB too); the rest is sorted out here.
   const [sent, received] = await Promise.all([
-    store.models.Notification.find({ ticketId, status: 'sent', messageId: { $ne: except } }, { messageId: 1, sentAt: 1 }).lean(),
-    store.models.InboundMail.find({ ticketId, messageId: { $exists: true } }, { messageId: 1, receivedAt: 1 }).lean(),
+    store.models.Notification.find({ ticketId }, { messageId: 1, sentAt: 1, status: 1 }).lean(),
+    store.models.InboundMail.find({ ticketId }, { messageId: 1, receivedAt: 1 }).lean(),
   ]);
   const all = [
-    ...sent.map((m) => ({ id: m.messageId, at: m.sentAt ?? 0 })),
+    ...sent.filter((m) => m.status === 'sent' && m.messageId !== except).map((m) => ({ id: m.messageId, at: m.sentAt ?? 0 })),
     ...received.map((m) => ({ id: m.messageId, at: m.receivedAt })),
   ].filter((m): m is { id: string; at: number } => Boolean(m.id));
   return all.sort((a, b) => a.at - b.at).map((m) => m.id).slice(-20);

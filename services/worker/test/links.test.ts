@@ -142,3 +142,14 @@ describe('split', () => {
     expect(r.ok && r.effects.find((e) => e.type === 'child_resolved')).toEqual({ type: 'child_resolved', parentId: 't1' });
   });
 });
+
+describe('mail that failed for good', () => {
+  it('is recorded on the timeline as a system event, except on a closed ticket', async () => {
+    const { notificationFailed } = await import('../src/domain');
+    const n = { id: 't1:3:agent_reply', kind: 'agent_reply' as const, ticketId: 't1', reference: 'TK-1', title: 'x', to: ['rita@example.com'], cc: [] };
+    const r = notificationFailed(ticket('in_progress'), n, 'SMTP 550', T0, settings());
+    expect(r?.events.map((e) => [e.type, e.actor.id, e.data?.notification])).toEqual([['notification_failed', 'system', 't1:3:agent_reply']]);
+    expect(r?.state.lastActionAt).toBe(ticket('in_progress').lastActionAt);
+    expect(notificationFailed(ticket('closed'), n, 'SMTP 550', T0, settings())).toBeUndefined();
+  });
+});

@@ -102,6 +102,12 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       return ids.length;
     },
 
+    /** Idempotency keys are remembered for a day. */
+    async purgeIdempotencyKeys(): Promise<number> {
+      const { deletedCount } = await store.models.Idempotency.deleteMany({ createdAt: { $lt: Date.now() - 24 * 3_600_000 } });
+      return deletedCount;
+    },
+
     /** Tell every open ticket the settings changed, so its next timer decision uses them. */
     async broadcastSettings(settings: Settings): Promise<number> {
       let count = 0;

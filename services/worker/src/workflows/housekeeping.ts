@@ -3,8 +3,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 
-const { purgeSuspendedMail } = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 minutes' });
+const { purgeSuspendedMail, purgeIdempotencyKeys } = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 minutes' });
 
-export async function housekeepingWorkflow(): Promise<{ suspendedPurged: number }> {
-  return { suspendedPurged: await purgeSuspendedMail() };
+export async function housekeepingWorkflow(): Promise<{ suspendedPurged: number; idempotencyKeysPurged: number }> {
+  return { suspendedPurged: await purgeSuspendedMail(), idempotencyKeysPurged: await purgeIdempotencyKeys() };
 }
