@@ -2,7 +2,7 @@
 // few seconds): waits and their timers, follow-ups, merge, split, spam, delete, purge, drafts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '@helpdesk/persistence';
-import { api, command, createTicket, eventually, mailTo, openStore, token, waitForStatus } from '../support/api';
+import { api, command, createTicket, eventually, mailTo, openStore, temporalClient, token, waitForStatus } from '../support/api';
 import type { TicketBody } from '../support/api';
 
 let store: Store;
@@ -281,6 +281,20 @@ describe('delete, restore, purge', () => {
     expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('admin', 'root') })).status).toBe(204);
     expect((await api('GET', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') })).status).toBe(404);
     expect(await store.listEvents(t.id)).toEqual([]);
+    // Its workflow history goes too.
+    const { client, close } = await temporalClient();
+    try {
+      await eventually(async () => {
+        try {
+          await client.workflow.getHandle(`ticket-${t.id}`).describe();
+          return undefined;
+        } catch (err) {
+          return (err as Error).name === 'WorkflowNotFoundError' ? true : undefined;
+        }
+      }, 20_000, 'the workflow history to be deleted');
+    } finally {
+      await close();
+    }
   });
 });
 

@@ -111,6 +111,7 @@ export class Tickets {
   async command(id: string, command: TicketCommand, actor: Actor, options: CommandOptions = {}): Promise<TicketState> {
     try {
       const ticket = await this.send(id, command, actor, options);
+      if (command.type === 'purge') await this.deleteHistory(id);
       this.opts.onCommand?.(command.type, 'accepted');
       return ticket;
     } catch (err) {
@@ -183,12 +184,23 @@ export class Tickets {
     }
   }
 
+  /** Purge means for good: the workflow's history goes too, not only the read model. */
+  private async deleteHistory(id: string): Promise<void> {
+    const { client } = this.opts;
+    try {
+      await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId: ticketWorkflowId(id) } });
+    } catch (err) {
+      if (!(err instanceof Error && /not found/i.test(err.message))) throw err;
+    }
+  }
+
   /** A closed ticket's workflow has ended: only reclassification (if allowed) and purge remain. */
   private async onClosed(ticket: TicketState, command: TicketCommand, actor: Actor): Promise<TicketState> {
     const { store } = this.opts;
     if (command.type === 'purge') {
       if (actor.role !== 'admin') throw new TicketRefusedError({ code: 'forbidden', message: 'Only admins purge tickets', status: 'closed' });
       await store.purgeTicket(ticket.id);
+      await this.deleteHistory(ticket.id);
       return ticket;
     }
     if (command.type === 'reclassify' && (actor.role === 'admin' || actor.role === 'agent')) {
