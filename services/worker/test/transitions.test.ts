@@ -153,6 +153,20 @@ describe('what accepted commands change', () => {
     expect(r.ok && [r.state.status, r.state.assignee]).toEqual(['new', 'bob']);
   });
 
+  it('any staff action clears attention; a customer reply sets it', () => {
+    const flagged = ticket('in_progress', { attention: true });
+    for (const command of [SAMPLE.reply, SAMPLE.modify, { type: 'reply', body: 'n', visibility: 'private_note' } as TicketCommand]) {
+      const r = decide(flagged, { command, actor: alice }, ctx(alice));
+      expect(r.ok && r.state.attention).toBe(false);
+    }
+    const reopened = decide(ticket('resolved'), { command: SAMPLE.reopen, actor: alice }, ctx(alice));
+    expect(reopened.ok && reopened.state.attention).toBe(false);
+    const byCustomer = decide(ticket('resolved'), { command: SAMPLE.reopen, actor: rita }, ctx(rita));
+    expect(byCustomer.ok && byCustomer.state.attention).toBe(true);
+    const ended = decide(ticket('waiting', {}, 'case'), { command: SAMPLE.end_case, actor: alice }, ctx(alice));
+    expect(ended.ok && ended.state.attention).toBe(true);
+  });
+
   it('release puts it back in the queue without an assignee', () => {
     const r = decide(ticket('in_progress'), { command: { type: 'release', reason: 'robot_rejected' }, actor: robot }, ctx(robot));
     expect(r.ok && [r.state.status, r.state.assignee]).toEqual(['new', undefined]);

@@ -50,7 +50,13 @@ function preconditions(state: TicketState, type: CommandType, ctx: Context): Ref
 export function decide(state: TicketState, request: CommandRequest, ctx: Context): Decision {
   const pre = preconditions(state, request.command.type, ctx);
   if (pre) return pre;
-  return apply(state, request.command, ctx);
+  const decision = apply(state, request.command, ctx);
+  // Attention marks a ticket that came back to the inbox; someone on staff acting on it clears it
+  // (spec 002). The end of a case is itself such a return, so it keeps the mark.
+  if (decision.ok && isStaff(ctx) && decision.state.attention && request.command.type !== 'end_case') {
+    decision.state = { ...decision.state, attention: false };
+  }
+  return decision;
 }
 
 /** Staff acting on a `new` ticket take it: the first update assigns them (spec 002). */
