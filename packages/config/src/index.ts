@@ -71,9 +71,14 @@ export function createLogger(service: string, level: Config['LOG_LEVEL'] = 'info
  */
 export function runMain(service: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    const known = err instanceof ConfigError || (err instanceof Error && /(Unavailable|Config)Error$/.test(err.name));
-    const error = known && err instanceof Error ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'error', service, msg: 'failed to start', error }) + '\n');
+    const message = err instanceof Error ? err.message : String(err);
+    const connection = /ECONNREFUSED|connect|transport|unavailable|deadline/i.test(message);
+    const hint = connection ? 'Check that Temporal (TEMPORAL_ADDRESS) and the store (MONGO_URL) are running and reachable.' : undefined;
+    // A stack trace only when asked for: a person starting the service wants the reason and the fix.
+    const stack = process.env.LOG_LEVEL === 'debug' && err instanceof Error ? err.stack : undefined;
+    process.stderr.write(
+      JSON.stringify({ time: new Date().toISOString(), level: 'error', service, msg: 'failed to start', error: message, ...(hint ? { hint } : {}), ...(stack ? { stack } : {}) }) + '\n',
+    );
     process.exit(1);
   });
 }
