@@ -85,6 +85,29 @@ describe('service levels', () => {
   });
 });
 
+describe('action delay', () => {
+  it('breaches when an open ticket sits without action, re-arms after each action, and stops once resolved', async () => {
+    await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { responseDelayHours: null, actionDelayHours: 2 * SECOND_IN_HOURS } });
+    const t = await createTicket({}, opts());
+    await command(t.id, 'take', {}, opts());
+    const first = await eventually(async () => {
+      const doc = await store.getTicket(t.id);
+      return doc && doc.breaches.length === 1 ? doc : undefined;
+    }, 20_000, 'the first action breach');
+    expect(first.breaches[0]?.kind).toBe('action');
+    await command(t.id, 'notes', { body: 'looking into it' }, opts());
+    const second = await eventually(async () => {
+      const doc = await store.getTicket(t.id);
+      return doc && doc.breaches.length === 2 ? doc : undefined;
+    }, 20_000, 'the breach after the next quiet spell');
+    expect(second.breaches[1]!.dueAt).toBeGreaterThan(first.breaches[0]!.dueAt);
+    await command(t.id, 'resolve', { method: 'customer_communication' }, opts());
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await store.getTicket(t.id))?.breaches).toHaveLength(2);
+    await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { actionDelayHours: null } });
+  });
+});
+
 describe('continue-as-new', () => {
   it('a long-lived ticket continues as new with its state, timers and timeline intact', async () => {
     await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { continueAsNewAfterEvents: 60, responseDelayHours: null } });
