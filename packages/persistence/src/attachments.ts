@@ -20,9 +20,16 @@ export class AttachmentStore {
     this.bucket = new mongoose.mongo.GridFSBucket(db, { bucketName: 'attachments' });
   }
 
-  /** Store a stream; if it ends up larger than maxBytes, nothing is kept and it throws. */
-  async save(ticketId: string, filename: string, contentType: string, data: Readable, uploadedBy: string): Promise<StoredAttachment> {
-    const upload = this.bucket.openUploadStream(filename, { metadata: { ticketId, contentType, uploadedBy } });
+  /** Store a stream. With a `key`, a second save under the same key returns the first file. */
+  async save(ticketId: string, filename: string, contentType: string, data: Readable, uploadedBy: string, key?: string): Promise<StoredAttachment> {
+    if (key) {
+      const [existing] = await this.bucket.find({ 'metadata.key': key }).toArray();
+      if (existing) {
+        data.resume();
+        return { id: String(existing._id), ticketId, filename: existing.filename, contentType, size: existing.length };
+      }
+    }
+    const upload = this.bucket.openUploadStream(filename, { metadata: { ticketId, contentType, uploadedBy, ...(key ? { key } : {}) } });
     await new Promise<void>((resolve, reject) => {
       data.once('error', (err) => {
         upload.abort().catch(() => undefined);

@@ -120,6 +120,8 @@ export interface NotificationDoc {
   status: 'sending' | 'sent' | 'failed';
   messageId?: string;
   attempts: number;
+  /** While an attempt is sending it, no other may (a retry, or the next run after continue-as-new). */
+  leaseUntil?: number;
   createdAt: number;
   sentAt?: number;
   error?: string;
@@ -134,6 +136,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     status: String,
     messageId: { type: String, index: true },
     attempts: Number,
+    leaseUntil: Number,
     createdAt: Number,
     sentAt: Number,
     error: String,
@@ -171,6 +174,8 @@ export interface InboundMailDoc {
   ticketId?: string;
   suspendedReason?: string;
   recoveredTicketId?: string;
+  /** Whether the sender counted as known, decided once so that a retry decides the same. */
+  senderKnown?: boolean;
 }
 const inboundSchema = new Schema<InboundMailDoc>(
   {
@@ -187,6 +192,7 @@ const inboundSchema = new Schema<InboundMailDoc>(
     ticketId: { type: String, index: true },
     suspendedReason: String,
     recoveredTicketId: String,
+    senderKnown: Boolean,
   },
   { collection: 'inbound_mail', versionKey: false },
 );

@@ -130,6 +130,11 @@ export class Store {
   /** Purge: the ticket and its whole history go for good. */
   async purgeTicket(id: string): Promise<void> {
     await new AttachmentStore(this.connection).deleteForTicket(id);
+    const mails = await this.models.InboundMail.find({ ticketId: id }, { _id: 1 }).lean();
+    if (mails.length > 0) {
+      await this.models.InboundRaw.deleteMany({ _id: { $in: mails.map((m) => m._id) } });
+      await this.models.InboundMail.deleteMany({ ticketId: id });
+    }
     await this.models.TicketEvent.deleteMany({ ticketId: id });
     await this.models.Notification.deleteMany({ ticketId: id });
     await this.models.Ticket.deleteOne({ _id: id });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { REFUSAL_FAILURE_TYPE, commandUpdates, syncUpdate, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
@@ -76,14 +76,24 @@ export class Tickets {
       ...(options.followUp ? { followUp: options.followUp } : {}),
     };
     // Start and wait for the first projection in one round trip: the answer is already readable.
-    return client.workflow.executeUpdateWithStart(syncUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation('ticketWorkflow', {
-        workflowId: ticketWorkflowId(ticketId),
-        taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
-    });
+    // A retry with the same id finds the running ticket (USE_EXISTING), or, if it has already
+    // closed, must not start it again (REJECT_DUPLICATE): then the read model answers.
+    try {
+      return await client.workflow.executeUpdateWithStart(syncUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation('ticketWorkflow', {
+          workflowId: ticketWorkflowId(ticketId),
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const existing = await store.getTicket(ticketId);
+      if (!existing) throw err;
+      return existing;
+    }
   }
 
   /** A follow-up of a closed ticket (spec 000/001), by an agent or from a customer's reply. */
@@ -149,8 +159,9 @@ export class Tickets {
         return { ticket: await this.command(ticket.id, command, actor, options), outcome: 'added' };
       } catch (err) {
         if (!(err instanceof TicketRefusedError) || err.refusal.code !== 'closed') throw err;
-        // The read model may lag the workflow by a moment: the workflow said closed, so it is.
-        ticket = { ...((await this.opts.store.getTicket(ticket.id)) ?? ticket), status: 'closed' };
+        // The workflow said closed; wait (briefly) for the read model to say so too, so the
+        // closing projection cannot land after the follow-up link and overwrite it.
+        ticket = { ...(await this.closedInReadModel(ticket.id)) ?? ticket, status: 'closed' };
       }
     }
     const origin: Omit<FollowUpOrigin, 'of'> =
@@ -184,9 +195,20 @@ export class Tickets {
     }
   }
 
+  private async closedInReadModel(id: string, timeoutMs = 10_000): Promise<TicketState | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const t = await this.opts.store.getTicket(id);
+      if (!t || t.status === 'closed' || Date.now() > deadline) return t;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Purge means for good: the workflow's history goes too, not only the read model. */
   private async deleteHistory(id: string): Promise<void> {
     const { client } = this.opts;
+    // Let the run finish first (it ends right after the purge); deleting a running one races it.
+    await Promise.race([client.workflow.getHandle(ticketWorkflowId(id)).result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
     try {
       await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId: ticketWorkflowId(id) } });
     } catch (err) {
@@ -210,6 +232,8 @@ export class Tickets {
         ...(command.group !== undefined ? { group: command.group } : {}),
         ...(command.severity !== undefined ? { severity: command.severity } : {}),
       };
+      if (Object.keys(patch).length === 0) throw new TicketRefusedError({ code: 'invalid_input', message: 'Give a type, group or severity', status: 'closed' });
+      if (ticket.deleted) throw new TicketRefusedError({ code: 'invalid_transition', message: 'The ticket is deleted; restore it first', status: 'closed' });
       return (await store.reclassifyClosed(ticket.id, patch, actor, Date.now())) ?? ticket;
     }
     throw new TicketRefusedError(closedRefusal());

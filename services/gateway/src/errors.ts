@@ -90,7 +90,9 @@ export const problemHandler =
       error =
         err.type === 'entity.too.large'
           ? new AppError(413, 'payload_too_large', 'The request body is too large')
-          : new AppError(400, 'invalid_json', 'The request body is not valid JSON');
+          : err.type === 'encoding.unsupported' || err.type === 'charset.unsupported'
+            ? new AppError(415, 'unsupported_media_type', 'Send the body as UTF-8 JSON, uncompressed or gzip/deflate')
+            : new AppError(400, 'invalid_json', 'The request body is not valid JSON');
     } else {
       log(err, requestId);
       error = new AppError(500, 'internal', 'Something went wrong on our side; the request id helps us find it');

@@ -1,9 +1,14 @@
 // Notifier activities. Sending is idempotent per notification id: the outbox document says
 // whether an earlier attempt already delivered it, and the Message-ID is derived from the id.
 import nodemailer from 'nodemailer';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Notification, NotifierActivities, SendResult } from '@helpdesk/contracts';
+import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { renderMail } from './templates';
+
+/** How long one attempt holds a notification (longer than the activity's start-to-close). */
+const LEASE_MS = 90_000;
 
 export const messageIdFor = (notificationId: string, domain = 'helpdesk.local') =>
   `<${notificationId.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
@@ -33,28 +38,47 @@ export function createNotifierActivities(store: Store, smtpUrl: string): Notifie
       const messageId = messageIdFor(n.id);
       const settings = await store.getSettings();
       const mail = renderMail(n, settings);
-      const doc = await Outbox.findOneAndUpdate(
+      const now = Date.now();
+      await Outbox.updateOne(
         { _id: n.id },
-        {
-          $setOnInsert: { ticketId: n.ticketId, kind: n.kind, to: n.to, subject: mail.subject, status: 'sending', createdAt: Date.now(), messageId },
-          $inc: { attempts: 1 },
-        },
-        { upsert: true, new: true },
-      ).lean();
-      if (doc?.status === 'sent') return { id: n.id, messageId, sentNow: false };
-      const thread = await threadOf(store, n.ticketId, messageId);
-      await transport.sendMail({
-        ...(thread.length > 0 ? { inReplyTo: thread[thread.length - 1], references: thread } : {}),
-        from: settings.notificationSender,
-        to: n.to,
-        cc: n.cc.length > 0 ? n.cc : undefined,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId,
-        headers: { 'X-Helpdesk-Ticket': n.reference, 'Auto-Submitted': n.kind === 'agent_reply' ? 'no' : 'auto-generated' },
+        { $setOnInsert: { ticketId: n.ticketId, kind: n.kind, to: n.to, subject: mail.subject, status: 'sending', createdAt: now, messageId, attempts: 0, leaseUntil: 0 } },
+        { upsert: true },
+      ).catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err; // two first attempts raced to create it: fine
       });
-      await Outbox.updateOne({ _id: n.id }, { $set: { status: 'sent', sentAt: Date.now() } });
+      // Claim the send: one attempt at a time, so a retry and a continued run never both send.
+      const claimed = await Outbox.findOneAndUpdate(
+        { _id: n.id, status: 'sending', leaseUntil: { $lt: now } },
+        { $set: { leaseUntil: now + LEASE_MS }, $inc: { attempts: 1 } },
+        { new: true },
+      ).lean();
+      if (!claimed) {
+        const doc = await Outbox.findById(n.id).lean();
+        if (doc?.status === 'sent') return { id: n.id, messageId, sentNow: false };
+        throw ApplicationFailure.retryable('Another attempt is sending this notification right now', 'NotificationBusy');
+      }
+      const thread = await threadOf(store, n.ticketId, messageId).catch(async (err: unknown) => {
+        await Outbox.updateOne({ _id: n.id }, { $set: { leaseUntil: 0 } });
+        throw err;
+      });
+      try {
+        await transport.sendMail({
+          ...(thread.length > 0 ? { inReplyTo: thread[thread.length - 1], references: thread } : {}),
+          from: settings.notificationSender,
+          to: n.to,
+          cc: n.cc.length > 0 ? n.cc : undefined,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId,
+          headers: { 'X-Helpdesk-Ticket': n.reference, 'Auto-Submitted': n.kind === 'agent_reply' ? 'no' : 'auto-generated' },
+        });
+      } catch (err) {
+        // Not sent: let the next attempt claim it at once.
+        await Outbox.updateOne({ _id: n.id }, { $set: { leaseUntil: 0 } });
+        throw err;
+      }
+      await Outbox.updateOne({ _id: n.id }, { $set: { status: 'sent', sentAt: Date.now(), leaseUntil: 0 } });
       return { id: n.id, messageId, sentNow: true };
     },
     close: () => transport.close(),

@@ -136,6 +136,15 @@ describe('split', () => {
     expect([after2?.state.status, after2?.state.resolution?.method]).toEqual(['resolved', 'split']);
   });
 
+  it('a second split keeps what the children of the first one already did', () => {
+    const first = childResolved(split().state, 'c1', T0, settings())!.state;
+    const resumed = decide(first, { command: { type: 'resume' }, actor: alice }, ctx(alice));
+    if (!resumed.ok) throw new Error(resumed.refusal.message);
+    const again = decide(resumed.state, { command: { type: 'split', children: [{ id: 'c3', fields: { title: 'C', description: 'c' } }] }, actor: alice }, ctx(alice));
+    expect(again.ok && again.state.links.childrenResolved).toEqual(['c1']);
+    expect(again.ok && again.state.links.children).toEqual(['c1', 'c2', 'c3']);
+  });
+
   it('a child resolving tells its parent', () => {
     const child = ticket('in_progress', { id: 'c1', links: { followUps: [], children: [], parent: 't1' } });
     const r = decide(child, { command: { type: 'resolve', method: 'customer_communication' }, actor: alice }, ctx(alice));

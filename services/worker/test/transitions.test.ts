@@ -143,6 +143,12 @@ describe('what accepted commands change', () => {
     expect(r.ok && r.effects.some((e) => e.type === 'notify' && e.notification.kind === 'ticket_received')).toBe(true);
   });
 
+  it('a requester cannot submit a draft in someone else\'s name', () => {
+    const draft = ticket('draft');
+    const r = decide(draft, { command: { type: 'submit', fields: { requester: { id: 'mallory' } } }, actor: rita }, ctx(rita));
+    expect(r.ok ? 'ok' : r.refusal.code).toBe('forbidden');
+  });
+
   it('the first update by an agent takes a new ticket', () => {
     const r = decide(ticket('new'), { command: SAMPLE.modify, actor: alice }, ctx(alice));
     expect(r.ok && [r.state.status, r.state.assignee, r.state.priority]).toEqual(['in_progress', 'alice', 'high']);

@@ -10,6 +10,8 @@ import { AppError, ValidationError } from '../errors';
 
 const KEY_TTL_MS = 24 * 3_600_000;
 const WAIT_FOR_FIRST_MS = 30_000;
+/** A request still pending after this long has died; its key may be taken over. */
+const PENDING_LEASE_MS = 60_000;
 
 export function idempotency(store: Store): RequestHandler {
   const { Idempotency } = store.models;
@@ -33,7 +35,9 @@ export function idempotency(store: Store): RequestHandler {
       }
       const seen = await Idempotency.findById(id).lean();
       if (!seen) continue; // the first one failed and gave the key back
-      if (seen.createdAt < Date.now() - KEY_TTL_MS) {
+      const abandoned = seen.state === 'pending' && seen.createdAt < Date.now() - PENDING_LEASE_MS;
+      if (seen.createdAt < Date.now() - KEY_TTL_MS || abandoned) {
+        // Expired, or left pending by a request that died: the key is free again.
         await Idempotency.deleteOne({ _id: id, createdAt: seen.createdAt });
         continue;
       }
@@ -50,6 +54,8 @@ export function idempotency(store: Store): RequestHandler {
       if (Date.now() > deadline) throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Handlers derive ticket and Update ids from this, so even a retry after a lost answer acts once.
+    res.locals.idempotencyId = id;
     remember(res, (status, body, location) =>
       status >= 500
         ? Idempotency.deleteOne({ _id: id }).then(() => undefined)

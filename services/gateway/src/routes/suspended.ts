@@ -1,12 +1,12 @@
 // Suspended mail: auto-replies, bounces, our own mail, mail that failed the collector rules or its
 // rate limits. Staff list it, recover it (always an ordinary ticket, never a follow-up), or drop it.
-import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { ZTicketSchema } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
+import { uuidFrom } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
 import { AppError, ForbiddenError, NotFoundError } from '../errors';
 import { document } from '../openapi';
@@ -52,10 +52,7 @@ const present = (m: InboundMailDoc) => ({
 });
 
 /** The same recovered mail always makes the same ticket. */
-const recoveredTicketId = (identity: string) => {
-  const h = createHash('sha256').update(`${identity}:recovered`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
+const recoveredTicketId = (identity: string) => uuidFrom(`${identity}:recovered`);
 
 export function suspendedRoutes(tickets: Tickets, store: Store): Router {
   const router = Router();

@@ -21,10 +21,21 @@ import type { Store, TicketFilter } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentEvents, presentTicket } from '../present';
+import { uuidFrom } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
 import { parse } from '../validate';
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
+
+/** With an Idempotency-Key, the ticket and Update ids derive from it (see middleware/idempotency). */
+const keyed = (res: Response, purpose: string): string | undefined => {
+  const id = res.locals.idempotencyId as string | undefined;
+  return id ? uuidFrom(`${id}:${purpose}`) : undefined;
+};
+const updateOptions = (res: Response) => {
+  const updateId = keyed(res, 'update');
+  return updateId ? { updateId } : {};
+};
 const STAFF = 'admin, agent';
 
 export const ZAssignRequestSchema = z.strictObject({ assignee: z.string().trim().min(1).max(200) });
@@ -215,7 +226,8 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
       if (missing.length > 0) throw new ValidationError(missing.map((f) => ({ field: `body.${f}`, message: 'is required to submit a ticket' })));
     }
     const channel: Channel = actor.role === 'service' ? 'api' : 'web';
-    const ticket = await tickets.create(body, actor, channel);
+    const ticketId = keyed(res, 'ticket');
+    const ticket = await tickets.create(body, actor, channel, ticketId ? { ticketId } : {});
     res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
   });
 
@@ -274,7 +286,11 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     if (actor.role !== 'requester' && actor.role !== 'service') return next();
     const { body } = parse(ZNoteRequestSchema, req.body);
     const message = { body, ...(actor.email ? { from: actor.email } : {}) };
-    const { ticket, outcome } = await tickets.customerReply(req.params.id, message, actor, actor.role === 'service' ? 'api' : 'web');
+    const followUpId = keyed(res, 'follow-up');
+    const { ticket, outcome } = await tickets.customerReply(req.params.id, message, actor, actor.role === 'service' ? 'api' : 'web', {
+      ...updateOptions(res),
+      ...(followUpId ? { followUpId } : {}),
+    });
     if (outcome === 'follow_up') res.status(201).location(`/v1/tickets/${ticket.id}`);
     res.json(presentTicket(ticket, actor));
   });
@@ -320,7 +336,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     if (!route) return next();
     const actor = actorOf(res);
     const command = route.toCommand(req.body);
-    res.json(presentTicket(await tickets.command(req.params.id, command, actor), actor));
+    res.json(presentTicket(await tickets.command(req.params.id, command, actor, updateOptions(res)), actor));
   });
 
   return router;

@@ -25,12 +25,6 @@ export function identityOf(mail: MailFacts, raw: Buffer): string {
   return `sha:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-/** A UUID derived from a string, so the same mail always means the same ticket id. */
-export function uuidFrom(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
 /** Why this is an automatic message that must never be answered, or undefined. */
 export function autoReplyReason(mail: MailFacts): string | undefined {
   const h = mail.headers;

@@ -6,9 +6,9 @@ import { Readable } from 'node:stream';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
 import { AttachmentStore, isDuplicateKey } from '@helpdesk/persistence';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
-import { TicketRefusedError } from '@helpdesk/ticket-client';
+import { TicketRefusedError, uuidFrom } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
-import { autoReplyReason, identityOf, normalizeAddress, stripQuoted, subjectReference, uuidFrom } from './classify';
+import { autoReplyReason, identityOf, normalizeAddress, stripQuoted, subjectReference } from './classify';
 import type { MailFacts } from './classify';
 import { parseMail } from './parse';
 
@@ -71,14 +71,19 @@ export class InboundPipeline {
     let result: { action: NonNullable<InboundMailDoc['action']>; ticket: TicketState };
     if (target) {
       const wasDraft = target.status === 'draft';
-      const { ticket, outcome } = await this.tickets.customerReply(
+      const replied = await this.tickets.customerReply(
         target.id,
         { body: doc.body, from: facts.from, ccs: facts.cc, subject: facts.subject, ...(facts.messageId ? { messageId: facts.messageId } : {}) },
         actor,
         'email',
         { updateId: `mail-${uuidFrom(identity)}`, followUpId: uuidFrom(`${identity}:follow-up`), ...(supportAddress ? { supportAddress } : {}) },
-      );
-      result = { action: outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added', ticket };
+      ).catch((err: unknown) => {
+        // A refusal is final (a deleted ticket, say): suspend it instead of having the sender retry forever.
+        if (err instanceof TicketRefusedError) return err;
+        throw err;
+      });
+      if (replied instanceof TicketRefusedError) return this.suspend(identity, `refused by ticket ${target.reference}: ${replied.message}`);
+      result = { action: replied.outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added', ticket: replied.ticket };
     } else {
       result = await this.open(identity, facts, doc.body, actor, settings, supportAddress);
     }
@@ -86,14 +91,15 @@ export class InboundPipeline {
     for (const [i, a] of attachments.entries()) {
       if (a.size > this.maxAttachmentBytes) continue;
       const key = `${identity}:att:${i}`;
-      const stored = await this.files.save(result.ticket.id, a.filename ?? `attachment-${i}`, a.contentType, Readable.from(a.content), actor.id);
+      // Keyed by mail and position: a redelivery finds the same file instead of storing another.
+      const stored = await this.files.save(result.ticket.id, a.filename ?? `attachment-${i}`, a.contentType, Readable.from(a.content), actor.id, key);
       await this.tickets
         .command(result.ticket.id, { type: 'attach', attachment: { id: stored.id, filename: stored.filename, contentType: stored.contentType, size: stored.size } }, actor, {
           updateId: `mail-${uuidFrom(key)}`,
         })
         .catch(async (err: unknown) => {
-          await this.files.deleteOne(stored.id);
           if (!(err instanceof TicketRefusedError)) throw err;
+          await this.files.deleteOne(stored.id);
         });
     }
 
@@ -104,11 +110,15 @@ export class InboundPipeline {
   /** Unmatched mail opens a ticket; from an unknown sender when not allowed, it is rejected and closed. */
   private async open(identity: string, facts: MailFacts, body: string, actor: Actor, settings: Settings, supportAddress: string | undefined) {
     const ticketId = uuidFrom(`${identity}:ticket`);
-    // Known before the ticket exists, so its acknowledgement can already answer this mail in-thread.
-    await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { ticketId } });
-    const known = settings.collectorAllowUnknownSenders || (await this.isKnownSender(facts.from, settings));
+    // Decided once and kept, so a redelivery decides the same even though this mail's own ticket
+    // now exists; the ticket id is known before the ticket, so its acknowledgement answers in-thread.
+    const seen = await this.store.models.InboundMail.findById(identity, { senderKnown: 1 }).lean();
+    const known = seen?.senderKnown ?? (settings.collectorAllowUnknownSenders || (await this.isKnownSender(facts.from, settings)));
+    await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { ticketId, senderKnown: known } });
     const ticket = await this.tickets.create(
       {
+        // An unknown sender's ticket is never submitted: no acknowledgement goes to them.
+        ...(known ? {} : { draft: true }),
         title: facts.subject || '(no subject)',
         description: body || '(empty message)',
         requester: { id: facts.from, email: facts.from, ...(facts.fromName ? { name: facts.fromName } : {}) },
@@ -167,7 +177,8 @@ export class InboundPipeline {
   private async isKnownSender(from: string, settings: Settings): Promise<boolean> {
     const domain = from.split('@')[1] ?? '';
     if (settings.collectorKnownDomains.map((d) => d.toLowerCase()).includes(domain)) return true;
-    return Boolean(await this.store.models.Ticket.exists({ 'requester.email': from }));
+    // Their own rejected tickets do not make them known.
+    return Boolean(await this.store.models.Ticket.exists({ 'requester.email': from, 'resolution.method': { $ne: 'unknown_address' } }));
   }
 
   private async suspensionReason(facts: MailFacts, settings: Settings): Promise<string | undefined> {

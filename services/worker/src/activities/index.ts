@@ -1,7 +1,7 @@
 // Activities of the ticket worker: everything the workflow does outside itself goes through here.
 // Each is idempotent, so Temporal may retry any of them.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState, TicketWorkflowInput } from '@helpdesk/contracts';
@@ -75,12 +75,18 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
           links: { parent: parent.id },
           settings,
         };
-        await client.workflow.start('ticketWorkflow', {
-          workflowId: ticketWorkflowId(child.id),
-          taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        });
+        try {
+          await client.workflow.start('ticketWorkflow', {
+            workflowId: ticketWorkflowId(child.id),
+            taskQueue,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          });
+        } catch (err) {
+          // A retry after the child already ran to its end: never start it twice.
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
         references.push(reference);
       }
       return references;

@@ -79,6 +79,9 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
   switch (cmd.type) {
     case 'submit': {
       const fields = { ...(cmd.fields ?? {}) };
+      if (ctx.actor.role === 'requester' && fields.requester && fields.requester.id !== ctx.actor.id) {
+        return refuse(state, 'forbidden', 'Requesters submit tickets only for themselves');
+      }
       // As at creation, the requester is the primary contact unless someone else is named.
       const requester = fields.requester ?? state.requester;
       if (!state.primaryContact && !fields.primaryContact && requester) fields.primaryContact = requester;
@@ -166,7 +169,12 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       const ids = cmd.children.map((c) => c.id);
       change.record(
         'waiting',
-        { status: 'waiting', waitType: 'split', waitUntil: undefined, links: { ...state.links, children: [...state.links.children, ...ids], childrenResolved: [] } },
+        {
+          status: 'waiting',
+          waitType: 'split',
+          waitUntil: undefined,
+          links: { ...state.links, children: [...state.links.children, ...ids], childrenResolved: state.links.childrenResolved ?? [] },
+        },
         { data: { children: ids } },
       );
       return change.effect({ type: 'start_children', children: cmd.children }).done();

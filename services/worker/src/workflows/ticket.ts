@@ -194,6 +194,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (!req || typeof req !== 'object' || !req.command || req.command.type !== type || !req.actor) {
         throw refusalFailure({ code: 'invalid_input', message: `Expected a ${type} command with an actor`, status: state.status });
       }
+      if (purged) throw refusalFailure({ code: 'invalid_transition', message: 'The ticket was purged', status: state.status });
       const decision = decide(state, req, ctx(req.actor));
       if (!decision.ok) throw refusalFailure({ ...decision.refusal, allowed: allowedCommands(state, ctx(req.actor)) });
       return decision;
@@ -205,6 +206,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         const request = req as CommandRequest;
         commit(check(request), request.actor);
         if (purged) {
+          // A projection already under way must land first, or it would bring the ticket back.
+          await settling.catch(() => undefined);
           await activities.purgeTicket(state.id);
           return state;
         }
@@ -221,13 +224,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const timer = nextTimer(state, settings);
     if (timer && timer.at <= Date.now()) {
       commit(fireTimer(state, timer, Date.now(), settings), input.actor);
-    } else {
-      wake = false;
+    } else if (!wake) {
       const woke = timer ? await condition(() => wake, timer.at - Date.now()) : (await condition(() => wake), true);
       if (!woke && timer && pendingTimers(state, settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
         commit(fireTimer(state, timer, Math.max(Date.now(), timer.at), settings), input.actor);
       }
     }
+    // Cleared before settling, so a signal committed while the projection runs wakes the next turn.
+    wake = false;
     await settle();
     const info = workflowInfo();
     if ((info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents) && isOpen(state) && !purged) {
