@@ -5,7 +5,7 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailed
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { REFUSAL_FAILURE_TYPE, commandUpdates, syncUpdate, ticketWorkflowId } from '@helpdesk/contracts';
-import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
+import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
 
@@ -19,6 +19,8 @@ export interface TicketsOptions {
 
 export interface CreateOptions {
   followUp?: FollowUpOrigin;
+  /** e.g. the parent of a split child. */
+  links?: Partial<TicketLinks>;
   /** A deterministic id makes creation idempotent (e.g. derived from an email's identity). */
   ticketId?: string;
 }
@@ -74,6 +76,7 @@ export class Tickets {
       settings,
       ...(assignee ? { assignee } : {}),
       ...(options.followUp ? { followUp: options.followUp } : {}),
+      ...(options.links ? { links: options.links } : {}),
     };
     // Start and wait for the first projection in one round trip: the answer is already readable.
     // A retry with the same id finds the running ticket (USE_EXISTING), or, if it has already

@@ -1,11 +1,12 @@
 // Activities of the ticket worker: everything the workflow does outside itself goes through here.
 // Each is idempotent, so Temporal may retry any of them.
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
-import type { Actor, EditableFields, Settings, TicketEvent, TicketState, TicketWorkflowInput } from '@helpdesk/contracts';
+import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
+import { Tickets } from '@helpdesk/ticket-client';
 
 export interface ActivityDeps {
   store: Store;
@@ -25,6 +26,7 @@ async function signalIfRunning(send: () => Promise<void>): Promise<boolean> {
 }
 
 export function createActivities({ store, client, taskQueue }: ActivityDeps) {
+  const tickets = new Tickets({ client, store, taskQueue });
   return {
     /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
     async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
@@ -51,43 +53,21 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       );
     },
 
-    /** Start the tickets a ticket was split into; starting one twice finds the one already running. */
-    async startChildTickets(parent: TicketState, children: { id: string; fields: EditableFields }[], actor: Actor, settings: Settings): Promise<string[]> {
+    /** Start the tickets a ticket was split into; a retry finds the ones already started. */
+    async startChildTickets(parent: TicketState, children: { id: string; fields: EditableFields }[], actor: Actor): Promise<string[]> {
       const references: string[] = [];
       for (const child of children) {
-        const reference = await store.allocateReference(child.id, settings.numberingMask);
-        const input: TicketWorkflowInput = {
-          ticketId: child.id,
-          reference,
-          actor,
-          channel: 'split',
-          draft: false,
-          fields: {
-            requester: parent.requester,
-            primaryContact: parent.primaryContact,
-            category: parent.category,
-            company: parent.company,
-            brand: parent.brand,
-            supportAddress: parent.supportAddress,
-            tags: parent.tags,
-            ...child.fields,
-          },
-          links: { parent: parent.id },
-          settings,
+        const inherited = {
+          requester: parent.requester,
+          primaryContact: parent.primaryContact,
+          category: parent.category,
+          company: parent.company,
+          brand: parent.brand,
+          supportAddress: parent.supportAddress,
+          tags: parent.tags,
         };
-        try {
-          await client.workflow.start('ticketWorkflow', {
-            workflowId: ticketWorkflowId(child.id),
-            taskQueue,
-            args: [input],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          });
-        } catch (err) {
-          // A retry after the child already ran to its end: never start it twice.
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
-        references.push(reference);
+        const started = await tickets.create({ ...inherited, ...child.fields }, actor, 'split', { ticketId: child.id, links: { parent: parent.id } });
+        references.push(started.reference);
       }
       return references;
     },

@@ -126,7 +126,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         await activities.deliverMergedThread({ id: state.id, reference: state.reference }, effect.targetId);
         break;
       case 'start_children':
-        await activities.startChildTickets(state, effect.children, actor, settings);
+        await activities.startChildTickets(state, effect.children, actor);
         break;
       case 'child_resolved':
         await activities.signalParentChildResolved(effect.parentId, state.id);
