@@ -91,7 +91,7 @@ describe('roles', () => {
     const me = `rq-${randomUUID()}`;
     const mine = token('requester', me, `${me}@example.com`);
     const created = await checked<TicketBody>('POST', '/v1/tickets', { token: mine, body: { title: 'Mine', description: 'Help' } });
-    expect([created.status, created.body.requester?.id]).toEqual([201, me]);
+    expect([created.status, (created.body.requester as { id: string } | undefined)?.id]).toEqual([201, me]);
     const forOther = await checked<Problem>('POST', '/v1/tickets', { token: mine, body: { title: 'x', description: 'y', requester: { id: 'someone' } } });
     expect(forOther.status).toBe(403);
     const list = await checked<List>('GET', '/v1/tickets', { token: mine });

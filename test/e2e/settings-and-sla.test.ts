@@ -118,11 +118,12 @@ describe('continue-as-new', () => {
       expect(r.status).toBe(200);
     }
     const handle = temporal.client.workflow.getHandle(ticketWorkflowId(t.id));
-    const desc = await eventually(async () => {
-      const d = await handle.describe();
-      return d.runId !== d.firstExecutionRunId ? d : undefined;
+    // The current run's first event names the run it continued from.
+    await eventually(async () => {
+      const history = await handle.fetchHistory();
+      return history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ? true : undefined;
     }, 20_000, 'the workflow to continue as new');
-    expect(desc.status.name).toBe('RUNNING');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
     expect((await handle.query(stateQuery)).eventSeq).toBe(14);
 
     // A timer armed after the new run started still fires, and commands still work.

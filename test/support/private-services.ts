@@ -12,6 +12,8 @@ import { serviceSpecs } from './stack-config';
 export interface PrivateServices {
   gateway: string;
   taskQueue: string;
+  /** What a service said in its "ready" log line (e.g. the notifier's smtpPort). */
+  ready(name: string): Record<string, unknown>;
   kill(name: string): Promise<void>;
   start(name: string): Promise<void>;
   stop(): Promise<void>;
@@ -51,6 +53,12 @@ export async function startPrivateServices(names: string[], opts: { database?: s
   return {
     mongoUrl,
     gateway: `http://127.0.0.1:${port}`,
+    ready(name) {
+      const lines = fs.readFileSync(path.join(logDir, `${name}.log`), 'utf8').split('\n');
+      const line = lines.reverse().find((l) => l.includes('"msg":"ready"'));
+      if (!line) throw new Error(`${name} has not said it is ready`);
+      return JSON.parse(line) as Record<string, unknown>;
+    },
     taskQueue,
     start,
     async kill(name) {
