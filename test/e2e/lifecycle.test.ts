@@ -269,7 +269,7 @@ describe('merge and split', () => {
 });
 
 describe('delete, restore, purge', () => {
-  it('delete hides and restore brings back; purge (admin only) removes the ticket and its history', async () => {
+  it('delete hides and restore brings back; purge (admin only) removes the ticket and its history', { timeout: 120_000 }, async () => {
     const t = await createTicket();
     const deleted = await api<TicketBody>('DELETE', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') });
     expect([deleted.status, deleted.body.deleted]).toEqual([200, true]);
@@ -291,7 +291,7 @@ describe('delete, restore, purge', () => {
         } catch (err) {
           return (err as Error).name === 'WorkflowNotFoundError' ? true : undefined;
         }
-      }, 20_000, 'the workflow history to be deleted');
+      }, 90_000, 'the workflow history to be deleted'); // the server deletes asynchronously
     } finally {
       await close();
     }
