@@ -241,6 +241,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
   }
 
-  await drain(true);
+  // A purged ticket's mail no longer matters: end at once so its history can be deleted.
+  await drain(!purged);
   return state;
 }
