@@ -1,26 +1,22 @@
 // The gateway API over real HTTP: every operation, the roles, every error status with its body,
 // idempotency, pagination, and every answer checked against /openapi.json.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import type { Store } from '@helpdesk/persistence';
-import { api, createTicket, openStore, stack, token } from '../support/api';
+import { api, createTicket, stack, token, useStore } from '../support/api';
 import type { TicketBody } from '../support/api';
 import { checked } from '../support/openapi';
 import { startPrivateServices } from '../support/private-services';
 import type { PrivateServices } from '../support/private-services';
 
+const store = useStore();
+
 type Problem = { type: string; title: string; status: number; detail: string; requestId: string; errors?: { field: string; message: string }[]; currentStatus?: string; allowedCommands?: string[]; hint?: string };
 type List = { items: TicketBody[]; nextCursor: string | null };
 
-let store: Store;
 const agent = () => token('agent', 'alice', 'alice@example.com');
 const admin = () => token('admin', 'root');
 
-beforeAll(async () => {
-  store = await openStore();
-});
-afterAll(async () => store?.close());
 
 describe('tickets', () => {
   it('creates, reads (with ETag), modifies, lists and times every step, as documented', async () => {
@@ -200,7 +196,7 @@ describe('idempotency', () => {
     const take1 = await api<TicketBody>('POST', `/v1/tickets/${first.body.id}/take`, { token: agent(), body: {}, headers: { 'idempotency-key': `${key}-take` } });
     const take2 = await api<TicketBody>('POST', `/v1/tickets/${first.body.id}/take`, { token: agent(), body: {}, headers: { 'idempotency-key': `${key}-take` } });
     expect([take1.status, take2.status]).toEqual([200, 200]);
-    expect((await store.listEvents(first.body.id)).filter((e) => e.type === 'taken')).toHaveLength(1);
+    expect((await store().listEvents(first.body.id)).filter((e) => e.type === 'taken')).toHaveLength(1);
   });
 
   it('the same key with a different body is a 422', async () => {
@@ -243,7 +239,7 @@ describe('lists', () => {
       expect(pages).toBe(3);
       expect(seen).toHaveLength(7);
       expect(new Set(seen)).toEqual(ids);
-      const created = await Promise.all(seen.map(async (id) => (await store.getTicket(id))!.createdAt));
+      const created = await Promise.all(seen.map(async (id) => (await store().getTicket(id))!.createdAt));
       const sorted = [...created].sort((a, b) => (order === 'asc' ? a - b : b - a));
       expect(created).toEqual(sorted);
     }
@@ -345,7 +341,7 @@ describe('attachments', () => {
       form.append('file', new Blob([Buffer.alloc(5000, 1)]), 'big.bin');
       const res = await fetch(`${svc.gateway}/v1/tickets/${t.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${agent()}` }, body: form });
       expect(res.status).toBe(413);
-      expect((await store.getTicket(t.id))?.attachments ?? []).toEqual([]);
+      expect((await store().getTicket(t.id))?.attachments ?? []).toEqual([]);
     } finally {
       await svc.stop();
     }

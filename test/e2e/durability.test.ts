@@ -4,21 +4,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { Store } from '@helpdesk/persistence';
-import { api, eventually, openStore, token } from '../support/api';
+import { api, eventually, token, useStore } from '../support/api';
 import { startPrivateServices } from '../support/private-services';
 import type { PrivateServices } from '../support/private-services';
 
-let store: Store;
+const store = useStore();
+
 let svc: PrivateServices;
 
 beforeAll(async () => {
-  store = await openStore();
   svc = await startPrivateServices(['worker', 'gateway']);
 });
 afterAll(async () => {
   await svc?.stop();
-  await store?.close();
 });
 
 const DAY_IN_SECONDS = 86_400;
@@ -44,11 +42,11 @@ describe('durability', () => {
     await svc.kill('worker');
     // The timer is due while no worker runs.
     await new Promise((r) => setTimeout(r, 6_000));
-    expect((await store.getTicket(id))?.status).toBe('waiting');
+    expect((await store().getTicket(id))?.status).toBe('waiting');
     await svc.start('worker');
 
     const resumed = await eventually(async () => {
-      const t = await store.getTicket(id);
+      const t = await store().getTicket(id);
       return t?.status === 'in_progress' ? t : undefined;
     }, 30_000, 'the ticket to come back from waiting');
     expect(resumed.attention).toBe(true);
@@ -62,9 +60,9 @@ describe('durability', () => {
     expect(resolved.body.status).toBe('resolved');
     await svc.kill('worker');
     await svc.start('worker');
-    await eventually(async () => ((await store.getTicket(id))?.status === 'closed' ? true : undefined), 30_000, 'the ticket to close');
+    await eventually(async () => ((await store().getTicket(id))?.status === 'closed' ? true : undefined), 30_000, 'the ticket to close');
 
-    const events = await store.listEvents(id);
+    const events = await store().listEvents(id);
     expect(events.map((e) => e.type)).toEqual(['created', 'taken', 'waiting', 'resumed', 'resolved', 'closed']);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });

@@ -1,41 +1,32 @@
 // Data that expires does so by Temporal schedule (FerretDB v1 has no TTL indexes): suspended mail
 // past its retention and day-old idempotency keys go when the housekeeping workflow runs.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
-import type { Store } from '@helpdesk/persistence';
-import { openStore, temporalClient } from '../support/api';
+import { describe, expect, it } from 'vitest';
+import { useStore, useTemporal } from '../support/api';
 
-let store: Store;
-let temporal: { client: Client; close(): Promise<void> };
-beforeAll(async () => {
-  store = await openStore();
-  temporal = await temporalClient();
-});
-afterAll(async () => {
-  await store?.close();
-  await temporal?.close();
-});
+const store = useStore();
+const temporal = useTemporal();
+
 
 describe('housekeeping', () => {
   it('is scheduled, and purges old suspended mail and old idempotency keys but nothing recent', async () => {
-    const schedule = await temporal.client.schedule.getHandle('helpdesk-housekeeping-tickets').describe();
+    const schedule = await temporal().schedule.getHandle('helpdesk-housekeeping-tickets').describe();
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeepingWorkflow' });
 
     const day = 24 * 3_600_000;
     const base = { from: 'x@example.com', to: ['support@helpdesk.local'], cc: [], subject: 's', body: 'b', status: 'suspended' as const };
     const oldId = `test:${randomUUID()}`;
     const newId = `test:${randomUUID()}`;
-    await store.models.InboundMail.create([
+    await store().models.InboundMail.create([
       { _id: oldId, ...base, receivedAt: Date.now() - 15 * day },
       { _id: newId, ...base, receivedAt: Date.now() - 1 * day },
     ]);
     const oldKey = `test:${randomUUID()}`;
-    await store.models.Idempotency.create({ _id: oldKey, requestHash: 'h', state: 'done', createdAt: Date.now() - 2 * day });
+    await store().models.Idempotency.create({ _id: oldKey, requestHash: 'h', state: 'done', createdAt: Date.now() - 2 * day });
 
-    await temporal.client.workflow.execute('housekeepingWorkflow', { taskQueue: 'tickets', workflowId: `housekeeping-test-${randomUUID()}`, args: [] });
-    expect(await store.models.InboundMail.exists({ _id: oldId })).toBeNull();
-    expect(await store.models.InboundMail.exists({ _id: newId })).not.toBeNull();
-    expect(await store.models.Idempotency.exists({ _id: oldKey })).toBeNull();
+    await temporal().workflow.execute('housekeepingWorkflow', { taskQueue: 'tickets', workflowId: `housekeeping-test-${randomUUID()}`, args: [] });
+    expect(await store().models.InboundMail.exists({ _id: oldId })).toBeNull();
+    expect(await store().models.InboundMail.exists({ _id: newId })).not.toBeNull();
+    expect(await store().models.Idempotency.exists({ _id: oldKey })).toBeNull();
   });
 });

@@ -1,25 +1,21 @@
 // The lifecycle of the spec, row by row, over HTTP against the shared stack (feedback window of a
 // few seconds): waits and their timers, follow-ups, merge, split, spam, delete, purge, drafts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '@helpdesk/persistence';
-import { api, command, createTicket, eventually, mailTo, openStore, temporalClient, token, waitForStatus } from '../support/api';
+import { describe, expect, it } from 'vitest';
+import { api, command, createTicket, eventually, mailTo, temporalClient, token, useStore, waitForStatus } from '../support/api';
 import type { TicketBody } from '../support/api';
 
-let store: Store;
-beforeAll(async () => {
-  store = await openStore();
-});
-afterAll(async () => store?.close());
+const store = useStore();
+
 
 const SECOND_IN_DAYS = 1 / 86_400;
-const types = async (id: string) => (await store.listEvents(id)).map((e) => e.type);
+const types = async (id: string) => (await store().listEvents(id)).map((e) => e.type);
 
 describe('waiting', () => {
   it('more_info: the days running out bring it back with attention', async () => {
     const t = await createTicket();
     const w = await command(t.id, 'wait', { waitType: 'more_info', days: 2 * SECOND_IN_DAYS });
     expect([w.status, w.body.status, w.body.assignee, w.body.waitType]).toEqual([200, 'waiting', 'alice', 'more_info']);
-    const back = await waitForStatus(store, t.id, 'in_progress');
+    const back = await waitForStatus(store(), t.id, 'in_progress');
     expect(back.attention).toBe(true);
     expect(await types(t.id)).toEqual(['created', 'taken', 'waiting', 'resumed']);
   });
@@ -27,9 +23,9 @@ describe('waiting', () => {
   it('more_info with "close if no response": resolved with no_response, then closed', async () => {
     const t = await createTicket();
     await command(t.id, 'wait', { waitType: 'more_info', days: 2 * SECOND_IN_DAYS, closeIfNoResponse: true });
-    const resolved = await waitForStatus(store, t.id, 'resolved');
+    const resolved = await waitForStatus(store(), t.id, 'resolved');
     expect(resolved.resolution?.method).toBe('no_response');
-    await waitForStatus(store, t.id, 'closed');
+    await waitForStatus(store(), t.id, 'closed');
   });
 
   it('more_info: a customer reply brings it back at once', async () => {
@@ -42,14 +38,14 @@ describe('waiting', () => {
     });
     expect([r.status, r.body.status]).toEqual([200, 'in_progress']);
     expect(r.body.attention).toBeUndefined(); // internal flag, not shown to requesters
-    expect((await store.getTicket(t.id))?.attention).toBe(true);
+    expect((await store().getTicket(t.id))?.attention).toBe(true);
   });
 
   it('until a date: comes back at that moment; case: resumes when the case ends; resume by hand', async () => {
     const t = await createTicket();
     const until = new Date(Date.now() + 2_000).toISOString();
     expect((await command(t.id, 'wait', { waitType: 'until', until })).body.waitUntil).toBe(until);
-    expect((await waitForStatus(store, t.id, 'in_progress')).attention).toBe(true);
+    expect((await waitForStatus(store(), t.id, 'in_progress')).attention).toBe(true);
 
     expect((await command(t.id, 'wait', { waitType: 'case', caseId: 'CASE-1' })).body.waitType).toBe('case');
     const ended = await command(t.id, 'end_case');
@@ -62,11 +58,11 @@ describe('waiting', () => {
 
   it('refuses a follow-up date in the past and leaves the ticket as it was', async () => {
     const t = await createTicket();
-    const before = await store.getTicket(t.id);
+    const before = await store().getTicket(t.id);
     const r = await command<{ detail: string }>(t.id, 'wait', { waitType: 'until', until: new Date(Date.now() - 60_000).toISOString() });
     expect(r.status).toBe(400);
     expect(r.body.detail).toMatch(/future/);
-    expect(await store.getTicket(t.id)).toEqual(before);
+    expect(await store().getTicket(t.id)).toEqual(before);
   });
 });
 
@@ -141,7 +137,7 @@ describe('follow-ups', () => {
     await command(t.id, 'take');
     await command(t.id, 'notes', { body: 'internal: replaced fuser' });
     await command(t.id, 'resolve', { method: 'customer_communication' });
-    await waitForStatus(store, t.id, 'closed');
+    await waitForStatus(store(), t.id, 'closed');
 
     const requester = t.requester as { id: string; email: string };
     const reply = await api<TicketBody>('POST', `/v1/tickets/${t.id}/replies`, {
@@ -173,7 +169,7 @@ describe('follow-ups', () => {
 
     // The closed ticket lists its follow-ups, and is otherwise untouched.
     const closed = await eventually(async () => {
-      const c = await store.getTicket(t.id);
+      const c = await store().getTicket(t.id);
       return c?.links.followUps.includes(fu.id) ? c : undefined;
     }, 10_000, 'the closed ticket to list its follow-up');
     expect(closed.status).toBe('closed');
@@ -215,7 +211,7 @@ describe('merge and split', () => {
     expect((merged.body.resolution as { method: string }).method).toBe('merged');
 
     const note = await eventually(async () => {
-      const events = await store.listEvents(target.id);
+      const events = await store().listEvents(target.id);
       return events.find((e) => e.type === 'merged_in');
     }, 20_000, 'the merged thread in the target');
     expect(note.data?.visibility).toBe('private_note');
@@ -252,7 +248,7 @@ describe('merge and split', () => {
     expect(childIds).toHaveLength(2);
     const children = await Promise.all(
       childIds.map((id) =>
-        eventually(async () => store.getTicket(id), 20_000, `child ${id}`),
+        eventually(async () => store().getTicket(id), 20_000, `child ${id}`),
       ),
     );
     expect(children.map((c) => [c.title, c.links.parent, c.channel, c.requester?.id])).toEqual([
@@ -261,9 +257,9 @@ describe('merge and split', () => {
     ]);
     await command(childIds[0]!, 'resolve', { method: 'customer_communication' });
     await new Promise((r) => setTimeout(r, 1_000));
-    expect((await store.getTicket(parent.id))?.status).toBe('waiting');
+    expect((await store().getTicket(parent.id))?.status).toBe('waiting');
     await command(childIds[1]!, 'resolve', { method: 'customer_communication' });
-    const resolved = await waitForStatus(store, parent.id, 'resolved');
+    const resolved = await waitForStatus(store(), parent.id, 'resolved');
     expect(resolved.resolution?.method).toBe('split');
   });
 });
@@ -280,7 +276,7 @@ describe('delete, restore, purge', () => {
     expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('agent', 'alice') })).status).toBe(403);
     expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('admin', 'root') })).status).toBe(204);
     expect((await api('GET', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') })).status).toBe(404);
-    expect(await store.listEvents(t.id)).toEqual([]);
+    expect(await store().listEvents(t.id)).toEqual([]);
     // Its workflow history goes too.
     const { client, close } = await temporalClient();
     try {

@@ -1,19 +1,15 @@
 // Mail in and out, end to end: real mail over SMTP into the notifier's collector, and what the
 // helpdesk sent read back from the SMTP sink.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '@helpdesk/persistence';
+import { describe, expect, it } from 'vitest';
 import { freePort, startMailSink } from '@helpdesk/dev-stack';
-import { api, command, eventually, openStore, stack, token } from '../support/api';
+import { api, command, eventually, stack, token, useStore } from '../support/api';
 import type { TicketBody } from '../support/api';
 import { SUPPORT, sendMail, sentTo, uniqueAddress, waitForMail } from '../support/mail';
 import { startPrivateServices } from '../support/private-services';
 
-let store: Store;
-beforeAll(async () => {
-  store = await openStore();
-});
-afterAll(async () => store?.close());
+const store = useStore();
+
 
 const agent = () => token('agent', 'alice');
 const mid = () => `<${randomUUID()}@customer.example>`;
@@ -21,7 +17,7 @@ const mid = () => `<${randomUUID()}@customer.example>`;
 /** The ticket a mail made (looked up by its requester), once the collector has acted on it. */
 async function ticketFrom(address: string, count = 1) {
   return eventually(async () => {
-    const docs = await store.models.Ticket.find({ 'requester.email': address }).sort({ createdAt: 1 }).lean();
+    const docs = await store().models.Ticket.find({ 'requester.email': address }).sort({ createdAt: 1 }).lean();
     return docs.length >= count ? docs.map((d) => d._id) : undefined;
   }, 30_000, `a ticket from ${address}`);
 }
@@ -30,7 +26,7 @@ async function newTicketByMail(address: string, extra: Record<string, unknown> =
   const messageId = mid();
   await sendMail({ from: `Carla <${address}>`, subject: 'Cannot print invoices', text: 'The printer says PC LOAD LETTER.', messageId, ...extra });
   const [id] = await ticketFrom(address);
-  const ticket = (await store.getTicket(id!))!;
+  const ticket = (await store().getTicket(id!))!;
   return { ticket, messageId };
 }
 
@@ -55,12 +51,12 @@ describe('inbound mail', () => {
     await sendMail({ from: address, subject: 'Re: whatever the client made of it', text: 'Here is a photo.\n\n> quoted old text', inReplyTo: ackId, references: [ackId] });
     await sendMail({ from: address, subject: `Re: [${ticket.reference}] Cannot print invoices`, text: 'And another thing.' });
     const replies = await eventually(async () => {
-      const events = (await store.listEvents(ticket.id)).filter((e) => e.type === 'customer_replied');
+      const events = (await store().listEvents(ticket.id)).filter((e) => e.type === 'customer_replied');
       return events.length >= 2 ? events : undefined;
     }, 30_000, 'two replies on the ticket');
     expect(replies.map((e) => e.data?.body)).toEqual(['Here is a photo.', 'And another thing.']);
     expect(replies.every((e) => e.channel === 'email')).toBe(true);
-    expect(await store.models.Ticket.countDocuments({ 'requester.email': address })).toBe(1);
+    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(1);
   });
 
   it('a reply to a waiting ticket brings it back; inside the feedback window it reopens', async () => {
@@ -68,11 +64,11 @@ describe('inbound mail', () => {
     const { ticket } = await newTicketByMail(address);
     await command(ticket.id, 'wait', { waitType: 'more_info', days: 1 });
     await sendMail({ from: address, subject: `[${ticket.reference}] info`, text: 'Serial number is 42.' });
-    await eventually(async () => ((await store.getTicket(ticket.id))?.status === 'in_progress' ? true : undefined), 30_000, 'back from waiting');
+    await eventually(async () => ((await store().getTicket(ticket.id))?.status === 'in_progress' ? true : undefined), 30_000, 'back from waiting');
     await command(ticket.id, 'resolve', { method: 'customer_communication' });
     await sendMail({ from: address, subject: `[${ticket.reference}] still`, text: 'Still broken.' });
     const reopened = await eventually(async () => {
-      const t = await store.getTicket(ticket.id);
+      const t = await store().getTicket(ticket.id);
       return t && t.reopenCount === 1 ? t : undefined;
     }, 30_000, 'the reopen');
     expect(reopened.status).toBe('in_progress');
@@ -85,8 +81,8 @@ describe('inbound mail', () => {
     await command(ticket.id, 'spam');
     await sendMail({ from: address, to: 'billing@helpdesk.local', cc: 'new-cc@customer.example', subject: `Re: [${ticket.reference}] again`, text: 'It happened again.' });
     const followUp = await eventually(async () => {
-      const doc = await store.models.Ticket.findOne({ 'links.followUpOf': ticket.id }).lean();
-      return doc ? store.getTicket(doc._id) : undefined;
+      const doc = await store().models.Ticket.findOne({ 'links.followUpOf': ticket.id }).lean();
+      return doc ? store().getTicket(doc._id) : undefined;
     }, 30_000, 'the follow-up');
     expect(followUp).toMatchObject({
       channel: 'closed_ticket',
@@ -107,7 +103,7 @@ describe('inbound mail', () => {
     const draft = await api<TicketBody>('POST', '/v1/tickets', { token: agent(), body: { draft: true, requester: { id: address, email: address } } });
     await sendMail({ from: address, subject: `[${draft.body.reference}] My keyboard`, text: 'Keys stick.' });
     const filled = await eventually(async () => {
-      const t = await store.getTicket(draft.body.id);
+      const t = await store().getTicket(draft.body.id);
       return t?.description ? t : undefined;
     }, 30_000, 'the draft to fill');
     expect([filled.status, filled.title, filled.description]).toEqual(['draft', `[${draft.body.reference}] My keyboard`, 'Keys stick.']);
@@ -121,9 +117,9 @@ describe('inbound mail', () => {
     await sendMail(message);
     await ticketFrom(address);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(await store.models.Ticket.countDocuments({ 'requester.email': address })).toBe(1);
+    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(1);
     const [id] = await ticketFrom(address);
-    expect((await store.listEvents(id!)).map((e) => e.type)).toEqual(['created']);
+    expect((await store().listEvents(id!)).map((e) => e.type)).toEqual(['created']);
     expect(await waitForMail(address, 'Duplicate me')).toHaveLength(1);
   });
 
@@ -135,7 +131,7 @@ describe('inbound mail', () => {
       return list.body.items.find((m) => m.from === address);
     }, 30_000, 'the suspended mail');
     expect(suspended.reason).toContain('auto-submitted');
-    expect(await store.models.Ticket.countDocuments({ 'requester.email': address })).toBe(0);
+    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(0);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await sentTo(address)).toEqual([]);
 
@@ -153,7 +149,7 @@ describe('inbound mail', () => {
     await sendMail({ from: SUPPORT, subject: 'Loop', text: 'From ourselves' });
     await sendMail({ from: address, to: 'someone-else@elsewhere.example', subject: 'Wrong door', text: 'Not for you' });
     const reasons = await eventually(async () => {
-      const docs = await store.models.InboundMail.find({ status: 'suspended', subject: { $in: ['Bounce', 'Loop', 'Wrong door'] }, receivedAt: { $gt: Date.now() - 60_000 } }).lean();
+      const docs = await store().models.InboundMail.find({ status: 'suspended', subject: { $in: ['Bounce', 'Loop', 'Wrong door'] }, receivedAt: { $gt: Date.now() - 60_000 } }).lean();
       return docs.length >= 3 ? Object.fromEntries(docs.map((d) => [d.subject, d.suspendedReason])) : undefined;
     }, 30_000, 'three suspended mails');
     expect(reasons.Bounce).toContain('null return path');
@@ -165,12 +161,12 @@ describe('inbound mail', () => {
     const address = uniqueAddress('kim');
     for (let i = 0; i < 6; i++) await sendMail({ from: address, subject: `Storm ${i}`, text: `message ${i}` });
     const limited = await eventually(
-      async () => (await store.models.InboundMail.findOne({ from: address, status: 'suspended' }).lean()) ?? undefined,
+      async () => (await store().models.InboundMail.findOne({ from: address, status: 'suspended' }).lean()) ?? undefined,
       30_000,
       'the rate-limited mail',
     );
     expect(limited.suspendedReason).toContain('rate limited');
-    expect(await store.models.Ticket.countDocuments({ 'requester.email': address })).toBe(5);
+    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(5);
   });
 
   it('a raw message posted to the HTTP endpoint goes through the same pipeline', async () => {
@@ -194,7 +190,7 @@ describe('attachments by mail', () => {
     await sendMail({ from: address, subject: 'With a file', text: 'See attached', attachments: [{ filename: 'error.txt', content: 'stack trace here' }] });
     const [id] = await ticketFrom(address);
     const withFile = await eventually(async () => {
-      const t = await store.getTicket(id!);
+      const t = await store().getTicket(id!);
       return t?.attachments?.length ? t : undefined;
     }, 30_000, 'the attachment on the ticket');
     expect(withFile.attachments?.map((a) => [a.filename, a.size])).toEqual([['error.txt', 16]]);

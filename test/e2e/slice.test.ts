@@ -1,25 +1,16 @@
 // The walking skeleton end to end: create → take → reply → resolve → feedback window → closed,
 // and a customer reply inside the window reopening, checked over HTTP, in the store, in the
 // workflow and in the mail sink.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
-import type { Store } from '@helpdesk/persistence';
-import type { Client } from '@temporalio/client';
-import { api, eventually, mailTo, openStore, temporalClient, token } from '../support/api';
+import { api, eventually, mailTo, token, useStore, useTemporal } from '../support/api';
+
+const store = useStore();
+const temporal = useTemporal();
 
 type Ticket = Record<string, unknown> & { id: string; reference: string; status: string };
 
-let store: Store;
-let temporal: { client: Client; close(): Promise<void> };
 
-beforeAll(async () => {
-  store = await openStore();
-  temporal = await temporalClient();
-});
-afterAll(async () => {
-  await store?.close();
-  await temporal?.close();
-});
 
 const agent = () => token('agent', 'alice', 'alice@helpdesk.local');
 
@@ -62,7 +53,7 @@ describe('walking skeleton', () => {
     expect(taken.body.assignee).toBe('alice');
 
     // Visible to operators by search attribute.
-    const handle = temporal.client.workflow.getHandle(ticketWorkflowId(created.id));
+    const handle = temporal().workflow.getHandle(ticketWorkflowId(created.id));
     const desc = await handle.describe();
     const sa = desc.typedSearchAttributes;
     expect(sa.get({ name: 'TicketStatus', type: 'KEYWORD' } as never)).toBe('in_progress');
@@ -86,14 +77,14 @@ describe('walking skeleton', () => {
 
     // The feedback window (seconds in tests) lapses: closed, and the workflow completes.
     const closed = await eventually(async () => {
-      const t = await store.getTicket(created.id);
+      const t = await store().getTicket(created.id);
       return t?.status === 'closed' ? t : undefined;
     }, 30_000, 'the ticket to close');
     expect(closed.resolution?.method).toBe('customer_communication');
     await expect(handle.result()).resolves.toMatchObject({ status: 'closed' });
 
     // The timeline has each step once, in order.
-    const events = await store.listEvents(created.id);
+    const events = await store().listEvents(created.id);
     expect(events.map((e) => e.type)).toEqual(['created', 'taken', 'replied', 'resolved', 'closed']);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(events[1]?.before).toEqual({ status: 'new', assignee: undefined, waitType: undefined });
@@ -122,15 +113,15 @@ describe('walking skeleton', () => {
     expect(reply.body.status).toBe('in_progress');
     expect(reply.body.reopenCount).toBe(1);
     expect(reply.body.resolution).toBeUndefined();
-    expect((await store.getTicket(created.id))?.resolution).toBeUndefined();
-    const events = await store.listEvents(created.id);
+    expect((await store().getTicket(created.id))?.resolution).toBeUndefined();
+    const events = await store().listEvents(created.id);
     expect(events.map((e) => e.type)).toEqual(['created', 'taken', 'resolved', 'customer_replied', 'reopened']);
   });
 
   it('refuses an invalid transition with 409, leaving the ticket as it was', async () => {
     const created = await createTicket(`x-${Date.now()}@example.com`);
-    const before = await store.getTicket(created.id);
-    const handle = temporal.client.workflow.getHandle(ticketWorkflowId(created.id));
+    const before = await store().getTicket(created.id);
+    const handle = temporal().workflow.getHandle(ticketWorkflowId(created.id));
     const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
     const res = await api<{ currentStatus: string; allowedCommands: string[] }>('POST', `/v1/tickets/${created.id}/resume`, {
       token: agent(),
@@ -140,8 +131,8 @@ describe('walking skeleton', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.currentStatus).toBe('new');
     expect(res.body.allowedCommands).toContain('take');
-    expect(await store.getTicket(created.id)).toEqual(before);
-    expect((await store.listEvents(created.id)).map((e) => e.type)).toEqual(['created']);
+    expect(await store().getTicket(created.id)).toEqual(before);
+    expect((await store().listEvents(created.id)).map((e) => e.type)).toEqual(['created']);
     // The validator refused it: no trace in the workflow history either.
     expect((await handle.fetchHistory()).events?.length ?? 0).toBe(historyBefore);
   });

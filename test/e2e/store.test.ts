@@ -1,16 +1,12 @@
 // The store against the real MongoDB-compatible server of the run (FerretDB here, mongod where
 // there is one): the idempotent writes activities rely on, with the pinned mongoose/driver.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TicketEvent, TicketState } from '@helpdesk/contracts';
-import type { Store } from '@helpdesk/persistence';
-import { openStore } from '../support/api';
+import { useStore } from '../support/api';
 
-let store: Store;
-beforeAll(async () => {
-  store = await openStore();
-});
-afterAll(async () => store?.close());
+const store = useStore();
+
 
 function state(id: string, revision: number, status: TicketState['status']): TicketState {
   return {
@@ -49,34 +45,34 @@ const event = (ticketId: string, seq: number): TicketEvent => ({
 describe('store', () => {
   it('projects idempotently: a replayed projection duplicates nothing, an older one overwrites nothing', async () => {
     const id = randomUUID();
-    await store.projectTicket(state(id, 1, 'new'), [event(id, 1)]);
-    await store.projectTicket(state(id, 2, 'in_progress'), [event(id, 2)]);
-    await store.projectTicket(state(id, 2, 'in_progress'), [event(id, 2)]);
-    await store.projectTicket(state(id, 1, 'new'), [event(id, 1)]);
-    expect((await store.getTicket(id))?.status).toBe('in_progress');
-    expect((await store.listEvents(id)).map((e) => e.seq)).toEqual([1, 2]);
+    await store().projectTicket(state(id, 1, 'new'), [event(id, 1)]);
+    await store().projectTicket(state(id, 2, 'in_progress'), [event(id, 2)]);
+    await store().projectTicket(state(id, 2, 'in_progress'), [event(id, 2)]);
+    await store().projectTicket(state(id, 1, 'new'), [event(id, 1)]);
+    expect((await store().getTicket(id))?.status).toBe('in_progress');
+    expect((await store().listEvents(id)).map((e) => e.seq)).toEqual([1, 2]);
   });
 
   it('allocates unique references under concurrency, and the same one on retry', async () => {
     const mask = `T${Date.now()}-{0000}`;
     const ids = Array.from({ length: 40 }, () => randomUUID());
-    const refs = await Promise.all(ids.map((id) => store.allocateReference(id, mask)));
+    const refs = await Promise.all(ids.map((id) => store().allocateReference(id, mask)));
     expect(new Set(refs).size).toBe(ids.length);
-    const again = await Promise.all(ids.map((id) => store.allocateReference(id, mask)));
+    const again = await Promise.all(ids.map((id) => store().allocateReference(id, mask)));
     expect(again).toEqual(refs);
   });
 
   it('keeps settings with defaults for what was never set', async () => {
-    const before = await store.getSettings();
+    const before = await store().getSettings();
     expect(before.numberingMask).toBeTruthy();
     expect(typeof before.feedbackWindowHours).toBe('number');
   });
 
   it('purges a ticket with its history', async () => {
     const id = randomUUID();
-    await store.projectTicket(state(id, 1, 'new'), [event(id, 1)]);
-    await store.purgeTicket(id);
-    expect(await store.getTicket(id)).toBeUndefined();
-    expect(await store.listEvents(id)).toEqual([]);
+    await store().projectTicket(state(id, 1, 'new'), [event(id, 1)]);
+    await store().purgeTicket(id);
+    expect(await store().getTicket(id)).toBeUndefined();
+    expect(await store().listEvents(id)).toEqual([]);
   });
 });

@@ -1,16 +1,12 @@
 // A customer reply arriving exactly as the feedback window lapses ends in one outcome only:
 // reopened (and no follow-up), or closed with exactly one follow-up. Never both, never neither.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '@helpdesk/persistence';
-import { api, command, createTicket, openStore, token, waitForStatus } from '../support/api';
+import { describe, expect, it } from 'vitest';
+import { api, command, createTicket, token, useStore, waitForStatus } from '../support/api';
 import type { TicketBody } from '../support/api';
 import { E2E_SETTINGS } from '../support/stack-config';
 
-let store: Store;
-beforeAll(async () => {
-  store = await openStore();
-});
-afterAll(async () => store?.close());
+const store = useStore();
+
 
 const WINDOW_MS = (E2E_SETTINGS.feedbackWindowHours ?? 0) * 3_600_000;
 
@@ -38,14 +34,14 @@ describe('reply at the feedback window boundary', () => {
       if (reply.status === 200) {
         reopened++;
         expect(reply.body.id).toBe(t.id);
-        const doc = await store.getTicket(t.id);
+        const doc = await store().getTicket(t.id);
         expect(doc?.reopenCount).toBe(1);
         expect(doc?.links.followUps).toEqual([]);
         expect(doc?.status).not.toBe('closed');
       } else {
         followedUp++;
         expect(reply.body.links.followUpOf).toBe(t.id);
-        const closed = await waitForStatus(store, t.id, 'closed');
+        const closed = await waitForStatus(store(), t.id, 'closed');
         expect(closed.reopenCount).toBe(0);
         expect(closed.links.followUps).toEqual([reply.body.id]);
       }

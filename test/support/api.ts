@@ -1,5 +1,5 @@
 // What e2e tests use to talk to the stack: HTTP with tokens, the store, Temporal, the mail sink.
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { signToken } from '@helpdesk/gateway';
 import type { Role } from '@helpdesk/contracts';
@@ -107,4 +107,34 @@ export async function waitForStatus(store: Store, id: string, status: string, ti
     const t = await store.getTicket(id);
     return t?.status === status ? t : undefined;
   }, timeoutMs, `ticket ${id} to be ${status}`);
+}
+
+/** A store connection for one test file: opened before its tests, closed after. */
+export function useStore(): () => Store {
+  let store: Store | undefined;
+  beforeAll(async () => {
+    store = await openStore();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  return () => {
+    if (!store) throw new Error('the store is not open yet');
+    return store;
+  };
+}
+
+/** A Temporal client for one test file: connected before its tests, closed after. */
+export function useTemporal(): () => Client {
+  let temporal: { client: Client; close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    temporal = await temporalClient();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+  return () => {
+    if (!temporal) throw new Error('the Temporal client is not connected yet');
+    return temporal.client;
+  };
 }
