@@ -36,8 +36,8 @@ import type {
   TicketWorkflowInput,
 } from '@helpdesk/contracts/workflow';
 import type { TicketActivities } from '../activities';
-import { allowedCommands, childResolved, createTicket, decide, fireTimer, mergedIn, nextTimer, notificationFailed, pendingTimers } from '../domain';
-import type { Accepted, Context, Effect } from '../domain';
+import { allowedCommands, childResolved, createTicket, decide, fireTimer, mergedIn, nextTimer, notificationFailed, pendingTimers } from '@helpdesk/ticket-rules';
+import type { Accepted, Context, Effect } from '@helpdesk/ticket-rules';
 
 const activities = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',

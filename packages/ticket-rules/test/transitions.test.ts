@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES } from '@helpdesk/contracts';
 import type { Actor, CommandType, TicketCommand, TicketState } from '@helpdesk/contracts';
-import { decide } from '../src/domain';
+import { decide } from '../src';
 import { T0, HOUR, admin, alice, ctx, rita, robot, ticket } from './fixtures';
 
 const SAMPLE: Record<CommandType, TicketCommand> = {

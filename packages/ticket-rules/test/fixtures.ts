@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState, TicketStatus, WaitType } from '@helpdesk/contracts';
-import type { Context } from '../src/domain';
+import type { Context } from '../src';
 
 export const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
 export const HOUR = 3_600_000;

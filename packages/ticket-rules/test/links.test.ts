@@ -1,7 +1,7 @@
 // Follow-ups, merges and splits: the rules that connect tickets.
 import { describe, expect, it } from 'vitest';
 import type { TicketWorkflowInput } from '@helpdesk/contracts';
-import { childResolved, createTicket, decide, followUpFields, mergedIn } from '../src/domain';
+import { childResolved, createTicket, decide, followUpFields, mergedIn } from '../src';
 import { T0, alice, ctx, rita, settings, ticket } from './fixtures';
 
 const closed = () =>
@@ -154,7 +154,7 @@ describe('split', () => {
 
 describe('mail that failed for good', () => {
   it('is recorded on the timeline as a system event, except on a closed ticket', async () => {
-    const { notificationFailed } = await import('../src/domain');
+    const { notificationFailed } = await import('../src');
     const n = { id: 't1:3:agent_reply', kind: 'agent_reply' as const, ticketId: 't1', reference: 'TK-1', title: 'x', to: ['rita@example.com'], cc: [] };
     const r = notificationFailed(ticket('in_progress'), n, 'SMTP 550', T0, settings());
     expect(r?.events.map((e) => [e.type, e.actor.id, e.data?.notification])).toEqual([['notification_failed', 'system', 't1:3:agent_reply']]);

@@ -1,6 +1,6 @@
 // Deadlines: which timer is next, what firing it does, and how settings move it.
 import { describe, expect, it } from 'vitest';
-import { fireTimer, nextTimer, pendingTimers } from '../src/domain';
+import { fireTimer, nextTimer, pendingTimers } from '../src';
 import { HOUR, T0, settings, ticket } from './fixtures';
 
 const quiet = { responseDelayHours: null, actionDelayHours: null };
