@@ -24,6 +24,7 @@ async function measure(n, concurrency, task) {
   return summarize(latencies, wallMs, failures);
 }
 
+/** The p-th percentile of an ascending array (nearest rank). */
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   const idx = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -54,4 +55,4 @@ function printTable(rows) {
   for (const r of rows) console.log(line(cols.map((c) => r[c])));
 }
 
-module.exports = { measure, printTable };
+module.exports = { measure, percentile, printTable, round };

@@ -2,7 +2,7 @@
 // and a customer reply inside the window reopening, checked over HTTP, in the store, in the
 // workflow and in the mail sink.
 import { describe, expect, it } from 'vitest';
-import { stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
+import { stateQuery, syncUpdate, ticketWorkflowId } from '@helpdesk/contracts';
 import { api, eventually, mailTo, token, useStore, useTemporal } from '../support/api';
 
 const store = useStore();
@@ -122,6 +122,9 @@ describe('walking skeleton', () => {
     const created = await createTicket(`x-${Date.now()}@example.com`);
     const before = await store().getTicket(created.id);
     const handle = temporal().workflow.getHandle(ticketWorkflowId(created.id));
+    // Creation answers once the ticket is started and readable, before its first workflow task
+    // has run: let it run (a sync update) before taking the history's measure.
+    await handle.executeUpdate(syncUpdate);
     const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
     const res = await api<{ currentStatus: string; allowedCommands: string[] }>('POST', `/v1/tickets/${created.id}/resume`, {
       token: agent(),

@@ -17,6 +17,12 @@ const ZConfigSchema = z.object({
   /** Inbound mail: the collector's SMTP port and its raw-message HTTP endpoint (0: any free port). */
   INBOUND_SMTP_PORT: port.default(2525),
   INBOUND_HTTP_PORT: port.default(3025),
+  /**
+   * Ticket workflows a worker keeps in memory between tasks. Past it the least recently used is
+   * evicted and replayed from its history on its next task, so memory stays bounded however many
+   * tickets are open (each cached ticket costs about 200 KB).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });

@@ -1,3 +1,4 @@
+import type { Settings } from './settings';
 // Commands a ticket accepts. Each is a Temporal Update named after its `type`, so the workflow
 // history reads as a list of what people did. Plain types: bundled into workflow code.
 import type { Actor, AttachmentRef, Channel, MessageVisibility, ResolutionMethod, TicketFields, TicketStatus } from './ticket';
@@ -67,6 +68,11 @@ export const COMMAND_TYPES = [
 export interface CommandRequest<C extends TicketCommand = TicketCommand> {
   command: C;
   actor: Actor;
+  /**
+   * The settings as the sender read them. A settings change signals only the tickets whose
+   * deadlines it moves; the others learn of it from their next command (or timer).
+   */
+  settings?: Settings;
 }
 
 export const REFUSAL_CODES = ['invalid_transition', 'missing_fields', 'closed', 'forbidden', 'invalid_input'] as const;

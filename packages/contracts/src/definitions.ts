@@ -55,6 +55,8 @@ export interface TicketWorkflowInput {
   assignee?: string;
   links?: Partial<TicketLinks>;
   followUp?: FollowUpOrigin;
+  /** When the starter created the ticket: the workflow's first state is computed at this instant. */
+  createdAt?: number;
   /** Settings as the starter read them; later changes arrive by signal. */
   settings: Settings;
   /** Set when continuing as new: the state carried over, deadlines included. */

@@ -50,6 +50,11 @@ export interface Settings {
   mailLimitPerTicketPerHour: number;
   /** A ticket's workflow continues as new past this many history events (or when the server suggests it). */
   continueAsNewAfterEvents: number;
+  /**
+   * Bumped by every change (the store's atomic counter, not an input): a ticket takes settings
+   * only when they are newer than the ones it has, so changes apply in the order they were made.
+   */
+  version: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -84,7 +89,15 @@ export const DEFAULT_SETTINGS: Settings = {
   suspendedRetentionDays: 14,
   mailLimitPerSenderPerHour: 20,
   mailLimitPerTicketPerHour: 30,
+  version: 0,
 };
+
+/**
+ * The settings to act on: the candidate when it is newer than the current ones. Settings sent
+ * before versions existed carry none and were always taken, so they still are.
+ */
+export const newerSettings = (current: Settings, candidate: Settings | undefined): Settings =>
+  candidate && (candidate.version === undefined || candidate.version > (current.version ?? 0)) ? candidate : current;
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;

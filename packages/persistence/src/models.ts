@@ -6,16 +6,16 @@ import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 
 const mixed = Schema.Types.Mixed;
 
-export type TicketDoc = Omit<TicketState, 'id'> & { _id: string; purged?: boolean };
+export type TicketDoc = Omit<TicketState, 'id'> & { _id: string; purged?: boolean; kwPublic?: string[]; kwAll?: string[] };
 
 /** The ticket read model: the workflow's state as last projected, one document per ticket. */
 const ticketSchema = new Schema<TicketDoc>(
   {
     _id: { type: String, required: true },
     reference: { type: String, required: true, unique: true },
-    status: { type: String, required: true, index: true },
+    status: { type: String, required: true },
     channel: String,
-    assignee: { type: String, index: true },
+    assignee: String,
     waitType: String,
     waitUntil: Number,
     closeIfNoResponse: Boolean,
@@ -26,10 +26,10 @@ const ticketSchema = new Schema<TicketDoc>(
     deleted: Boolean,
     links: mixed,
     breaches: mixed,
-    createdAt: { type: Number, index: true },
+    createdAt: Number,
     createdBy: String,
     submittedAt: Number,
-    updatedAt: { type: Number, index: true },
+    updatedAt: Number,
     lastActionAt: Number,
     firstPublicReplyAt: Number,
     reopenCount: Number,
@@ -39,7 +39,7 @@ const ticketSchema = new Schema<TicketDoc>(
     description: String,
     category: String,
     type: String,
-    group: { type: String, index: true },
+    group: String,
     severity: String,
     priority: String,
     requester: mixed,
@@ -49,20 +49,45 @@ const ticketSchema = new Schema<TicketDoc>(
     notifyThirdParty: Boolean,
     project: String,
     contract: String,
-    tags: { type: [String], index: true },
+    tags: [String],
     brand: String,
     supportAddress: String,
     attachments: mixed,
+    // Search words (see search.ts), maintained by the projection. Never read back with the ticket.
+    kwPublic: { type: [String], select: false },
+    kwAll: { type: [String], select: false },
   },
   { collection: 'tickets', versionKey: false, strict: true, minimize: false },
 );
-// One index behind every list filter, and the two sort orders with their tie-breaker.
-ticketSchema.index({ 'requester.id': 1, createdAt: -1 });
-ticketSchema.index({ createdAt: -1, _id: -1 });
-ticketSchema.index({ updatedAt: -1, _id: -1 });
-for (const field of ['type', 'severity', 'channel', 'company', 'attention', 'deleted', 'links.followUpOf', 'breaches.kind']) {
-  ticketSchema.index({ [field]: 1 });
+// Lists (queries.ts) read a filter's equality, then a bounded range of the sort field, in
+// (sort, _id) order: one index per filter and sort, `deleted` after the filter (every list names
+// it), the `_id` tie-break last. The filter leads so a store that plans one clause at a time can
+// still pick it by its leading field.
+export const LIST_FILTER_FIELDS = [
+  'status',
+  'assignee',
+  'group',
+  'requester.id',
+  'company',
+  'tags',
+  'type',
+  'severity',
+  'channel',
+  'links.followUpOf',
+  'attention',
+  'breaches.kind',
+  'breaches',
+] as const;
+export const SEARCH_INDEX_FIELDS = ['kwPublic', 'kwAll'] as const;
+for (const sort of ['createdAt', 'updatedAt']) {
+  ticketSchema.index({ deleted: 1, [sort]: -1, _id: -1 });
+  // The sort field alone: for filters no index above covers, a window of it bounds the scan.
+  ticketSchema.index({ [sort]: -1, _id: -1 });
+  for (const field of LIST_FILTER_FIELDS) ticketSchema.index({ [field]: 1, deleted: 1, [sort]: -1, _id: -1 });
 }
+// Search reads candidates newest-created first; createdAt never changes, so these multikey
+// entries are rewritten only when words are added.
+for (const field of SEARCH_INDEX_FIELDS) ticketSchema.index({ [field]: 1, deleted: 1, createdAt: -1, _id: -1 });
 
 export type TicketEventDoc = TicketEvent & { _id: string };
 
@@ -88,9 +113,10 @@ export interface SettingsDoc {
   _id: string;
   value: Partial<Settings>;
   updatedAt: number;
+  version?: number;
 }
 const settingsSchema = new Schema<SettingsDoc>(
-  { _id: String, value: mixed, updatedAt: Number },
+  { _id: String, value: mixed, updatedAt: Number, version: Number },
   { collection: 'settings', versionKey: false, minimize: false },
 );
 

@@ -8,6 +8,7 @@ import { registerModels } from './models';
 import type { Models, TicketDoc, TicketEventDoc } from './models';
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
+import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
 
 const SETTINGS_ID = 'global';
 
@@ -73,7 +74,10 @@ export class Store {
     // must go from the document too: $set alone would leave the old value behind.
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
+    const searchFields: string[] = Object.values(SEARCH_FIELDS);
     for (const key of this.ticketFields) {
+      // The search words are not state: they only grow, by $addToSet below.
+      if (searchFields.includes(key)) continue;
       const value = (fields as Record<string, unknown>)[key];
       if (value === undefined) unset[key] = '';
       else set[key] = value;
@@ -82,7 +86,7 @@ export class Store {
       try {
         await this.models.Ticket.updateOne(
           { _id, revision: { $lt: state.revision } },
-          { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+          { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}), ...searchFieldsUpdate(state, events) },
           { upsert: true },
         );
       } catch (err) {
@@ -104,6 +108,14 @@ export class Store {
   async listEvents(ticketId: string): Promise<TicketEvent[]> {
     const docs = await this.models.TicketEvent.find({ ticketId }).lean<TicketEventDoc[]>();
     return docs.sort((a, b) => a.seq - b.seq).map(({ _id, ...e }) => e);
+  }
+
+  /** Every ticket whose workflow may still have deadlines (a cursor: bounded memory). */
+  async *openTickets(): AsyncGenerator<TicketState> {
+    const cursor = this.models.Ticket.find({ status: { $in: ['new', 'in_progress', 'waiting', 'resolved'] } })
+      .lean<TicketDoc>()
+      .cursor();
+    for await (const doc of cursor) yield fromDoc(doc as TicketDoc);
   }
 
   /**
@@ -172,20 +184,21 @@ export class Store {
   async getSettings(): Promise<Settings> {
     if (this.settingsCache && this.settingsCache.until > Date.now()) return this.settingsCache.value;
     const doc = await this.models.Settings.findById(SETTINGS_ID).lean();
-    const value = { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}) };
+    const value: Settings = { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
     this.settingsCache = { value, until: Date.now() + 1_000 };
     return value;
   }
 
+  /** Change settings; every change gets the next version (an atomic increment on the store). */
   async putSettings(value: Partial<Settings>): Promise<Settings> {
     this.settingsCache = undefined;
-    const merged = { ...(await this.getSettings()), ...value };
+    const { version: _ignored, ...merged } = { ...(await this.getSettings()), ...value };
     this.settingsCache = undefined;
-    await this.models.Settings.updateOne(
+    const doc = await this.models.Settings.findOneAndUpdate(
       { _id: SETTINGS_ID },
-      { $set: { value: merged, updatedAt: Date.now() } },
-      { upsert: true },
-    );
-    return merged;
+      { $set: { value: merged, updatedAt: Date.now() }, $inc: { version: 1 } },
+      { upsert: true, new: true },
+    ).lean();
+    return { ...merged, version: doc?.version ?? 1 };
   }
 }

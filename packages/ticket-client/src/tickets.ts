@@ -1,10 +1,11 @@
 // Starting ticket workflows and sending them commands. Reads come from the read model; commands go
 // to the ticket's workflow as Temporal Updates and answer once the read model has their effect.
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { REFUSAL_FAILURE_TYPE, commandUpdates, syncUpdate, ticketWorkflowId } from '@helpdesk/contracts';
+import { REFUSAL_FAILURE_TYPE, commandUpdates, stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
+import { createTicket } from '@helpdesk/ticket-rules';
 import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
@@ -68,6 +69,7 @@ export class Tickets {
     const reference = await store.allocateReference(ticketId, settings.numberingMask, new Date(), { fresh: !options.ticketId });
     const input: TicketWorkflowInput = {
       ticketId,
+      createdAt: Date.now(),
       reference,
       actor,
       channel,
@@ -78,24 +80,40 @@ export class Tickets {
       ...(options.followUp ? { followUp: options.followUp } : {}),
       ...(options.links ? { links: options.links } : {}),
     };
-    // Start and wait for the first projection in one round trip: the answer is already readable.
-    // A retry with the same id finds the running ticket (USE_EXISTING), or, if it has already
-    // closed, must not start it again (REJECT_DUPLICATE): then the read model answers.
+    // The first state comes from the same rules the workflow runs, at the same instant, so the
+    // starter can write it to the read model itself: a plain start (one round trip, no waiting on
+    // a workflow task) and the answer is already readable. The workflow projects the same state
+    // again; the projection is idempotent (event ids, revision gate).
+    const created = createTicket(input, { now: input.createdAt ?? Date.now(), actor, settings });
     try {
-      return await client.workflow.executeUpdateWithStart(syncUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation('ticketWorkflow', {
-          workflowId: ticketWorkflowId(ticketId),
-          taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
+      // A retry with the same id must not start a second run, nor restart a closed ticket.
+      await client.workflow.start('ticketWorkflow', {
+        workflowId: ticketWorkflowId(ticketId),
+        taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const existing = await store.getTicket(ticketId);
-      if (!existing) throw err;
-      return existing;
+      return this.existing(ticketId, err);
+    }
+    await store.projectTicket(created.state, created.events);
+    // Read-your-writes for the closed ticket too: its follow-up list shows the new ticket at once
+    // (the workflow does the same, idempotently).
+    for (const effect of created.effects) {
+      if (effect.type === 'link_follow_up') await store.addFollowUp(effect.closedId, ticketId);
+    }
+    return created.state;
+  }
+
+  /** The ticket a retried creation already started: from the read model, else from its workflow. */
+  private async existing(ticketId: string, cause: Error): Promise<TicketState> {
+    const projected = await this.opts.store.getTicket(ticketId);
+    if (projected) return projected;
+    try {
+      return await this.opts.client.workflow.getHandle(ticketWorkflowId(ticketId)).query(stateQuery);
+    } catch {
+      throw cause;
     }
   }
 
@@ -182,7 +200,8 @@ export class Tickets {
     const update = commandUpdates[command.type] as unknown as typeof commandUpdates.take;
     try {
       return await handle.executeUpdate(update, {
-        args: [{ command: command as { type: 'take' }, actor }],
+        // The current settings ride along: a ticket a settings change did not need to wake learns of it here.
+        args: [{ command: command as { type: 'take' }, actor, settings: await this.opts.store.getSettings() }],
         ...(options.updateId ? { updateId: options.updateId } : {}),
       });
     } catch (err) {

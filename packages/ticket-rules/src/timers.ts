@@ -43,6 +43,12 @@ export function nextTimer(s: TicketState, settings: Settings): Timer | undefined
   return pendingTimers(s, settings).reduce<Timer | undefined>((min, t) => (!min || t.at < min.at ? t : min), undefined);
 }
 
+/** Whether a settings change moves any of the ticket's deadlines (else it need not be told now). */
+export function deadlinesMoved(s: TicketState, before: Settings, after: Settings): boolean {
+  const key = (settings: Settings) => JSON.stringify(pendingTimers(s, settings));
+  return key(before) !== key(after);
+}
+
 /** Apply a deadline that has come. */
 export function fireTimer(s: TicketState, timer: Timer, now: number, settings: Settings): Accepted {
   const ctx: Context = { now, actor: SYSTEM_ACTOR, settings };

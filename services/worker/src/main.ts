@@ -20,6 +20,7 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TICKETS_TASK_QUEUE,
     store,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
   const stop = () => worker.shutdown();

@@ -13,6 +13,8 @@ export interface TicketWorkerOptions {
   namespace: string;
   taskQueue: string;
   store: Store;
+  /** See WORKER_MAX_CACHED_WORKFLOWS. */
+  maxCachedWorkflows?: number;
 }
 
 export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, 'workflow-bundle.js');
@@ -22,6 +24,7 @@ export async function createTicketWorker(opts: TicketWorkerOptions): Promise<Wor
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     activities: createActivities({ store: opts.store, client: opts.client, taskQueue: opts.taskQueue }),
     ...(fs.existsSync(WORKFLOW_BUNDLE_PATH) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
   });

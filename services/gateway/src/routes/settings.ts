@@ -52,7 +52,9 @@ export const ZSettingsPatchSchema = z
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
-export const ZSettingsSchema = ZSettingsPatchSchema.required().meta({ id: 'Settings' });
+export const ZSettingsSchema = ZSettingsPatchSchema.required()
+  .extend({ version: z.number().int().min(0).describe('Bumped by every change') })
+  .meta({ id: 'Settings' });
 
 document({ method: 'get', path: '/v1/settings', summary: 'The settings', tag: 'settings', roles: 'admin, agent', responses: { 200: ZSettingsSchema }, problems: [403] });
 document({
@@ -86,11 +88,12 @@ export function settingsRoutes(store: Store, client: Client, taskQueue: string):
         throw new ValidationError([{ field: 'body.numberingMask', message: err instanceof Error ? err.message : 'is invalid' }]);
       }
     }
+    const previous = await store.getSettings();
     const settings = await store.putSettings(patch);
     await client.workflow.start('settingsBroadcastWorkflow', {
       taskQueue,
-      workflowId: `settings-broadcast-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
-      args: [settings],
+      workflowId: `settings-broadcast-${settings.version}`,
+      args: [settings, previous],
     });
     res.json(settings);
   });

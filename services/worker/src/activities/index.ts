@@ -7,6 +7,7 @@ import { childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkf
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
+import { deadlinesMoved } from '@helpdesk/ticket-rules';
 
 export interface ActivityDeps {
   store: Store;
@@ -31,6 +32,11 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
     /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
     async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
       await store.projectTicket(state, events);
+    },
+
+    /** The current settings (cached a second per process); ticket timers re-read them before acting. */
+    async currentSettings(): Promise<Settings> {
+      return store.getSettings();
     },
 
     async purgeTicket(ticketId: string): Promise<void> {
@@ -94,14 +100,19 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       return deletedCount;
     },
 
-    /** Tell every open ticket the settings changed, so its next timer decision uses them. */
-    async broadcastSettings(settings: Settings): Promise<number> {
+    /**
+     * Tell the open tickets whose deadlines the change moves (from their read model). The others
+     * record nothing now: they take the new settings with their next command or timer.
+     * Without `previous` (a broadcast started by older code) every open ticket is told.
+     */
+    async broadcastSettings(settings: Settings, previous?: Settings): Promise<number> {
       let count = 0;
-      const query = `WorkflowType = "ticketWorkflow" AND ExecutionStatus = "Running" AND TaskQueue = "${taskQueue}"`;
-      for await (const wf of client.workflow.list({ query })) {
-        await signalIfRunning(() => client.workflow.getHandle(wf.workflowId).signal(settingsChangedSignal, settings));
+      let seen = 0;
+      for await (const ticket of store.openTickets()) {
+        if (++seen % 200 === 0) Context.current().heartbeat(seen);
+        if (previous && !deadlinesMoved(ticket, previous, settings)) continue;
+        await signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(ticket.id)).signal(settingsChangedSignal, settings));
         count++;
-        if (count % 50 === 0) Context.current().heartbeat(count);
       }
       return count;
     },

@@ -8,6 +8,7 @@ const { broadcastSettings } = proxyActivities<TicketActivities>({
   heartbeatTimeout: '1 minute',
 });
 
-export async function settingsBroadcastWorkflow(settings: Settings): Promise<number> {
-  return broadcastSettings(settings);
+/** `previous`: the settings before the change, so only tickets whose deadlines move are told. */
+export async function settingsBroadcastWorkflow(settings: Settings, previous?: Settings): Promise<number> {
+  return broadcastSettings(settings, previous);
 }
