@@ -61,6 +61,31 @@ describe('settings', () => {
     await waitForStatus(store, t.id, 'closed', 20_000);
     await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { feedbackWindowHours: 1 } });
   });
+
+  it('a change that moves none of a ticket\'s deadlines records nothing in it, and its next command acts on it', async () => {
+    // Replied to (no response deadline), no action delay: an open ticket with no deadline at all.
+    const t = await createTicket({}, opts());
+    expect((await command(t.id, 'take', {}, opts())).status).toBe(200);
+    expect((await command(t.id, 'replies', { body: 'On it' }, opts())).status).toBe(200);
+    const handle = temporal.client.workflow.getHandle(ticketWorkflowId(t.id));
+    // Let the mail it sent complete (that adds to its history), then take the measure.
+    let last = -1;
+    const before = await eventually(async () => {
+      const now = (await handle.describe()).historyLength;
+      const steady = now === last;
+      last = now;
+      await new Promise((r) => setTimeout(r, 500));
+      return steady ? now : undefined;
+    }, 20_000, 'the history to settle');
+    const put = await api<{ version: number }>('PUT', '/v1/settings', { ...opts(), token: admin(), body: { feedbackWindowHours: 2 * SECOND_IN_HOURS } });
+    expect(put.status).toBe(200);
+    await temporal.client.workflow.getHandle(`settings-broadcast-${put.body.version}`).result();
+    expect((await handle.describe()).historyLength).toBe(before);
+    // Not signalled, yet the resolution uses the new window: the command carried the settings.
+    expect((await command(t.id, 'resolve', { method: 'customer_communication' }, opts())).status).toBe(200);
+    await waitForStatus(store, t.id, 'closed', 20_000);
+    await api('PUT', '/v1/settings', { ...opts(), token: admin(), body: { feedbackWindowHours: 1 } });
+  });
 });
 
 describe('service levels', () => {

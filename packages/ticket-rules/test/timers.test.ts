@@ -1,6 +1,6 @@
 // Deadlines: which timer is next, what firing it does, and how settings move it.
 import { describe, expect, it } from 'vitest';
-import { fireTimer, nextTimer, pendingTimers } from '../src';
+import { deadlinesMoved, fireTimer, nextTimer, pendingTimers } from '../src';
 import { HOUR, T0, settings, ticket } from './fixtures';
 
 const quiet = { responseDelayHours: null, actionDelayHours: null };
@@ -60,5 +60,19 @@ describe('timers', () => {
     const sla = settings({ responseDelayHours: 1, actionDelayHours: 1 });
     expect(nextTimer(ticket('closed'), sla)).toBeUndefined();
     expect(nextTimer(ticket('new', { deleted: true }), sla)).toBeUndefined();
+  });
+
+  it('a settings change moves a deadline only when it changes a setting that deadline derives from', () => {
+    const base = settings({ responseDelayHours: 4, actionDelayHours: 24, feedbackWindowHours: 48 });
+    // A new ticket's deadlines derive from the response and action delays, not the feedback window.
+    expect(deadlinesMoved(ticket('new'), base, { ...base, feedbackWindowHours: 2 })).toBe(false);
+    expect(deadlinesMoved(ticket('new'), base, { ...base, responseDelayHours: 2 })).toBe(true);
+    expect(deadlinesMoved(ticket('new'), base, { ...base, actionDelayHours: null })).toBe(true);
+    // Waiting pauses the action delay; a resolved ticket only has its feedback window.
+    expect(deadlinesMoved(ticket('waiting'), base, { ...base, actionDelayHours: 1 })).toBe(false);
+    expect(deadlinesMoved(ticket('resolved'), base, { ...base, actionDelayHours: 1, responseDelayHours: 1 })).toBe(false);
+    expect(deadlinesMoved(ticket('resolved'), base, { ...base, feedbackWindowHours: 2 })).toBe(true);
+    // Settings that no deadline reads never move one.
+    expect(deadlinesMoved(ticket('in_progress'), base, { ...base, notifyOnClose: !base.notifyOnClose, groups: ['x'] })).toBe(false);
   });
 });
