@@ -12,3 +12,11 @@ export function redact(url: string): string {
 
 export const isDuplicateKey = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 11000;
+
+/** A bulk write whose every failed write hit a unique index (each document is already there). */
+export const onlyDuplicateKeys = (err: unknown): boolean => {
+  if (typeof err !== 'object' || err === null) return false;
+  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  return list.length > 0 ? list.every(isDuplicateKey) : isDuplicateKey(err);
+};

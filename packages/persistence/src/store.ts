@@ -3,7 +3,7 @@
 import mongoose from 'mongoose';
 import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
 import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
-import { StoreUnavailableError, isDuplicateKey } from './errors';
+import { StoreUnavailableError, isDuplicateKey, onlyDuplicateKeys } from './errors';
 import { registerModels } from './models';
 import type { Models, TicketDoc, TicketEventDoc } from './models';
 import { counterScope, renderReference } from './numbering';
@@ -13,7 +13,8 @@ import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
 const SETTINGS_ID = 'global';
 
 export const toDoc = ({ id, ...rest }: TicketState): TicketDoc => ({ _id: id, ...rest });
-export const fromDoc = ({ _id, purged: _purged, ...rest }: TicketDoc): TicketState => ({ id: _id, ...rest });
+// The search words (search.ts) are not state: a read through the driver (no mongoose `select`) must not hand them out.
+export const fromDoc = ({ _id, purged: _purged, kwPublic: _kwp, kwAll: _kwa, ...rest }: TicketDoc): TicketState => ({ id: _id, ...rest });
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
 export class Store {
@@ -42,6 +43,14 @@ export class Store {
     return store;
   }
 
+  /** Driver collections, typed, for the hot paths that skip mongoose's casting. */
+  private get ticketCollection(): mongoose.mongo.Collection<TicketDoc> {
+    return this.models.Ticket.collection as unknown as mongoose.mongo.Collection<TicketDoc>;
+  }
+  private get eventCollection(): mongoose.mongo.Collection<TicketEventDoc> {
+    return this.models.TicketEvent.collection as unknown as mongoose.mongo.Collection<TicketEventDoc>;
+  }
+
   async close(): Promise<void> {
     await this.connection.close();
   }
@@ -60,14 +69,23 @@ export class Store {
    * replayed projection inserts nothing twice); the ticket document only moves forward in revision.
    */
   async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
+    // The driver's collections, not mongoose's casting: this runs for every command, and the
+    // state comes from the rules, already in the schema's shape.
     const writeEvents = async () => {
       if (events.length === 0) return;
-      await this.models.TicketEvent.bulkWrite(
-        events.map((e) => ({
-          updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e) } }, upsert: true },
-        })),
-        { ordered: false },
-      );
+      try {
+        await this.eventCollection.bulkWrite(
+          events.map((e) => ({
+            updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e) } }, upsert: true },
+          })),
+          { ordered: false },
+        );
+      } catch (err) {
+        // Two projections of the same events at once (the starter and the workflow project a new
+        // ticket's first state): the upsert that loses the race is refused on _id, and its event
+        // is already there.
+        if (!onlyDuplicateKeys(err)) throw err;
+      }
     };
     const { _id, ...fields } = toDoc(state);
     // A field the state no longer has (a resolution after a reopen, an assignee after a release)
@@ -84,7 +102,7 @@ export class Store {
     }
     const writeTicket = async () => {
       try {
-        await this.models.Ticket.updateOne(
+        await this.ticketCollection.updateOne(
           { _id, revision: { $lt: state.revision } },
           { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}), ...searchFieldsUpdate(state, events) },
           { upsert: true },
@@ -101,7 +119,7 @@ export class Store {
   // Hot-path reads use plain equality filters and no server-side sort: FerretDB v1 pushes those
   // down to SQLite, while a sort or an operator such as $ne turns the query into a full scan.
   async getTicket(id: string): Promise<TicketState | undefined> {
-    const doc = await this.models.Ticket.findById(id).lean<TicketDoc>();
+    const doc = await this.ticketCollection.findOne({ _id: id }, { projection: { [SEARCH_FIELDS.public]: 0, [SEARCH_FIELDS.all]: 0 } });
     return doc && !doc.purged ? fromDoc(doc) : undefined;
   }
 

@@ -3,14 +3,17 @@
 // the timer loop, the read-model projection, effects, search attributes and continue-as-new.
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -69,6 +72,14 @@ const local = proxyLocalActivities<TicketActivities>({
 const LOCAL_PROJECTION_PATCH = 'projection-as-local-activity';
 /** Settings are versioned: a change wakes a ticket only if it moves a deadline; timers re-read them. */
 const VERSIONED_SETTINGS_PATCH = 'versioned-settings';
+/** One deadline timer kept across commands instead of a cancel and restart per command. */
+const KEPT_TIMER_PATCH = 'kept-deadline-timer';
+
+interface Alarm {
+  at: number;
+  rang: boolean;
+  scope: CancellationScope;
+}
 const projectTicket = (state: TicketState, events: TicketEvent[]) =>
   patched(LOCAL_PROJECTION_PATCH) ? local.projectTicket(state, events) : activities.projectTicket(state, events);
 
@@ -262,11 +273,36 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   await settle();
 
+  /** The one deadline timer: replaced (cancelled) only when a deadline comes earlier than it. */
+  let alarm: Alarm | undefined;
+  const armAlarm = (at: number): Alarm => {
+    alarm?.scope.cancel();
+    const next: Alarm = { at, rang: false, scope: new CancellationScope() };
+    next.scope
+      .run(() => sleep(Math.max(1, at - Date.now())))
+      .then(
+        () => void (next.rang = true),
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
+    return next;
+  };
+
   while (isOpen(state) && !purged) {
     const timer = nextTimer(state, settings);
     if (timer && timer.at <= Date.now()) {
       if (await refreshSettings()) continue;
       commit(fireTimer(state, timer, Date.now(), settings), input.actor);
+    } else if (!wake && patched(KEPT_TIMER_PATCH)) {
+      // Most commands move a deadline later (the action delay restarts): the armed timer is kept,
+      // rings early, finds nothing due and is armed again. Only an earlier deadline replaces it.
+      // A command thus records no timer cancel and restart of its own.
+      if (timer && (!alarm || alarm.at > timer.at)) alarm = armAlarm(timer.at);
+      const ringing = alarm;
+      await condition(() => wake || ringing?.rang === true);
+      if (ringing?.rang && alarm === ringing) alarm = undefined;
+      continue;
     } else if (!wake) {
       const woke = timer ? await condition(() => wake, timer.at - Date.now()) : (await condition(() => wake), true);
       if (!woke && timer && pendingTimers(state, settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
