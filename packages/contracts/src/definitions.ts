@@ -76,6 +76,16 @@ export const searchAttributes = {
   requester: defineSearchAttributeKey('TicketRequester', SearchAttributeType.KEYWORD),
 } as const;
 
+/** A ticket's search attribute values (null: unset), in one place for the starter and the workflow. */
+export const ticketSearchAttributes = (s: TicketState) => [
+  { key: searchAttributes.status, value: s.status },
+  { key: searchAttributes.reference, value: s.reference },
+  { key: searchAttributes.assignee, value: s.assignee ?? null },
+  { key: searchAttributes.group, value: s.group ?? null },
+  { key: searchAttributes.priority, value: s.priority ?? null },
+  { key: searchAttributes.requester, value: s.requester?.id ?? null },
+];
+
 /** Name → type, as the dev server's `--search-attribute` flag wants them. */
 export const SEARCH_ATTRIBUTE_FLAGS: string[] = Object.values(searchAttributes).map((k) => `${k.name}=Keyword`);
 

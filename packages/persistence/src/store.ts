@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
 import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import { StoreUnavailableError, isDuplicateKey, onlyDuplicateKeys } from './errors';
 import { registerModels } from './models';
-import type { Models, TicketDoc, TicketEventDoc } from './models';
+import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from './models';
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
 import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
@@ -49,6 +49,13 @@ export class Store {
   }
   private get eventCollection(): mongoose.mongo.Collection<TicketEventDoc> {
     return this.models.TicketEvent.collection as unknown as mongoose.mongo.Collection<TicketEventDoc>;
+  }
+
+  private get counterCollection(): mongoose.mongo.Collection<CounterDoc> {
+    return this.models.Counter.collection as unknown as mongoose.mongo.Collection<CounterDoc>;
+  }
+  private get referenceCollection(): mongoose.mongo.Collection<ReferenceDoc> {
+    return this.models.Reference.collection as unknown as mongoose.mongo.Collection<ReferenceDoc>;
   }
 
   async close(): Promise<void> {
@@ -184,9 +191,10 @@ export class Store {
       if (existing) return existing.reference;
       try {
         // Two first-ever upserts of a counter can clash too: then simply draw again.
-        const counter = await this.models.Counter.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean();
+        // Driver calls: this runs for every new ticket, and there is nothing to cast.
+        const counter = await this.counterCollection.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
         const reference = renderReference(mask, at, counter?.seq ?? 1);
-        await this.models.Reference.create({ _id: ticketId, reference });
+        await this.referenceCollection.insertOne({ _id: ticketId, reference });
         return reference;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;

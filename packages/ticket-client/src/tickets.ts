@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { REFUSAL_FAILURE_TYPE, commandUpdates, stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
+import { REFUSAL_FAILURE_TYPE, commandUpdates, stateQuery, ticketSearchAttributes, ticketWorkflowId } from '@helpdesk/contracts';
 import { createTicket } from '@helpdesk/ticket-rules';
 import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
@@ -92,6 +92,8 @@ export class Tickets {
         taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Indexed at start: the workflow's first task then has nothing to upsert.
+        typedSearchAttributes: ticketSearchAttributes(created.state).flatMap(({ key, value }) => (value === null ? [] : [{ key, value }])),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -25,10 +25,10 @@ import {
   newerSettings,
   notificationsQueueFor,
   mergedInSignal,
-  searchAttributes,
   settingsChangedSignal,
   stateQuery,
   syncUpdate,
+  ticketSearchAttributes,
 } from '@helpdesk/contracts/workflow';
 import type {
   Actor,
@@ -115,16 +115,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   /** Mail asked for and not yet sent: carried into the next run if the workflow continues as new. */
   const unsent = new Map<string, Notification>();
 
-  const indexState = () => {
-    upsertSearchAttributes([
-      { key: searchAttributes.status, value: state.status },
-      { key: searchAttributes.reference, value: state.reference },
-      { key: searchAttributes.assignee, value: state.assignee ?? null },
-      { key: searchAttributes.group, value: state.group ?? null },
-      { key: searchAttributes.priority, value: state.priority ?? null },
-      { key: searchAttributes.requester, value: state.requester?.id ?? null },
-    ]);
-  };
+  const indexState = () => upsertSearchAttributes(ticketSearchAttributes(state));
 
   const commit = (result: Accepted | undefined, actor: Actor) => {
     if (!result) return;
@@ -132,7 +123,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     state = result.state;
     unprojected.push(...result.events);
     const indexed = (s: TicketState) => [s.status, s.assignee, s.group, s.priority, s.requester?.id].join('\u0000');
-    if (!before || indexed(before) !== indexed(state)) indexState();
+    // A ticket started with its search attributes (a starter that sets createdAt sets them too)
+    // has nothing to index until they change.
+    if (before ? indexed(before) !== indexed(state) : input.createdAt === undefined) indexState();
     for (const effect of result.effects) {
       if (effect.type === 'notify') send(effect.notification);
       else if (effect.type === 'purge') purged = true;
