@@ -89,7 +89,8 @@ for (const sort of ['createdAt', 'updatedAt']) {
 // entries are rewritten only when words are added.
 for (const field of SEARCH_INDEX_FIELDS) ticketSchema.index({ [field]: 1, deleted: 1, createdAt: -1, _id: -1 });
 
-export type TicketEventDoc = TicketEvent & { _id: string };
+/** `projectedAt`: when the event reached the read model (its lag behind `at` is what readers wait). */
+export type TicketEventDoc = TicketEvent & { _id: string; projectedAt?: number };
 
 /** The timeline: one document per event, keyed `<ticketId>:<seq>` so a retried write is a no-op. */
 const eventSchema = new Schema<TicketEventDoc>(
@@ -104,6 +105,7 @@ const eventSchema = new Schema<TicketEventDoc>(
     before: mixed,
     after: mixed,
     data: mixed,
+    projectedAt: Number,
   },
   { collection: 'ticket_events', versionKey: false, minimize: false },
 );

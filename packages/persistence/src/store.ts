@@ -83,7 +83,7 @@ export class Store {
       try {
         await this.eventCollection.bulkWrite(
           events.map((e) => ({
-            updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e) } }, upsert: true },
+            updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e), projectedAt: Date.now() } }, upsert: true },
           })),
           { ordered: false },
         );
@@ -132,7 +132,13 @@ export class Store {
 
   async listEvents(ticketId: string): Promise<TicketEvent[]> {
     const docs = await this.models.TicketEvent.find({ ticketId }).lean<TicketEventDoc[]>();
-    return docs.sort((a, b) => a.seq - b.seq).map(({ _id, ...e }) => e);
+    return docs.sort((a, b) => a.seq - b.seq).map(({ _id, projectedAt: _projectedAt, ...e }) => e);
+  }
+
+  /** How long events took to reach the read model (ms, from `at` to written), for the benchmark. */
+  async projectionLags(ticketIds: string[]): Promise<number[]> {
+    const docs = await this.eventCollection.find({ ticketId: { $in: ticketIds } }, { projection: { at: 1, projectedAt: 1 } }).toArray();
+    return docs.flatMap((d) => (d.projectedAt === undefined ? [] : [Math.max(0, d.projectedAt - d.at)]));
   }
 
   /** Every ticket whose workflow may still have deadlines (a cursor: bounded memory). */
