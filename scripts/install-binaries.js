@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// Make sure the external programs the stack runs are here: the Temporal CLI and a
-// MongoDB-compatible server. Missing ones are built with Go into Go's bin folder (cached there
-// between runs). Needs the dev-stack package built.
+// Make sure the external programs the stack runs are here: the Temporal CLI and the store that
+// STORE selects (default: SecantusDB, or mongod when the machine has one). Missing ones are built
+// (Temporal CLI and FerretDB with Go; secantusd-rs with cargo, ~15 minutes once) into Go's or
+// cargo's bin folder and cached there; without cargo, SecantusDB's Python server is installed
+// into a venv. Needs the dev-stack package built.
 const { findTemporalCli, findStoreBinary, StackError } = require('@helpdesk/dev-stack');
 
 try {
   const temporal = findTemporalCli({ build: true });
   if (!temporal) throw new StackError('The Temporal CLI is missing and Go is not installed to build it.');
-  const store = findStoreBinary({ build: true });
-  console.log(`temporal: ${temporal}\n${store.kind}: ${store.path}`);
+  // MONGO_URL: the tests and `npm start` use that server and start none.
+  const store = process.env.MONGO_URL ? undefined : findStoreBinary({ build: true, install: true });
+  console.log(`temporal: ${temporal}`);
+  console.log(store ? `store: ${store.kind}${store.kind === 'secantus' ? ` (${store.flavor})` : ''} ${store.path}` : `store: MONGO_URL (none to install)`);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);

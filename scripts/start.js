@@ -47,7 +47,7 @@ async function main() {
     Mail UI         ${urls.mailUi}         (every mail the helpdesk sends)
     Mail in (SMTP)  ${urls.inboundSmtp}      (send mail to support@helpdesk.local here)
     Mail in (HTTP)  ${urls.inboundHttp}
-    Store           ${urls.mongo}
+    Store           ${urls.mongo}     (${stack.store ? stack.store.kind : 'MONGO_URL'})
     Logs            ${path.relative(process.cwd(), stack.logDir)}/
 
   Get an API token:   npm run token -- --role agent --sub alice

@@ -1,6 +1,7 @@
 // The whole development stack in one call: Temporal + UI, the store, the SMTP sink, then the
 // services. `npm start`, the test setup and the benchmark all start it through here.
 import path from 'node:path';
+import type { StoreKind } from './binaries';
 import { freePort } from './ports';
 import type { ManagedProcess } from './processes';
 import { startMailSink } from './mail';
@@ -30,6 +31,8 @@ export interface RunningStack {
   env: NodeJS.ProcessEnv;
   urls: { gateway: string; temporal: string; temporalUi: string; mongo: string; mailUi: string; smtp: string; inboundSmtp: string; inboundHttp: string };
   logDir: string;
+  /** The store the stack started; undefined when it was given mongoUrl. */
+  store: { kind: StoreKind; binary: string } | undefined;
   services: Map<string, ManagedProcess>;
   /** Stop a service and start it again (a deploy, or a crash and recovery). */
   restartService(name: string, how?: 'graceful' | 'kill'): Promise<void>;
@@ -68,7 +71,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       }).then((t: RunningTemporal) => (started.push(t), t)),
       opts.mongoUrl
         ? Promise.resolve(undefined)
-        : startStore({ port: ports.mongo, dataDir: path.join(opts.dataDir, 'store'), logDir, ...(opts.log ? { log: opts.log } : {}) }).then(
+        : startStore({
+            port: ports.mongo,
+            dataDir: path.join(opts.dataDir, 'store'),
+            logDir,
+            durable: opts.persistent,
+            ...(opts.log ? { log: opts.log } : {}),
+          }).then(
             (s: RunningStore) => (started.push(s), s),
           ),
       startMailSink({ smtpPort: ports.smtp, webPort: ports.mailUi, mailDir: path.join(opts.dataDir, 'mail'), logDir }).then(
@@ -108,6 +117,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     return {
       env,
       logDir,
+      store: store ? { kind: store.kind, binary: store.binary } : undefined,
       services,
       urls: {
         gateway: `http://127.0.0.1:${ports.gateway}`,

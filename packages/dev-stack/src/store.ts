@@ -1,8 +1,10 @@
-// The MongoDB wire-compatible store: mongod when the machine has it, else FerretDB v1 on SQLite.
+// The MongoDB wire-compatible store, chosen by STORE (see selectedStoreKind): SecantusDB by
+// default, mongod when the machine has one, FerretDB v1 on SQLite on request.
 import fs from 'node:fs';
 import path from 'node:path';
 import { findStoreBinary } from './binaries';
-import { StartupTimeoutError } from './errors';
+import type { StoreBinary, StoreKind } from './binaries';
+import { StackError, StartupTimeoutError } from './errors';
 import { assertPortFree, waitForPort } from './ports';
 import { startProcess, tail } from './processes';
 import type { ManagedProcess } from './processes';
@@ -12,37 +14,97 @@ export interface StoreOptions {
   dataDir: string;
   logDir: string;
   database?: string;
+  /** Default: STORE, see selectedStoreKind. */
+  kind?: StoreKind;
+  /**
+   * Sync every commit to disk, so a killed store loses no acknowledged write (SecantusDB otherwise
+   * loses the last few milliseconds to a SIGKILL). For data kept across runs; costs ~0.3 ms a write.
+   */
+  durable?: boolean;
   log?: (m: string) => void;
 }
 
 export interface RunningStore {
-  kind: 'mongod' | 'ferretdb';
+  kind: StoreKind;
+  /** The server program, e.g. …/secantusd-rs. */
+  binary: string;
   url: string;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
 
+/** Which server wrote the files in a data folder, by the files each one leaves. */
+function kindOfData(dir: string): StoreKind | undefined {
+  let files: string[];
+  try {
+    files = fs.readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (files.some((f) => f.startsWith('secantus_'))) return 'secantus';
+  if (files.includes('storage.bson') || files.includes('mongod.lock')) return 'mongod';
+  if (files.some((f) => f.endsWith('.sqlite'))) return 'ferretdb';
+  return undefined;
+}
+
+function argsFor(bin: StoreBinary, opts: StoreOptions, dataDir: string): string[] {
+  switch (bin.kind) {
+    case 'mongod':
+      return ['--dbpath', dataDir, '--port', String(opts.port), '--bind_ip', '127.0.0.1', '--quiet'];
+    case 'ferretdb':
+      return [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dataDir}/`,
+        `--state-dir=${dataDir}`,
+        `--listen-addr=127.0.0.1:${opts.port}`,
+        '--debug-addr=-',
+        '--telemetry=disable',
+        '--log-level=warn',
+      ];
+    case 'secantus': {
+      // An empty config file of our own: secantusd otherwise reads ./secantusd.toml or
+      // ~/.secantus/secantusd.toml, whose settings (auth, standalone) would change the stack.
+      const config = path.join(dataDir, 'secantusd.toml');
+      if (!fs.existsSync(config)) fs.writeFileSync(config, '# Settings come from the dev stack as flags.\n');
+      // Not --standalone: the single-node replica set it advertises by default is what the driver
+      // needs for transactions and change streams, and a plain mongodb://host:port URL finds it.
+      return [
+        '--config',
+        config,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(opts.port),
+        '--storage-path',
+        dataDir,
+        '--log-level',
+        'WARNING',
+        ...(opts.durable ? ['--sync-on-commit'] : []),
+      ];
+    }
+  }
+}
+
 export async function startStore(opts: StoreOptions): Promise<RunningStore> {
   await assertPortFree(opts.port, 'the MongoDB-compatible store', 'MONGO_PORT');
-  const bin = findStoreBinary(opts.log ? { log: opts.log } : {});
-  fs.mkdirSync(opts.dataDir, { recursive: true });
-  const args =
-    bin.kind === 'mongod'
-      ? ['--dbpath', opts.dataDir, '--port', String(opts.port), '--bind_ip', '127.0.0.1', '--quiet']
-      : [
-          '--handler=sqlite',
-          `--sqlite-url=file:${path.resolve(opts.dataDir)}/`,
-          `--state-dir=${path.resolve(opts.dataDir)}`,
-          `--listen-addr=127.0.0.1:${opts.port}`,
-          '--debug-addr=-',
-          '--telemetry=disable',
-          '--log-level=warn',
-        ];
-  const proc = startProcess(bin.kind, bin.path, args, { logDir: opts.logDir });
-  if (!(await waitForPort(opts.port, 30_000))) {
+  const bin = findStoreBinary({ ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const dataDir = path.resolve(opts.dataDir);
+  const existing = kindOfData(dataDir);
+  if (existing && existing !== bin.kind) {
+    // Their files don't mix: one would ignore or misread the other's data.
+    throw new StackError(
+      `${dataDir} holds ${existing} data, and the selected store is ${bin.kind}. ` +
+        `Start with STORE=${existing} to use that data, or move the folder away to start afresh with ${bin.kind}.`,
+    );
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const proc = startProcess(bin.kind, bin.path, argsFor(bin, opts, dataDir), { logDir: opts.logDir });
+  // A server that exits at once (a locked data folder, a bad flag) says so now, not in 30 s.
+  const up = await Promise.race([waitForPort(opts.port, 30_000), proc.exited.then(() => false)]);
+  if (!up) {
     await proc.stop();
     throw new StartupTimeoutError(bin.kind, 30, `Its log (${proc.logFile}) ends with:\n${tail(proc.logFile)}`);
   }
   const url = `mongodb://127.0.0.1:${opts.port}/${opts.database ?? 'helpdesk'}`;
-  return { kind: bin.kind, url, process: proc, stop: () => proc.stop() };
+  return { kind: bin.kind, binary: bin.path, url, process: proc, stop: () => proc.stop() };
 }
