@@ -1,5 +1,5 @@
-// The store against the real MongoDB-compatible server of the run (FerretDB here, mongod where
-// there is one): the idempotent writes activities rely on, with the pinned mongoose/driver.
+// The store against the real MongoDB-compatible server of the run (SecantusDB by default, FerretDB
+// with STORE=ferretdb, mongod where there is one): the idempotent writes activities rely on.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TicketEvent, TicketState } from '@helpdesk/contracts';
