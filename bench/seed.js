@@ -43,7 +43,8 @@ async function seedTickets(store, count, batch = 1000) {
       const age = now - createdAt;
       // Old tickets are closed; recent ones spread over every status.
       const status = age > 30 * 24 * 3_600_000 && rand() < 0.95 ? 'closed' : pick(['new', 'in_progress', 'waiting', 'resolved', 'closed']);
-      const updatedAt = Math.min(now, createdAt + Math.floor(rand() * 7 * 24 * 3_600_000));
+      // Within a week of creation and never in the future, without piling up on one instant.
+      const updatedAt = createdAt + Math.floor(rand() * Math.min(7 * 24 * 3_600_000, now - createdAt));
       const id = randomUUID();
       const reference = `BENCH-${String(i).padStart(7, '0')}`;
       if (i === Math.floor(count / 2)) sampleReference = reference;

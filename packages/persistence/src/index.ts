@@ -1,7 +1,9 @@
 export { Store, toDoc, fromDoc } from './store';
 export type { Models, TicketDoc, TicketEventDoc, NotificationDoc, IdempotencyDoc, InboundMailDoc } from './models';
-export { listTickets, reportRows, ticketQuery, InvalidCursorError } from './queries';
-export type { TicketFilter, ListOptions } from './queries';
+export { listTickets, lifecycleReport, primeListAnchors, backfillSearchWords, listPlan, InvalidCursorError, WindowWalk, nextWidth } from './queries';
+export type { TicketFilter, ListOptions, TicketPage, DurationStats } from './queries';
+export { keywordsOf, normalizeText, referenceKeyword, searchFields, searchFieldsUpdate, SEARCH_FIELDS } from './search';
+export type { SearchScope, SearchField } from './search';
 export { AttachmentStore } from './attachments';
 export type { StoredAttachment } from './attachments';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';

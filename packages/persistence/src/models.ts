@@ -76,7 +76,6 @@ export const LIST_FILTER_FIELDS = [
   'links.followUpOf',
   'attention',
   'breaches.kind',
-  'breaches',
 ] as const;
 export const SEARCH_INDEX_FIELDS = ['kwPublic', 'kwAll'] as const;
 for (const sort of ['createdAt', 'updatedAt']) {

@@ -1,10 +1,23 @@
-// Read-side queries over the ticket read model: filtered lists with stable cursor pagination, and
-// the rows lifecycle reports are computed from. Only what FerretDB v1 supports: no $lookup, no
-// text index (the text search is an escaped, case-insensitive regex on reference and subject).
-import type { FilterQuery, Model } from 'mongoose';
-import type { TicketState, TicketStatus } from '@helpdesk/contracts';
-import type { TicketDoc } from './models';
+// Read-side queries over the ticket read model: filtered lists with stable cursor pagination, text
+// search, and the lifecycle report. Only what MongoDB, SecantusDB and FerretDB v1 all support: no
+// $lookup, no text index, no $facet.
+//
+// Lists. Stores differ in what an index does for a sorted, limited find: MongoDB walks the index
+// and stops after `limit`; SecantusDB fetches every match, then sorts and cuts; FerretDB v1 scans.
+// So a list never asks for "the first N of everything": it reads the sort field in slices
+// (`WindowWalk`) from the cursor (or now, or about the oldest value for ascending lists), each
+// slice a new range wider than the last, and stops once it has limit + 1 tickets. A slice is an
+// equality on one filter's value, `deleted`, and a range of the sort field, in (sort, _id) order:
+// the prefix of one index in models.ts, so each store reads little more than the slice (several
+// values of a filter are several such slices, merged; several filters at once are one query the
+// store plans). Each list shape remembers how wide a slice its last page needed, so a page is
+// usually one query. The cursor's own sort value is read by id ({v, id}: _id breaks ties).
+import type { Model, mongo } from 'mongoose';
+import type { TicketState, TicketStatus, TLifecycleReport } from '@helpdesk/contracts';
+import type { TicketDoc, TicketEventDoc } from './models';
 import { fromDoc } from './store';
+import { SEARCH_FIELDS, keywordsOf, looksLikeReference, referenceKeyword, searchFieldsUpdate } from './search';
+import type { SearchField, SearchScope } from './search';
 
 export interface TicketFilter {
   status?: TicketStatus[];
@@ -28,6 +41,15 @@ export interface ListOptions {
   order: 'asc' | 'desc';
   limit: number;
   cursor?: string;
+  /** Whose words `q` searches: a requester's (public text only) or staff's (everything). */
+  search?: SearchScope;
+  /** The present, for tests. */
+  now?: number;
+}
+
+export interface TicketPage {
+  items: TicketState[];
+  nextCursor: string | null;
 }
 
 export class InvalidCursorError extends Error {
@@ -37,74 +59,793 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** Where a page ended: the sort value and id of its last ticket, and for a search its rank. */
 interface Cursor {
   v: number;
   id: string;
+  r?: number;
 }
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(raw: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof c.v === 'number' && typeof c.id === 'string') return { v: c.v, id: c.id };
+    if (typeof c.v === 'number' && Number.isFinite(c.v) && typeof c.id === 'string') {
+      return { v: c.v, id: c.id, ...(typeof c.r === 'number' ? { r: c.r } : {}) };
+    }
   } catch {
     /* fall through */
   }
   throw new InvalidCursorError();
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// ---------------------------------------------------------------------------------------------
+// Windows
 
-export function ticketQuery(f: TicketFilter): FilterQuery<TicketDoc> {
-  const q: FilterQuery<TicketDoc> = { purged: { $ne: true }, deleted: f.deleted ?? false };
-  if (f.status?.length) q.status = { $in: f.status };
-  if (f.assignee) q.assignee = f.assignee;
-  if (f.group) q.group = f.group;
-  if (f.requester) q['requester.id'] = f.requester;
-  if (f.company) q.company = f.company;
-  if (f.tag) q.tags = f.tag;
-  if (f.type) q.type = f.type;
-  if (f.severity) q.severity = f.severity;
-  if (f.channel) q.channel = f.channel;
-  if (f.followUpOf) q['links.followUpOf'] = f.followUpOf;
-  if (f.attention !== undefined) q.attention = f.attention;
-  if (f.breached !== undefined) q['breaches.kind'] = f.breached ? { $exists: true } : { $exists: false };
-  if (f.q) {
-    const re = new RegExp(escapeRegex(f.q), 'i');
-    q.$or = [{ reference: re }, { title: re }];
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** The first slice: a few tickets on a busy helpdesk, and cheap when it holds thousands. */
+export const FIRST_WINDOW_MS = 15 * MINUTE;
+/** A slice this wide is the last one: it runs to the end of the line. */
+export const LAST_WINDOW_MS = 400 * DAY;
+/** Clocks differ a little between processes: "now" for an ascending list ends a bit later. */
+const CLOCK_SKEW_MS = 5 * MINUTE;
+
+/** A range on the sort field, as a query operator object. */
+export type Slice = { $gt?: number; $lt?: number; $lte?: number };
+
+/**
+ * The width after a slice that found `found` tickets while `missing` are still wanted: sixteen
+ * times wider after an empty one, else wide enough to find the rest twice over (×2 to ×16).
+ */
+export function nextWidth(width: number, found: number, missing: number): number {
+  if (found === 0) return width * 16;
+  return width * Math.min(16, Math.max(2, Math.ceil((2 * missing) / found)));
+}
+
+/**
+ * Slices of the sort field in list order, starting at an edge: each one begins where the last
+ * ended (no value is read twice, none skipped) and the last one is unbounded. Slices meet at
+ * points p, read as `$gt` on one side and `$lte` on the other:
+ *   desc: (p1, edge], then (p2, p1], …, then (-∞, pk]   with p1 = edge - w, p2 = p1 - w', …
+ *   asc:  (edge, p1], then (p1, p2], …, then (pk, ∞)    with p1 = edge + w, …
+ * Never `$gte`: SecantusDB's Python build reads it as `$gt` on a descending compound index.
+ * `inclusive` puts the edge itself in the first slice (a cursor's value: the tickets that share
+ * it follow by id); for ascending lists that is `$gt: edge - 1`, exact for whole milliseconds.
+ * `open` drops the first slice's near bound: the first page of a descending list starts at now
+ * but must include tickets stamped a little later, and an ascending one starts at the oldest
+ * known value but must include anything older. `end` is where there is nothing beyond (now, for
+ * asc): the slice that reaches it is made unbounded and is last.
+ */
+export class WindowWalk {
+  private edge: number;
+  private inclusive: boolean;
+  private open: boolean;
+  private span: number;
+  private finished = false;
+
+  constructor(
+    private readonly dir: 1 | -1,
+    start: { edge: number; inclusive?: boolean; open?: boolean },
+    private readonly opts: { width?: number; end?: number } = {},
+  ) {
+    this.edge = start.edge;
+    this.inclusive = start.inclusive ?? false;
+    this.open = start.open ?? false;
+    this.span = opts.width ?? FIRST_WINDOW_MS;
   }
+
+  /** The width the next slice will have. */
+  get width(): number {
+    return this.span;
+  }
+
+  /** The next slice, or undefined once the whole line is covered. */
+  next(): Slice | undefined {
+    if (this.finished) return undefined;
+    const lower: Slice = {};
+    const upper: Slice = {};
+    if (!this.open) {
+      if (this.dir === -1) upper[this.inclusive ? '$lte' : '$lt'] = this.edge;
+      else lower.$gt = this.inclusive ? this.edge - 1 : this.edge;
+    }
+    const far = Math.round(this.edge + this.dir * this.span);
+    const reachesEnd = this.opts.end !== undefined && (this.dir === -1 ? far <= this.opts.end : far >= this.opts.end);
+    if (this.span >= LAST_WINDOW_MS || reachesEnd) {
+      this.finished = true;
+    } else if (this.dir === -1) {
+      lower.$gt = far;
+    } else {
+      upper.$lte = far;
+    }
+    // Lower bound first: SecantusDB scans a multikey index from the first bound it reads and
+    // filters by the second: upper bound first, it read everything below it (measured: 100 ms vs 5).
+    const slice: Slice = { ...lower, ...upper };
+    // The next slice starts at `far`: with it for desc (this one took values above it), after it for asc.
+    this.edge = far;
+    this.inclusive = this.dir === -1;
+    this.open = false;
+    return slice;
+  }
+
+  /** Report what the last slice gave; the next one grows accordingly. */
+  found(found: number, missing: number): void {
+    this.span = nextWidth(this.span, found, missing);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+type Clause = [path: string, value: unknown];
+
+/** Which index-prefix equalities a list reads (their union), and what else it must match. */
+interface ListPlan {
+  /** Each branch is the equality prefix of one index; the list is the union of the branches. */
+  branches: Clause[][];
+  /** Clauses no single index prefix holds (several filters at once): matched by the store. */
+  rest: Clause[];
+  /** Checked here, on what the store returned: a filter that almost every ticket passes. */
+  post?: 'unbreached';
+}
+
+const BREACH_KINDS = ['response', 'action'] as const;
+// Filters that match a handful of tickets: with several filters, a store that plans one clause
+// at a time should read these rather than a slice of the sort field.
+const NARROW = new Set(['requester.id', 'links.followUpOf']);
+
+/** The filter's clauses, in a fixed order (no `deleted`, no `q`). */
+function filterClauses(f: TicketFilter): Clause[] {
+  const c: Clause[] = [];
+  if (f.requester) c.push(['requester.id', f.requester]);
+  if (f.followUpOf) c.push(['links.followUpOf', f.followUpOf]);
+  if (f.assignee) c.push(['assignee', f.assignee]);
+  if (f.company) c.push(['company', f.company]);
+  if (f.tag) c.push(['tags', f.tag]);
+  if (f.group) c.push(['group', f.group]);
+  if (f.type) c.push(['type', f.type]);
+  if (f.severity) c.push(['severity', f.severity]);
+  if (f.channel) c.push(['channel', f.channel]);
+  if (f.attention !== undefined) c.push(['attention', f.attention]);
+  if (f.status?.length) c.push(['status', f.status.length === 1 ? f.status[0] : { $in: [...new Set(f.status)] }]);
+  if (f.breached === true) c.push(['breaches.kind', { $in: [...BREACH_KINDS] }]);
+  // "Not breached": an empty list of breaches. A bare [] (the driver's queries are not cast by
+  // mongoose, which would make it `$in: []`).
+  if (f.breached === false) c.push(['breaches', []]);
+  return c;
+}
+
+const isIn = (v: unknown): v is { $in: unknown[] } => typeof v === 'object' && v !== null && !Array.isArray(v) && '$in' in v;
+
+/** How a filter is read: see ListPlan. Exported for the tests that explain each shape. */
+export function listPlan(f: TicketFilter): ListPlan {
+  const deleted: Clause = ['deleted', f.deleted ?? false];
+  const clauses = filterClauses(f);
+  const [only] = clauses;
+  if (clauses.length === 0) return { branches: [[deleted]], rest: [] };
+  if (clauses.length === 1 && only) {
+    const [path, value] = only;
+    // Not breached, alone: nearly every ticket, so the slices of all tickets, checked here. As a
+    // store clause ({breaches: []}) it needs an index on the array that SecantusDB mis-plans
+    // (200 ms a slice at 100k tickets) and without one its Python build explains it as a scan.
+    if (path === 'breaches') return { branches: [[deleted]], rest: [], post: 'unbreached' };
+    // One filter: one index prefix per value (a list of statuses, either breach kind), so each
+    // branch is a pure equality prefix and its slice reads only what it returns.
+    const values = isIn(value) ? value.$in : [value];
+    return { branches: values.map((v) => [[path, v], deleted]), rest: [] };
+  }
+  return { branches: [[...clauses.filter(([p]) => NARROW.has(p)), deleted]], rest: clauses.filter(([p]) => !NARROW.has(p)) };
+}
+
+/** The store query of one branch and slice. Key order matters to stores that plan one clause at a
+ *  time: narrow equalities first, then the slice, then the rest. */
+function sliceQuery(branch: Clause[], rest: Clause[], field: string, range: Slice | number): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  for (const [p, v] of branch) if (NARROW.has(p)) q[p] = v;
+  // An unbounded slice names no range: `{field: {}}` would mean "equals {}".
+  if (typeof range === 'number' || Object.keys(range).length > 0) q[field] = range;
+  for (const [p, v] of [...branch, ...rest]) if (!(p in q)) q[p] = v;
   return q;
 }
 
-export async function listTickets(
-  Ticket: Model<TicketDoc>,
-  filter: TicketFilter,
-  opts: ListOptions,
-): Promise<{ items: TicketState[]; nextCursor: string | null }> {
-  const field = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
-  const dir = opts.order === 'asc' ? 1 : -1;
-  const query = ticketQuery(filter);
-  if (opts.cursor) {
-    const c = decodeCursor(opts.cursor);
-    const beyond = dir === 1 ? '$gt' : '$lt';
-    query.$and = [{ $or: [{ [field]: { [beyond]: c.v } }, { [field]: c.v, _id: { [beyond]: c.id } }] }];
+/** The same filter, checked on a document in memory (search candidates). */
+function matchesFilter(d: TicketDoc, f: TicketFilter): boolean {
+  if ((d.deleted ?? false) !== (f.deleted ?? false)) return false;
+  if (f.status?.length && !f.status.includes(d.status)) return false;
+  if (f.assignee && d.assignee !== f.assignee) return false;
+  if (f.group && d.group !== f.group) return false;
+  if (f.requester && d.requester?.id !== f.requester) return false;
+  if (f.company && d.company !== f.company) return false;
+  if (f.tag && !(d.tags ?? []).includes(f.tag)) return false;
+  if (f.type && d.type !== f.type) return false;
+  if (f.severity && d.severity !== f.severity) return false;
+  if (f.channel && d.channel !== f.channel) return false;
+  if (f.followUpOf && d.links?.followUpOf !== f.followUpOf) return false;
+  if (f.attention !== undefined && d.attention !== f.attention) return false;
+  if (f.breached !== undefined && (d.breaches ?? []).length > 0 !== f.breached) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+type SortField = 'createdAt' | 'updatedAt';
+type LeanTicket = TicketDoc & Partial<Record<SearchField, string[]>>;
+
+/** Order of a list: by the sort field, then by _id, both in `dir`. */
+type Ordered = { _id: string } & Partial<Record<SortField, number>>;
+const compare = (field: SortField, dir: 1 | -1) => (a: Ordered, b: Ordered) => {
+  const d = (a[field] ?? 0) - (b[field] ?? 0);
+  if (d !== 0) return d * dir;
+  return a._id < b._id ? -dir : a._id > b._id ? dir : 0;
+};
+
+/**
+ * The driver's collection: list reads skip mongoose (its casting, its copies of every result), a
+ * millisecond a query, and the values here are already the stored types.
+ */
+const tickets = (Ticket: Model<TicketDoc>) => Ticket.collection as unknown as mongo.Collection<LeanTicket>;
+/** Never hand out the search words with a ticket. */
+const WITHOUT_WORDS = { kwPublic: 0, kwAll: 0 } as const;
+
+const toState = (d: LeanTicket): TicketState => {
+  const { kwPublic: _p, kwAll: _a, ...doc } = d;
+  return fromDoc(doc);
+};
+
+/**
+ * Where ascending lists start: about the oldest value of the sort field. Kept in the store (the
+ * `counters` collection, `list-anchor:<field>`) so that every process and restart shares it, and
+ * in memory for a few seconds. A stale value costs only speed, never a ticket: the first slice is
+ * open below, so anything older is still read. Tickets are created at "now", so the anchor only
+ * goes stale when tickets are written straight into the store (imports, benchmarks: call
+ * primeListAnchors after), and ascending first pages correct it as they go.
+ */
+const ANCHOR_MEMORY_MS = 10_000;
+const anchorId = (field: SortField) => `list-anchor:${field}`;
+interface AnchorEntry {
+  value?: number;
+  readAt?: number;
+  pending?: Promise<number | undefined>;
+}
+const anchors = new WeakMap<Model<TicketDoc>, Partial<Record<SortField, AnchorEntry>>>();
+
+function anchorEntry(Ticket: Model<TicketDoc>, field: SortField): AnchorEntry {
+  let byField = anchors.get(Ticket);
+  if (!byField) anchors.set(Ticket, (byField = {}));
+  return (byField[field] ??= {});
+}
+
+const anchorStore = (Ticket: Model<TicketDoc>) => Ticket.db.collection<{ _id: string; seq: number }>('counters');
+
+async function oldest(Ticket: Model<TicketDoc>, field: SortField): Promise<number | undefined> {
+  // A sort over everything: one index entry on MongoDB, a read of every ticket on stores that
+  // sort in memory; hence done once and kept.
+  const doc = await tickets(Ticket).findOne({ deleted: false }, { projection: { [field]: 1 }, sort: { [field]: 1, _id: 1 } });
+  return doc?.[field];
+}
+
+async function saveAnchor(Ticket: Model<TicketDoc>, field: SortField, value: number, exact: boolean): Promise<void> {
+  await anchorStore(Ticket).updateOne({ _id: anchorId(field) }, exact ? { $set: { seq: value } } : { $min: { seq: value } }, { upsert: true });
+}
+
+async function loadAnchor(Ticket: Model<TicketDoc>, field: SortField): Promise<number | undefined> {
+  const saved = await anchorStore(Ticket).findOne({ _id: anchorId(field) });
+  if (typeof saved?.seq === 'number') return saved.seq;
+  const v = await oldest(Ticket, field);
+  // Best effort: without it, the next process works it out again.
+  if (v !== undefined) await saveAnchor(Ticket, field, v, true).catch(() => undefined);
+  return v;
+}
+
+async function lowerAnchor(Ticket: Model<TicketDoc>, field: SortField, now: number): Promise<number | undefined> {
+  const entry = anchorEntry(Ticket, field);
+  if (entry.value !== undefined && (entry.readAt ?? 0) + ANCHOR_MEMORY_MS > now) return entry.value;
+  // Concurrent lists share one look-up; an empty store is asked again next time.
+  entry.pending ??= loadAnchor(Ticket, field).finally(() => delete entry.pending);
+  const v = await entry.pending;
+  if (v !== undefined) Object.assign(entry, { value: v, readAt: now });
+  return v;
+}
+
+/** An ascending first page began at `value`: the exact oldest (no filter), or maybe an older one. */
+function learnAnchor(Ticket: Model<TicketDoc>, field: SortField, value: number, exact: boolean, now: number): void {
+  const entry = anchorEntry(Ticket, field);
+  if (entry.value === value || (!exact && entry.value !== undefined && entry.value <= value)) return;
+  Object.assign(entry, { value: exact || entry.value === undefined ? value : Math.min(entry.value, value), readAt: now });
+  // Best effort: a lost write costs one slower list later, not a wrong one.
+  saveAnchor(Ticket, field, value, exact).catch(() => undefined);
+}
+
+/**
+ * Work out where ascending lists start, for every process: after tickets were written straight
+ * into the store (an import, a benchmark's seed), which the anchor does not see. On stores that
+ * sort in memory this reads every ticket once.
+ */
+export async function primeListAnchors(Ticket: Model<TicketDoc>): Promise<void> {
+  for (const field of ['createdAt', 'updatedAt'] as const) {
+    const v = await oldest(Ticket, field);
+    if (v === undefined) continue;
+    await saveAnchor(Ticket, field, v, true);
+    Object.assign(anchorEntry(Ticket, field), { value: v, readAt: Date.now() });
   }
-  const docs = await Ticket.find(query)
-    .sort({ [field]: dir, _id: dir })
-    .limit(opts.limit + 1)
-    .lean<TicketDoc[]>();
+}
+
+/** One slice of every branch: up to `want` tickets, in list order. */
+async function readSlice(
+  Ticket: Model<TicketDoc>,
+  plan: ListPlan,
+  field: SortField,
+  dir: 1 | -1,
+  range: Slice | number,
+  want: number,
+  after?: string,
+): Promise<TicketDoc[]> {
+  const sort = typeof range === 'number' ? { _id: dir } : { [field]: dir, _id: dir };
+  const parts = await Promise.all(
+    plan.branches.map((branch) => {
+      const q = sliceQuery(branch, plan.rest, field, range);
+      // The cursor's own sort value: the tickets that share it, beyond its id.
+      if (after !== undefined) q._id = { [dir === 1 ? '$gt' : '$lt']: after };
+      return tickets(Ticket).find(q, { sort, limit: want, projection: WITHOUT_WORDS }).toArray();
+    }),
+  );
+  if (parts.length === 1) return parts[0] ?? [];
+  const seen = new Set<string>();
+  return parts
+    .flat()
+    .filter((d) => (seen.has(d._id) ? false : (seen.add(d._id), true)))
+    .sort(compare(field, dir))
+    .slice(0, want);
+}
+
+/**
+ * Whether the store evaluates ranges by scanning (FerretDB v1 pushes down only scalar equality):
+ * there slices would each scan again, so a list reads one unbounded slice. Asked once per connection.
+ */
+const scanning = new WeakMap<object, Promise<boolean>>();
+function scansRanges(Ticket: Model<TicketDoc>): Promise<boolean> {
+  const conn = Ticket.db;
+  let p = scanning.get(conn);
+  if (!p) {
+    p = (async () => {
+      const info = await conn.db?.admin().command({ buildInfo: 1 });
+      return typeof info?.ferretdbVersion === 'string';
+    })().catch(() => false);
+    scanning.set(conn, p);
+  }
+  return p;
+}
+
+/**
+ * The width that served each list shape last time (its filter, sort and order): a first slice that
+ * wide usually holds the whole page, one query instead of a few. Learned from where the page
+ * actually ended, so it narrows as well as widens. Bounded: the oldest shapes are forgotten.
+ */
+const learnedWidths = new Map<string, number>();
+const LEARNED_SHAPES = 2_000;
+
+function learnWidth(shape: string, width: number): void {
+  learnedWidths.delete(shape);
+  learnedWidths.set(shape, Math.min(LAST_WINDOW_MS, Math.max(MINUTE, width)));
+  if (learnedWidths.size > LEARNED_SHAPES) learnedWidths.delete(learnedWidths.keys().next().value ?? '');
+}
+
+const unbreached = (d: TicketDoc) => (d.breaches ?? []).length === 0;
+
+export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opts: ListOptions): Promise<TicketPage> {
+  const cursor = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
+  if (filter.q !== undefined) return searchTickets(Ticket, filter, opts, cursor);
+  const field: SortField = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
+  const dir = opts.order === 'asc' ? 1 : -1;
+  const now = opts.now ?? Date.now();
+  const plan = listPlan(filter);
+  // Whether a position is beyond the cursor, in list order (the cursor's own sort value is read
+  // from the first slice; _id orders the tickets that share it).
+  const isAhead = (v: number, id: string) => !cursor || (v === cursor.v ? (dir === 1 ? id > cursor.id : id < cursor.id) : (v - cursor.v) * dir > 0);
+  const keep = (d: TicketDoc) => isAhead(d[field], d._id) && (plan.post !== 'unbreached' || unbreached(d));
+  const need = opts.limit + 1;
+  const docs: TicketDoc[] = [];
+  const oneSlice = await scansRanges(Ticket);
+  const shape = JSON.stringify([field, dir, plan]);
+  // A shape never seen starts as wide as the unfiltered list needed: a filter only thins it out.
+  const unfiltered = JSON.stringify([field, dir, listPlan({ deleted: filter.deleted ?? false })]);
+  let width = oneSlice ? LAST_WINDOW_MS : (learnedWidths.get(shape) ?? learnedWidths.get(unfiltered) ?? FIRST_WINDOW_MS);
+  const end = oneSlice ? {} : dir === 1 ? { end: now + CLOCK_SKEW_MS } : {};
+
+  let start: number;
+  if (cursor) {
+    start = cursor.v;
+  } else if (dir === -1 || oneSlice) {
+    start = now;
+  } else {
+    const anchor = await lowerAnchor(Ticket, field, now);
+    if (anchor === undefined) return { items: [], nextCursor: null };
+    start = anchor;
+  }
+  // The first walk starts at the cursor's value, included (the tickets that share it are sorted by
+  // id; those not beyond the cursor are dropped here), or open at now or the anchor. Should a
+  // slice be cut short by the limit while some of what it returned was dropped, reading resumes
+  // after the last ticket it returned: those sharing its value, by id, then a new walk beyond it.
+  let walk = new WindowWalk(dir, cursor ? { edge: start, inclusive: true } : { edge: start, open: true }, { width, ...end });
+  for (;;) {
+    let cut: TicketDoc | undefined;
+    for (let slice = walk.next(); slice && docs.length < need; slice = walk.next()) {
+      const want = need - docs.length;
+      const got = await readSlice(Ticket, plan, field, dir, slice, want);
+      const kept = got.filter(keep);
+      docs.push(...kept);
+      if (kept.length < got.length && got.length === want) {
+        cut = got[got.length - 1];
+        break;
+      }
+      walk.found(kept.length, need - docs.length);
+      width = walk.width;
+    }
+    if (!cut || docs.length >= need) break;
+    // Resume after the cut, or after the cursor if that is further (the cut fell among the
+    // tickets that share the cursor's value and were already listed).
+    let at = { v: cut[field], id: cut._id };
+    while (docs.length < need) {
+      const want = need - docs.length;
+      const from = isAhead(at.v, at.id) ? at.id : (cursor?.id ?? at.id);
+      const ties = await readSlice(Ticket, plan, field, dir, at.v, want, from);
+      docs.push(...ties.filter(keep));
+      const lastTie = ties[ties.length - 1];
+      if (!lastTie || ties.length < want) break;
+      at = { v: at.v, id: lastTie._id };
+    }
+    walk = new WindowWalk(dir, { edge: at.v }, { width, ...end });
+  }
+
+  if (!oneSlice) {
+    // Where this page ended, seen from where it started: next time, one slice about that wide.
+    const last = docs[need - 1];
+    if (last) learnWidth(shape, Math.abs(last[field] - start) * 1.5);
+    else if (!cursor) learnWidth(shape, LAST_WINDOW_MS);
+    // An ascending first page starts at its oldest ticket: with no filter that is the oldest of
+    // all (the anchor, exactly); with one, a ticket older than the anchor still makes a better one.
+    const first = docs[0];
+    if (!cursor && dir === 1 && first && !filter.deleted) learnAnchor(Ticket, field, first[field], filterClauses(filter).length === 0, now);
+  }
   const page = docs.slice(0, opts.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(fromDoc),
+    items: page.map(toState),
     nextCursor: docs.length > opts.limit && last ? encodeCursor({ v: last[field], id: last._id }) : null,
   };
 }
 
-/** The fields lifecycle reports need, for tickets created in [from, to). */
-export async function reportRows(Ticket: Model<TicketDoc>, from: number, to: number) {
-  return Ticket.find(
-    { createdAt: { $gte: from, $lt: to }, purged: { $ne: true } },
-    { status: 1, type: 1, severity: 1, channel: 1, submittedAt: 1, createdAt: 1, firstPublicReplyAt: 1, resolution: 1, reopenCount: 1, links: 1 },
-  ).lean<Pick<TicketDoc, '_id' | 'status' | 'type' | 'severity' | 'channel' | 'submittedAt' | 'createdAt' | 'firstPublicReplyAt' | 'resolution' | 'reopenCount' | 'links'>[]>();
+// ---------------------------------------------------------------------------------------------
+// Search
+//
+// `q` becomes words (keywordsOf); a ticket matches when its search field holds all of them.
+// Candidates are read newest-created first through the index on (field, deleted, createdAt),
+// driven by ONE equality: the requester or follow-up filter when there is one (a handful of
+// tickets), else the query's longest word (the rarest, as a rule). The other words and filters are
+// checked here, in memory: an index answers one equality per clause on every store, while `$all`
+// or several filters at once would send some of them to a full scan. The walk stops after
+// SEARCH_MATCHES matches or SEARCH_READ documents, so a search costs a bounded read whatever the
+// words; a reference-like query is also looked up as one word. The matches are ranked here:
+//   0  the reference is the query
+//   1  every word is in the reference or title
+//   2  … or in the description
+//   3  … or only in messages
+// then in the list's order (newest first by default). The cursor carries the rank.
+
+/** Matches ranked per search; beyond that, older matches are not found. */
+export const SEARCH_MATCHES = 60;
+/** Documents read per search at most. */
+export const SEARCH_READ = 1_000;
+const QUERY_WORDS = 12;
+
+/** The query word that drives the index: the longest (ties: the first). */
+export function drivingWord(words: string[]): string | undefined {
+  return words.reduce<string | undefined>((best, w) => (best === undefined || w.length > best.length ? w : best), undefined);
+}
+
+/** A search match's rank (see above). */
+export function searchRank(d: Pick<TicketDoc, 'reference' | 'title' | 'description'>, q: string, words: string[]): number {
+  if (referenceKeyword(d.reference) === referenceKeyword(q)) return 0;
+  const head = new Set(keywordsOf(`${d.reference} ${d.title ?? ''}`));
+  if (words.every((w) => head.has(w))) return 1;
+  for (const w of keywordsOf(d.description ?? '')) head.add(w);
+  return words.every((w) => head.has(w)) ? 2 : 3;
+}
+
+async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opts: ListOptions, cursor: Cursor | undefined): Promise<TicketPage> {
+  const q = filter.q ?? '';
+  const words = keywordsOf(q, QUERY_WORDS);
+  const asReference = looksLikeReference(q) ? referenceKeyword(q) : undefined;
+  if (words.length === 0 && asReference === undefined) return { items: [], nextCursor: null };
+  const kwField = SEARCH_FIELDS[opts.search ?? 'public'];
+  const deleted = filter.deleted ?? false;
+  const word = drivingWord(words);
+  const byWord = !filter.requester && !filter.followUpOf && word !== undefined;
+  // The searched words come along only when some must be checked here: not when the one word
+  // of the query is the one the index matched.
+  const projection = byWord && words.length === 1 ? WITHOUT_WORDS : kwField === 'kwAll' ? { kwPublic: 0 } : { kwAll: 0 };
+  const matches = new Map<string, LeanTicket>();
+  const hasWords = (d: LeanTicket) => {
+    if (byWord && words.length === 1) return true;
+    const kw = new Set(d[kwField] ?? []);
+    return words.every((w) => kw.has(w));
+  };
+
+  const byReference = async () => {
+    if (asReference === undefined) return;
+    const docs = await tickets(Ticket).find({ [kwField]: asReference, deleted }, { projection, limit: 20 }).toArray();
+    for (const d of docs) if (matchesFilter(d, filter) && referenceKeyword(d.reference) === asReference) matches.set(d._id, d);
+  };
+
+  const byWords = async () => {
+    const driver: Clause = filter.requester
+      ? ['requester.id', filter.requester]
+      : filter.followUpOf
+        ? ['links.followUpOf', filter.followUpOf]
+        : word !== undefined
+          ? [kwField, word]
+          : ['', undefined];
+    if (driver[0] === '') return;
+    const now = opts.now ?? Date.now();
+    const shape = JSON.stringify(['search', deleted, driver]);
+    const walk = new WindowWalk(-1, { edge: now, open: true }, { width: (await scansRanges(Ticket)) ? LAST_WINDOW_MS : (learnedWidths.get(shape) ?? FIRST_WINDOW_MS) });
+    let read = 0;
+    const found: LeanTicket[] = [];
+    for (let slice = walk.next(); slice && found.length < SEARCH_MATCHES && read < SEARCH_READ; slice = walk.next()) {
+      const q = { [driver[0]]: driver[1], deleted, ...(Object.keys(slice).length > 0 ? { createdAt: slice } : {}) };
+      // Read in one order (newest created first) with the budget as the limit, so whatever the
+      // slices, the same documents are read: pages of one search rank the same candidates.
+      const docs = await tickets(Ticket).find(q, { projection, sort: { createdAt: -1, _id: -1 }, limit: SEARCH_READ - read }).toArray();
+      read += docs.length;
+      const hits = docs.filter((d) => hasWords(d) && matchesFilter(d, filter));
+      found.push(...hits);
+      walk.found(hits.length, SEARCH_MATCHES - found.length);
+    }
+    // The newest SEARCH_MATCHES matches, exactly (a slice may have brought more).
+    const kept = found.slice(0, SEARCH_MATCHES);
+    for (const d of kept) matches.set(d._id, d);
+    const last = kept[kept.length - 1];
+    // Next time, one slice about as wide as this search needed (all of them, for a rare word).
+    if (found.length >= SEARCH_MATCHES && last) learnWidth(shape, (now - last.createdAt) * 1.5);
+    else if (read < SEARCH_READ) learnWidth(shape, LAST_WINDOW_MS);
+  };
+
+  await Promise.all([byReference(), byWords()]);
+
+  const field: SortField = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
+  const dir = opts.order === 'asc' ? 1 : -1;
+  const inOrder = compare(field, dir);
+  const ranked = [...matches.values()].map((d) => ({ d, r: searchRank(d, q, words) }));
+  const byRank = (a: { d: Ordered; r: number }, b: { d: Ordered; r: number }) => a.r - b.r || inOrder(a.d, b.d);
+  ranked.sort(byRank);
+  let start = 0;
+  if (cursor) {
+    const at = { d: { [field]: cursor.v, _id: cursor.id }, r: cursor.r ?? 0 };
+    start = ranked.findIndex((x) => byRank(x, at) > 0);
+    if (start < 0) start = ranked.length;
+  }
+  const page = ranked.slice(start, start + opts.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((x) => toState(x.d)),
+    nextCursor: ranked.length > start + opts.limit && last ? encodeCursor({ v: last.d[field], id: last.d._id, r: last.r }) : null,
+  };
+}
+
+/**
+ * Give tickets projected before the search words existed their words, from their state and whole
+ * timeline (idempotent: $addToSet; tickets that have words are skipped). A ticket at a time, for
+ * bounded memory. Returns how many tickets it updated.
+ */
+export async function backfillSearchWords(Ticket: Model<TicketDoc>, TicketEvent: Model<TicketEventDoc>): Promise<number> {
+  let updated = 0;
+  const pending = tickets(Ticket).find({ kwAll: { $exists: false } }, { projection: { _id: 1, reference: 1, title: 1, description: 1 } });
+  for await (const t of pending) {
+    const events = await (TicketEvent.collection as unknown as mongo.Collection<TicketEventDoc>).find({ ticketId: t._id }).toArray();
+    await tickets(Ticket).updateOne({ _id: t._id }, searchFieldsUpdate(t, events));
+    updated++;
+  }
+  return updated;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle report
+//
+// Counted by the store, in two reads of the tickets created in [from, to). Without $facet, one
+// read yields several histograms by turning each ticket into a few "facts" ($project an array,
+// $unwind it, $group by fact): its counts key (status, type, severity, channel, reopened,
+// follow-up) and the hour of each duration (first response, resolution). The hour histograms say
+// which hour holds the median and the 90th percentile; the second read counts just those hours in
+// thousandths of an hour, the precision reported. Exact (nearest rank, as when every value was
+// sorted here), with memory bounded by the distinct keys and hours, whatever the ticket count.
+// FerretDB v1 has no arithmetic in aggregations ($subtract, $cond…): there the same histograms
+// are built from a cursor, a ticket at a time.
+
+const HOUR = 3_600_000;
+/** Reported precision: thousandths of an hour. */
+const FINE = HOUR / 1000;
+
+export interface DurationStats {
+  count: number;
+  medianHours: number | null;
+  p90Hours: number | null;
+}
+
+type Report = Omit<TLifecycleReport, 'from' | 'to'>;
+type Counts = Omit<Report, 'firstResponse' | 'resolution'>;
+const DURATION_KINDS = ['firstResponse', 'resolution'] as const;
+type DurationKind = (typeof DURATION_KINDS)[number];
+
+/** 1-based rank of the p-th percentile among n sorted values (nearest rank). */
+export const percentileRank = (n: number, p: number): number => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+
+/** The bucket that holds the value of a given rank, and how many values come before it. */
+export function bucketOfRank(histogram: Iterable<[number, number]>, rank: number): { bucket: number; before: number } | undefined {
+  let seen = 0;
+  for (const [bucket, n] of [...histogram].sort((a, b) => a[0] - b[0])) {
+    if (seen + n >= rank) return { bucket, before: seen };
+    seen += n;
+  }
+  return undefined;
+}
+
+/** A duration in thousandths of an hour, rounded as the report always has (Math.round). */
+export const toFine = (ms: number): number => Math.floor((ms + FINE / 2) / FINE);
+
+const tally = (into: Record<string, number>, key: unknown, n: number) => {
+  const k = typeof key === 'string' ? key : 'none';
+  into[k] = (into[k] ?? 0) + n;
+};
+
+/** Follow-ups carry the channel closed_ticket for rules and events, but count as web in reports. */
+const reportChannel = (c: unknown) => (c === 'closed_ticket' ? 'web' : c);
+
+const emptyCounts = (): Counts => ({ total: 0, byStatus: {}, byType: {}, bySeverity: {}, byChannel: {}, reopens: 0, reopenedTickets: 0, followUps: 0 });
+
+/** Percentiles from an hour histogram and, for the hours that hold them, a fine one. */
+function durationStats(hours: Map<number, number>, fine: (hour: number) => Iterable<[number, number]>): DurationStats {
+  const n = [...hours.values()].reduce((a, b) => a + b, 0);
+  const at = (p: number) => {
+    const rank = percentileRank(n, p);
+    const hour = bucketOfRank(hours, rank);
+    const hit = hour && bucketOfRank(fine(hour.bucket), rank - hour.before);
+    return hit ? hit.bucket / 1000 : null;
+  };
+  return n === 0 ? { count: 0, medianHours: null, p90Hours: null } : { count: n, medianHours: at(50), p90Hours: at(90) };
+}
+
+/** The hours a second read must count finely: those holding the median and the 90th percentile. */
+function hoursWanted(hours: Map<number, number>): number[] {
+  const n = [...hours.values()].reduce((a, b) => a + b, 0);
+  if (n === 0) return [];
+  return [...new Set([50, 90].map((p) => bucketOfRank(hours, percentileRank(n, p))?.bucket).filter((b): b is number => b !== undefined))];
+}
+
+// Aggregation expressions: the start of a ticket's clock, and each duration (null when none).
+const START = { $ifNull: ['$submittedAt', '$createdAt'] };
+const DURATION_EXPR: Record<DurationKind, unknown> = {
+  firstResponse: { $cond: [{ $isNumber: '$firstPublicReplyAt' }, { $subtract: ['$firstPublicReplyAt', START] }, null] },
+  resolution: { $cond: [{ $isNumber: '$resolution.at' }, { $subtract: ['$resolution.at', START] }, null] },
+};
+const hourOf = (kind: DurationKind) => ({ $floor: { $divide: [DURATION_EXPR[kind], HOUR] } });
+/** A duration in one of the wanted hours: its hour and fine value; else null (all others in one group). */
+const fineIn = (kind: DurationKind, hours: number[]) => ({
+  $cond: [{ $in: [hourOf(kind), hours] }, { h: hourOf(kind), f: { $floor: { $divide: [{ $add: [DURATION_EXPR[kind], FINE / 2] }, FINE] } } }, null],
+});
+
+interface CountRow {
+  _id: { s?: unknown; t?: unknown; v?: unknown; ch?: unknown; ro?: boolean; fu?: boolean };
+  n: number;
+  reopens: number;
+}
+
+async function reportByStore(Ticket: Model<TicketDoc>, match: Record<string, unknown>): Promise<Report> {
+  // Each read is $match then $group, nothing between: SecantusDB's $project costs as much again.
+  const counting = tickets(Ticket).aggregate<CountRow>([
+    { $match: match },
+    {
+      $group: {
+        _id: {
+          s: '$status',
+          t: '$type',
+          v: '$severity',
+          ch: '$channel',
+          ro: { $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] },
+          fu: { $eq: [{ $type: '$links.followUpOf' }, 'string'] },
+        },
+        n: { $sum: 1 },
+        reopens: { $sum: '$reopenCount' },
+      },
+    },
+  ]).toArray();
+  const byHour = (k: DurationKind) =>
+    tickets(Ticket).aggregate<{ _id: number | null; n: number }>([{ $match: match }, { $group: { _id: hourOf(k), n: { $sum: 1 } } }]).toArray().then(
+      (rows) => new Map(rows.filter((r): r is { _id: number; n: number } => typeof r._id === 'number').map((r) => [r._id, r.n])),
+    );
+  const [rows, frHours, resHours] = await Promise.all([counting, byHour('firstResponse'), byHour('resolution')]);
+  const c = emptyCounts();
+  for (const { _id: k, n, reopens } of rows) {
+    c.total += n;
+    tally(c.byStatus, k.s, n);
+    tally(c.byType, k.t, n);
+    tally(c.bySeverity, k.v, n);
+    tally(c.byChannel, reportChannel(k.ch), n);
+    c.reopens += reopens;
+    if (k.ro) c.reopenedTickets += n;
+    if (k.fu) c.followUps += n;
+  }
+  const hours = { firstResponse: frHours, resolution: resHours };
+  const wanted = { firstResponse: hoursWanted(frHours), resolution: hoursWanted(resHours) };
+  // The second read: thousandths of an hour, only within the hours that hold a percentile.
+  const fine = DURATION_KINDS.some((k) => wanted[k].length > 0)
+    ? await tickets(Ticket).aggregate<{ _id: Partial<Record<DurationKind, { h: number; f: number } | null>>; n: number }>([
+        { $match: match },
+        { $group: { _id: { firstResponse: fineIn('firstResponse', wanted.firstResponse), resolution: fineIn('resolution', wanted.resolution) }, n: { $sum: 1 } } },
+      ]).toArray()
+    : [];
+  const fineHistogram = (k: DurationKind) => (hour: number) => {
+    const h = new Map<number, number>();
+    for (const r of fine) {
+      const v = r._id[k];
+      if (v && v.h === hour) h.set(v.f, (h.get(v.f) ?? 0) + r.n);
+    }
+    return h;
+  };
+  return { ...c, firstResponse: durationStats(hours.firstResponse, fineHistogram('firstResponse')), resolution: durationStats(hours.resolution, fineHistogram('resolution')) };
+}
+
+type ReportRow = Pick<TicketDoc, 'status' | 'type' | 'severity' | 'channel' | 'submittedAt' | 'createdAt' | 'firstPublicReplyAt' | 'resolution' | 'reopenCount' | 'links'>;
+
+const DURATION_OF: Record<DurationKind, (d: ReportRow) => number | undefined> = {
+  firstResponse: (d) => (typeof d.firstPublicReplyAt === 'number' ? d.firstPublicReplyAt - (d.submittedAt ?? d.createdAt) : undefined),
+  resolution: (d) => (typeof d.resolution?.at === 'number' ? d.resolution.at - (d.submittedAt ?? d.createdAt) : undefined),
+};
+
+/** The same report from a cursor, a ticket at a time, for stores without aggregation arithmetic. */
+async function reportByCursor(Ticket: Model<TicketDoc>, match: Record<string, unknown>): Promise<Report> {
+  const c = emptyCounts();
+  const fine: Record<DurationKind, Map<number, number>> = { firstResponse: new Map(), resolution: new Map() };
+  const fields = { status: 1, type: 1, severity: 1, channel: 1, submittedAt: 1, createdAt: 1, firstPublicReplyAt: 1, resolution: 1, reopenCount: 1, links: 1 };
+  for await (const doc of tickets(Ticket).find(match, { projection: fields })) {
+    const d: ReportRow = doc;
+    c.total++;
+    tally(c.byStatus, d.status, 1);
+    tally(c.byType, d.type, 1);
+    tally(c.bySeverity, d.severity, 1);
+    tally(c.byChannel, reportChannel(d.channel), 1);
+    c.reopens += d.reopenCount ?? 0;
+    if ((d.reopenCount ?? 0) > 0) c.reopenedTickets++;
+    if (typeof d.links?.followUpOf === 'string') c.followUps++;
+    for (const k of DURATION_KINDS) {
+      const v = DURATION_OF[k](d);
+      if (v !== undefined) fine[k].set(toFine(v), (fine[k].get(toFine(v)) ?? 0) + 1);
+    }
+  }
+  return { ...c, firstResponse: fineOnly(fine.firstResponse), resolution: fineOnly(fine.resolution) };
+}
+
+/** Percentiles straight from a histogram in thousandths of an hour. */
+function fineOnly(h: Map<number, number>): DurationStats {
+  const n = [...h.values()].reduce((a, b) => a + b, 0);
+  const at = (p: number) => (bucketOfRank(h, percentileRank(n, p))?.bucket ?? 0) / 1000;
+  return n === 0 ? { count: 0, medianHours: null, p90Hours: null } : { count: n, medianHours: at(50), p90Hours: at(90) };
+}
+
+const isNotImplemented = (err: unknown) => typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 238;
+
+/**
+ * The lifecycle report over the tickets created in [from, to): counts by status, type, severity
+ * and channel; first-response and resolution times from submission (else creation), median and
+ * 90th percentile in hours (nearest rank, to the thousandth); reopens; follow-ups.
+ */
+export async function lifecycleReport(Ticket: Model<TicketDoc>, from: number, to: number): Promise<Report> {
+  const match = { createdAt: { $gte: from, $lt: to } };
+  try {
+    return await reportByStore(Ticket, match);
+  } catch (err) {
+    // FerretDB v1: "not implemented" (code 238) for $cond, $subtract and the like.
+    if (!isNotImplemented(err)) throw err;
+    return reportByCursor(Ticket, match);
+  }
 }

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
-import { Store } from '@helpdesk/persistence';
+import { Store, backfillSearchWords } from '@helpdesk/persistence';
 import { ensureSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
@@ -23,6 +23,11 @@ async function main() {
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
+  // Tickets projected before search words existed get them, in the background (idempotent).
+  void backfillSearchWords(store.models.Ticket, store.models.TicketEvent).then(
+    (n) => n > 0 && logger.info('search words backfilled', { tickets: n }),
+    (err: unknown) => logger.warn('search words backfill failed; it runs again at the next start', { error: String(err) }),
+  );
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

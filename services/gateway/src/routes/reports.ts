@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { ZLifecycleReportSchema, ZTicketListSchema } from '@helpdesk/contracts';
 import type { Actor, TLifecycleReport } from '@helpdesk/contracts';
-import { listTickets, reportRows } from '@helpdesk/persistence';
+import { InvalidCursorError, lifecycleReport, listTickets } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
@@ -45,22 +45,6 @@ document({
 
 const HOUR = 3_600_000;
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round(((sorted[idx] ?? 0) / HOUR) * 1000) / 1000;
-}
-
-const stats = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, medianHours: percentile(sorted, 50), p90Hours: percentile(sorted, 90) };
-};
-
-const count = (into: Record<string, number>, key: string | undefined) => {
-  const k = key ?? 'none';
-  into[k] = (into[k] ?? 0) + 1;
-};
-
 export function reportRoutes(store: Store): Router {
   const router = Router();
 
@@ -71,12 +55,18 @@ export function reportRoutes(store: Store): Router {
     }
     const { limit, cursor } = parse(ZHistoryQuerySchema, req.query, 'query');
     const party = req.params.id;
-    const byRequester = await listTickets(store.models.Ticket, { requester: party }, { sort: 'created', order: 'desc', limit, ...(cursor ? { cursor } : {}) });
-    const page =
-      byRequester.items.length > 0 || cursor || actor.role === 'requester'
-        ? byRequester
-        : await listTickets(store.models.Ticket, { company: party }, { sort: 'created', order: 'desc', limit });
-    res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
+    const list = (by: 'requester' | 'company') =>
+      listTickets(store.models.Ticket, { [by]: party }, { sort: 'created', order: 'desc', limit, ...(cursor ? { cursor } : {}) });
+    try {
+      // A party with no tickets of its own as requester may be a company (third party): staff then
+      // see the company's history, and its cursors page on through the company's list.
+      const byRequester = await list('requester');
+      const page = byRequester.items.length > 0 || actor.role === 'requester' ? byRequester : await list('company');
+      res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
+    } catch (err) {
+      if (err instanceof InvalidCursorError) throw new ValidationError([{ field: 'query.cursor', message: err.message }]);
+      throw err;
+    }
   });
 
   router.get('/reports/lifecycle', async (req, res) => {
@@ -86,38 +76,12 @@ export function reportRoutes(store: Store): Router {
     const to = q.to ? Date.parse(q.to) : Date.now();
     const from = q.from ? Date.parse(q.from) : to - 30 * 24 * HOUR;
     if (from >= to) throw new ValidationError([{ field: 'query.from', message: 'must be before to' }]);
-    const rows = await reportRows(store.models.Ticket, from, to);
+    // Counted by the store (an aggregation over the tickets created in [from, to)), never row by row here.
     const report: TLifecycleReport = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      total: rows.length,
-      byStatus: {},
-      byType: {},
-      bySeverity: {},
-      byChannel: {},
-      firstResponse: stats([]),
-      resolution: stats([]),
-      reopens: 0,
-      reopenedTickets: 0,
-      followUps: 0,
+      ...(await lifecycleReport(store.models.Ticket, from, to)),
     };
-    const firstResponse: number[] = [];
-    const resolution: number[] = [];
-    for (const r of rows) {
-      count(report.byStatus, r.status);
-      count(report.byType, r.type);
-      count(report.bySeverity, r.severity);
-      // Follow-ups carry the channel closed_ticket for rules and events, but count as web in reports.
-      count(report.byChannel, r.channel === 'closed_ticket' ? 'web' : r.channel);
-      const start = r.submittedAt ?? r.createdAt;
-      if (r.firstPublicReplyAt !== undefined) firstResponse.push(r.firstPublicReplyAt - start);
-      if (r.resolution) resolution.push(r.resolution.at - start);
-      report.reopens += r.reopenCount ?? 0;
-      if ((r.reopenCount ?? 0) > 0) report.reopenedTickets++;
-      if (r.links?.followUpOf) report.followUps++;
-    }
-    report.firstResponse = stats(firstResponse);
-    report.resolution = stats(resolution);
     res.json(report);
   });
 

@@ -76,6 +76,7 @@ export const ZListQuerySchema = z.strictObject({
   assignee: z.string().max(200).optional(),
   group: z.string().max(100).optional(),
   requester: z.string().max(200).optional(),
+  company: z.string().max(200).optional(),
   tag: z.string().max(60).optional(),
   type: z.string().max(100).optional(),
   severity: z.string().max(100).optional(),
@@ -197,7 +198,7 @@ for (const [name, route] of Object.entries(COMMANDS)) {
   });
 }
 document({ method: 'post', path: '/v1/tickets', summary: 'Create a ticket (submitted, or a draft with `draft: true`)', tag: 'tickets', roles: `${STAFF}, requester (for themselves), service`, body: ZCreateTicketRequestSchema, responses: { 201: ZTicketSchema }, problems: [403] });
-document({ method: 'get', path: '/v1/tickets', summary: 'List tickets: filters, text search on reference and subject, cursor pagination', tag: 'tickets', roles: 'everyone (requesters see their own)', query: ZListQuerySchema, responses: { 200: ZTicketListSchema }, problems: [403] });
+document({ method: 'get', path: '/v1/tickets', summary: 'List tickets: filters, ranked text search (reference, title, description, messages; requesters search public text only), cursor pagination', tag: 'tickets', roles: 'everyone (requesters see their own)', query: ZListQuerySchema, responses: { 200: ZTicketListSchema }, problems: [403] });
 document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / If-None-Match)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZTicketSchema, 304: undefined }, problems: [403, 404] });
 document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
 document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: STAFF, body: ZEditableFieldsSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
@@ -240,7 +241,9 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
       if (filter.deleted) throw new ForbiddenError('Requesters cannot list deleted tickets');
     }
     try {
-      const page = await listTickets(store.models.Ticket, filter as TicketFilter, { sort, order, limit, ...(cursor ? { cursor } : {}) });
+      // Requesters search only what they may read (no private notes or messages).
+      const search = actor.role === 'requester' ? 'public' : 'all';
+      const page = await listTickets(store.models.Ticket, filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) });
       res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new ValidationError([{ field: 'query.cursor', message: err.message }]);
