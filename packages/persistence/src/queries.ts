@@ -85,7 +85,13 @@ function decodeCursor(raw: string): Cursor {
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 /** The first slice: a few tickets on a busy helpdesk, and cheap when it holds thousands. */
-export const FIRST_WINDOW_MS = 15 * MINUTE;
+export const FIRST_WINDOW_MS = MINUTE;
+/**
+ * The narrowest learned slice. A burst (an import, a mail storm: a hundred tickets a second) packs
+ * thousands of tickets into a minute, and a store that reads a slice whole before sorting must not
+ * read them all for a page of 25.
+ */
+const NARROWEST_WINDOW_MS = 1_000;
 /** A slice this wide is the last one: it runs to the end of the line. */
 export const LAST_WINDOW_MS = 400 * DAY;
 /** Clocks differ a little between processes: "now" for an ascending list ends a bit later. */
@@ -427,7 +433,7 @@ const LEARNED_SHAPES = 2_000;
 
 function learnWidth(shape: string, width: number): void {
   learnedWidths.delete(shape);
-  learnedWidths.set(shape, Math.min(LAST_WINDOW_MS, Math.max(MINUTE, width)));
+  learnedWidths.set(shape, Math.min(LAST_WINDOW_MS, Math.max(NARROWEST_WINDOW_MS, width)));
   if (learnedWidths.size > LEARNED_SHAPES) learnedWidths.delete(learnedWidths.keys().next().value ?? '');
 }
 

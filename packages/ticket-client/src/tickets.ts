@@ -196,8 +196,12 @@ export class Tickets {
   }
 
   private async send(id: string, command: TicketCommand, actor: Actor, options: CommandOptions): Promise<TicketState> {
-    const current = await this.get(id, actor);
-    if (current.status === 'closed') return this.onClosed(current, command, actor);
+    // A requester may act only on their own ticket: that needs the read model first. Anyone else
+    // goes straight to the workflow, which knows whether the ticket exists and is still open.
+    if (actor.role === 'requester') {
+      const current = await this.get(id, actor);
+      if (current.status === 'closed') return this.onClosed(current, command, actor);
+    }
     const handle = this.opts.client.workflow.getHandle(ticketWorkflowId(id));
     const update = commandUpdates[command.type] as unknown as typeof commandUpdates.take;
     try {
@@ -210,9 +214,10 @@ export class Tickets {
       const refusal = refusalOf(err);
       if (refusal) throw new TicketRefusedError(refusal);
       if (isWorkflowGone(err)) {
-        // The workflow ended (closed or purged) between our read and the update.
+        // No such ticket, or its workflow ended (closed, or purged): the read model says which.
         const now = await this.opts.store.getTicket(id);
         if (!now) throw new TicketNotFoundError(id);
+        if (now.status === 'closed') return this.onClosed(now, command, actor);
         throw new TicketRefusedError(closedRefusal('The ticket is closed and can no longer change'));
       }
       throw err;
