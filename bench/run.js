@@ -7,7 +7,7 @@
 //   lists        every documented filter and both sorts over a year of tickets, 10 at a time
 //   search       text search over reference, title, description and messages
 //   report       the lifecycle report for a month
-// Starts its own stack (the default store unless STORE says otherwise). Prints the table with the
+// Starts its own stack (the default store unless STORE says otherwise; MONGO_URL: a running one).
 // targets, writes JSON under bench/results/. Not part of npm test; nothing here asserts.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -27,6 +27,7 @@ const num = (name, full, quick) => Number(process.env[name] || (QUICK ? quick : 
 const N = num('BENCH_N', 300, 100);
 const CONCURRENCY = num('BENCH_CONCURRENCY', 10, 10);
 const TIMER_TICKETS = num('BENCH_TIMER_TICKETS', 10_000, 500);
+const TIMER_RATE = num('BENCH_TIMER_RATE', 50, 50);
 const LIST_TICKETS = num('BENCH_LIST_TICKETS', 100_000, 10_000);
 const LIST_QUERIES = num('BENCH_LIST_QUERIES', 40, 20);
 const LIST_CONCURRENCY = num('BENCH_LIST_CONCURRENCY', 10, 10);
@@ -95,7 +96,6 @@ async function main() {
   };
 
   try {
-    let createRate = 50;
     let timerTickets = [];
     if (want('commands')) {
     // Creation. Warm both paths first so connection set-up is not measured.
@@ -137,21 +137,23 @@ async function main() {
     const lagP99 = percentile(lags, 99);
     rows.push({ name: 'projection lag (accepted → in the read model)', count: lags.length, failures: 0, throughputPerSec: '', p50: percentile(lags, 50), p95: percentile(lags, 95), p99: lagP99 });
     target('projection lag p99', lagP99, '< 250', 'ms', lagP99 < 250);
-    createRate = gatewayCreate.throughputPerSec;
     }
 
     // Timers: TIMER_TICKETS open tickets, each with a response deadline while the worker runs
     // (lateness, RSS) and an action deadline that passes while the worker is down (cold resume).
     if (want('timers')) {
-    console.log(`Timers: creating ${TIMER_TICKETS} tickets with armed timers...`);
-    createRate = Math.max(20, createRate);
-    const creationSecs = TIMER_TICKETS / createRate;
-    const responseSecs = creationSecs * 1.3 + 20;
-    const actionSecs = responseSecs + creationSecs * 1.3 + 30;
+    console.log(`Timers: creating ${TIMER_TICKETS} tickets with armed timers, ${TIMER_RATE} a second...`);
+    // Created at a steady TIMER_RATE, so deadlines come due at that rate too (as a helpdesk's do,
+    // spread out), not all within one burst; each ticket's response deadline follows its creation.
+    const creationSecs = TIMER_TICKETS / TIMER_RATE;
+    const responseSecs = creationSecs * 0.3 + 20;
+    const actionSecs = responseSecs + creationSecs + 30;
     await http('PUT', '/v1/settings', { responseDelayHours: responseSecs / 3600, actionDelayHours: actionSecs / 3600 }, adminToken);
     await sleep(1500); // settings are cached a second per process
     const timerStart = Date.now();
     const timerCreate = await measure(TIMER_TICKETS, 20, async (i) => {
+      const due = timerStart + (i / TIMER_RATE) * 1000;
+      if (due > Date.now()) await sleep(due - Date.now());
       const t = await http('POST', '/v1/tickets', { title: `Timer ticket ${i}`, description: 'Waits for its deadlines', tags: ['bench-timers'], requester: { id: `timer-${i % 200}` } });
       timerTickets.push(t.id);
     });
@@ -167,7 +169,7 @@ async function main() {
         await sleep(500);
       }
     };
-    const responseDone = await waitFor('response', timerStart + (responseSecs + creationSecs * 2 + 120) * 1000, () => (peakRss = Math.max(peakRss, rssMb(workerPid()))));
+    const responseDone = await waitFor('response', timerStart + (responseSecs + creationSecs + 120) * 1000, () => (peakRss = Math.max(peakRss, rssMb(workerPid()))));
     const lateness = [];
     for await (const doc of store.models.Ticket.find({ tags: 'bench-timers' }, { breaches: 1 }).lean().cursor()) {
       const b = (doc.breaches ?? []).find((x) => x.kind === 'response');
@@ -194,7 +196,7 @@ async function main() {
     // Cold resume: the worker is down while every action deadline passes, then starts again.
     console.log('Timers: stopping the worker until every action deadline has passed...');
     await stack.stopService('worker', 'kill');
-    await sleep(Math.max(0, timerStart + (actionSecs + creationSecs * 1.5) * 1000 - Date.now()));
+    await sleep(Math.max(0, timerStart + (actionSecs + creationSecs + 10) * 1000 - Date.now()));
     const restartedAt = Date.now();
     await stack.startService('worker');
     const actionDone = await waitFor('action', Date.now() + 600_000, () => (peakRss = Math.max(peakRss, rssMb(workerPid()))));
