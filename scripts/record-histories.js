@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Records the Temporal histories of real ticket runs, one per main path, into
-// services/worker/test/histories/. The replay test replays them against the current workflow
+// services/worker/test/histories/<generation>/. The replay test replays every generation against the current workflow
 // code, so a change that would break tickets already running fails the build. Re-record only on
 // purpose (a deliberate, versioned change): `node scripts/record-histories.js`.
 const fs = require('node:fs');
@@ -14,7 +14,9 @@ const { signToken } = require('@helpdesk/gateway');
 const { ticketWorkflowId } = require('@helpdesk/contracts');
 
 const ROOT = path.resolve(__dirname, '..');
-const OUT = path.join(ROOT, 'services', 'worker', 'test', 'histories');
+// One folder per generation of the workflow code: older generations stay, so tickets started by
+// earlier code are still proven to replay (through their patches).
+const OUT = path.join(ROOT, 'services', 'worker', 'test', 'histories', process.env.HISTORIES_GENERATION || 'local-projection');
 const SECOND_IN_HOURS = 1 / 3600;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
