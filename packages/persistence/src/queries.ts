@@ -505,9 +505,11 @@ export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter
   }
 
   if (!oneSlice) {
-    // Where this page ended, seen from where it started: next time, one slice about that wide.
+    // Where this page ended, seen from where it started: next time, one slice that wide and a
+    // second more. Not a proportional margin: just past the page's end may lie a burst (thousands
+    // of tickets in a minute) that a store sorting in memory would read whole for nothing.
     const last = docs[need - 1];
-    if (last) learnWidth(shape, Math.abs(last[field] - start) * 1.5);
+    if (last) learnWidth(shape, Math.abs(last[field] - start) + NARROWEST_WINDOW_MS);
     else if (!cursor) learnWidth(shape, LAST_WINDOW_MS);
     // An ascending first page starts at its oldest ticket: with no filter that is the oldest of
     // all (the anchor, exactly); with one, a ticket older than the anchor still makes a better one.
