@@ -122,7 +122,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const before = state as TicketState | undefined;
     state = result.state;
     unprojected.push(...result.events);
-    const indexed = (s: TicketState) => [s.status, s.assignee, s.group, s.priority, s.requester?.id].join('\u0000');
+    const indexed = (s: TicketState) => JSON.stringify(ticketSearchAttributes(s).map((a) => a.value));
     // A ticket started with its search attributes (a starter that sets createdAt sets them too)
     // has nothing to index until they change.
     if (before ? indexed(before) !== indexed(state) : input.createdAt === undefined) indexState();
