@@ -140,7 +140,7 @@ describe('continue-as-new', () => {
     await command(t.id, 'take', {}, opts());
     for (let i = 0; i < 12; i++) {
       const r = await command(t.id, 'notes', { body: `note ${i}` }, opts());
-      expect(r.status).toBe(200);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
     }
     const handle = temporal.client.workflow.getHandle(ticketWorkflowId(t.id));
     // The current run's first event names the run it continued from.

@@ -1,4 +1,6 @@
 // What e2e tests use to talk to the stack: HTTP with tokens, the store, Temporal, the mail sink.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { signToken } from '@helpdesk/gateway';
@@ -40,7 +42,19 @@ export async function api<T = Record<string, unknown>>(
   } catch {
     /* not JSON: keep the text */
   }
+  if (res.status >= 500) reportServerError(res.headers.get('x-request-id'));
   return { status: res.status, body: body as T, headers: res.headers };
+}
+
+/** A 5xx in a test run: print what the services logged for that request, so a CI failure says why. */
+function reportServerError(requestId: string | null): void {
+  if (!requestId) return;
+  const logs = fs.readdirSync(stack().dataDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.log'));
+  for (const file of logs) {
+    const lines = fs.readFileSync(path.join(stack().dataDir, file), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes(requestId));
+    if (at >= 0) console.error(`[${file}] ${lines.slice(at, at + 30).join('\n')}`);
+  }
 }
 
 export async function openStore(): Promise<Store> {
