@@ -1,3 +1,4 @@
 export * from './workflow';
 export * from './schemas';
 export * from './api';
+export * from './limits';

@@ -2,13 +2,14 @@
 // an unknown field is an error, never silently dropped.
 import { z } from 'zod';
 import { RESOLUTION_METHODS, ROLES } from './ticket';
+import { TEXT_LIMITS, zRecipients } from './limits';
 
 const zText = (max: number) => z.string().trim().min(1).max(max);
 const zPerson = z.strictObject({ id: zText(200), name: zText(200).optional(), email: z.email().optional() });
 
 export const ZEditableFieldsSchema = z.strictObject({
-  title: zText(300).optional(),
-  description: zText(20_000).optional(),
+  title: zText(TEXT_LIMITS.title).optional(),
+  description: zText(TEXT_LIMITS.description).optional(),
   category: zText(100).optional(),
   type: zText(100).optional(),
   group: zText(100).optional(),
@@ -17,7 +18,7 @@ export const ZEditableFieldsSchema = z.strictObject({
   requester: zPerson.optional(),
   primaryContact: zPerson.optional(),
   company: zText(200).optional(),
-  ccs: z.array(z.email()).max(50).optional(),
+  ccs: zRecipients.optional(),
   notifyThirdParty: z.boolean().optional(),
   project: zText(200).optional(),
   contract: zText(200).optional(),
@@ -37,14 +38,14 @@ export const ZEmptyRequestSchema = z.strictObject({});
 
 export const ZResolveRequestSchema = z.strictObject({
   method: z.enum(RESOLUTION_METHODS),
-  note: zText(20_000).optional(),
+  note: zText(TEXT_LIMITS.description).optional(),
 });
 export type TResolveRequest = z.infer<typeof ZResolveRequestSchema>;
 
 export const ZReplyRequestSchema = z.strictObject({
-  body: zText(50_000),
+  body: zText(TEXT_LIMITS.message),
   visibility: z.enum(['public', 'private_note', 'private_message']).default('public'),
-  recipients: z.array(zText(320)).min(1).max(50).optional(),
+  recipients: zRecipients.min(1).optional(),
   resolve: z.strictObject({ method: z.enum(RESOLUTION_METHODS) }).optional(),
 });
 export type TReplyRequest = z.infer<typeof ZReplyRequestSchema>;
