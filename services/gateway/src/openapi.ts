@@ -22,9 +22,12 @@ export interface OperationDoc {
 }
 
 const operations: OperationDoc[] = [];
+/** Named schemas that only appear nested in others: components of their own, so references resolve. */
+const nestedSchemas: z.ZodType[] = [ZTicketSchema, ZTicketEventSchema];
 
-export function document(op: OperationDoc): void {
+export function document(op: OperationDoc, nested: z.ZodType[] = []): void {
   operations.push(op);
+  nestedSchemas.push(...nested);
 }
 
 const PROBLEM_TITLES: Record<number, string> = {
@@ -61,7 +64,7 @@ export function buildOpenApi(): Record<string, unknown> {
   };
   const problem = ref(ZProblemSchema);
   // Schemas that others nest: registered up front so they become components, not inline copies.
-  for (const schema of [ZTicketSchema, ZTicketEventSchema]) ref(schema);
+  for (const schema of new Set(nestedSchemas)) ref(schema);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const path = op.path.replace(/:(\w+)/g, '{$1}');

@@ -4,18 +4,18 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { ZLifecycleReportSchema, ZTicketListSchema } from '@helpdesk/contracts';
 import type { Actor, TLifecycleReport } from '@helpdesk/contracts';
-import { InvalidCursorError, lifecycleReport, listTickets } from '@helpdesk/persistence';
+import { lifecycleReport, listTickets } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentTicket } from '../present';
-import { parse } from '../validate';
+import { parse, readPage, zCursor } from '../validate';
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
 const ZHistoryQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional(),
+  cursor: zCursor.optional(),
 });
 const ZReportQuerySchema = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -57,16 +57,13 @@ export function reportRoutes(store: Store): Router {
     const party = req.params.id;
     const list = (by: 'requester' | 'company') =>
       listTickets(store.models.Ticket, { [by]: party }, { sort: 'created', order: 'desc', limit, ...(cursor ? { cursor } : {}) });
-    try {
-      // A party with no tickets of its own as requester may be a company (third party): staff then
-      // see the company's history, and its cursors page on through the company's list.
+    // A party with no tickets of its own as requester may be a company (third party): staff then
+    // see the company's history, and its cursors page on through the company's list.
+    const page = await readPage(async () => {
       const byRequester = await list('requester');
-      const page = byRequester.items.length > 0 || actor.role === 'requester' ? byRequester : await list('company');
-      res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
-    } catch (err) {
-      if (err instanceof InvalidCursorError) throw new ValidationError([{ field: 'query.cursor', message: err.message }]);
-      throw err;
-    }
+      return byRequester.items.length > 0 || actor.role === 'requester' ? byRequester : list('company');
+    });
+    res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
   });
 
   router.get('/reports/lifecycle', async (req, res) => {

@@ -4,14 +4,19 @@ import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import type { Actor } from '@helpdesk/contracts';
-import { validateMask } from '@helpdesk/persistence';
+import { REFERENCE_PATTERN, settingsProblems, storeKeyProblem, zMailAddress, zStoreKey } from '@helpdesk/contracts';
+import type { Actor, Settings } from '@helpdesk/contracts';
+import { renderReference, validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { parse } from '../validate';
 
 const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
+/** Settings are stored as one document: its map keys must be keys the store can hold. */
+const storableMap = <V extends z.ZodType>(value: V) =>
+  z.record(zStoreKey(100), value, { error: (issue) => (issue.code === 'invalid_key' ? storeKeyProblem(String(issue.input)) : undefined) });
+const domain = z.string().min(1).max(200).regex(/^(?!-)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'is not a domain name');
 const hours = z.number().positive().max(24 * 365);
 
 export const ZSettingsPatchSchema = z
@@ -28,7 +33,7 @@ export const ZSettingsPatchSchema = z
     actionDelayHours: hours.nullable(),
     reclassifyClosed: z.boolean(),
     notificationSender: z.string().min(3).max(320),
-    creationNotificationAddress: z.email().nullable(),
+    creationNotificationAddress: zMailAddress.nullable(),
     notificationHeader: z.string().max(2_000),
     notificationFooter: z.string().max(2_000),
     feedbackWindowHours: hours,
@@ -36,14 +41,14 @@ export const ZSettingsPatchSchema = z
     closeIfNoResponse: z.boolean(),
     followUpKeepsAssigneeAndGroup: z.boolean(),
     resolutionRequiresMessage: z.boolean(),
-    brandSupportAddresses: z.record(z.string().min(1).max(100), z.email()),
+    brandSupportAddresses: storableMap(zMailAddress),
     defaultBrand: z.string().min(1).max(100),
     continueAsNewAfterEvents: z.number().int().min(50).max(50_000),
-    collectorAddresses: z.array(z.email()).max(100),
+    collectorAddresses: z.array(zMailAddress).max(100),
     collectorDefaultType: z.string().min(1).max(100).nullable(),
     collectorDefaultGroup: z.string().min(1).max(100).nullable(),
     collectorAllowUnknownSenders: z.boolean(),
-    collectorKnownDomains: z.array(z.string().min(1).max(200)).max(500),
+    collectorKnownDomains: z.array(domain).max(500),
     suspendedRetentionDays: z.number().positive().max(3650),
     mailLimitPerSenderPerHour: z.number().int().min(1).max(100_000),
     mailLimitPerTicketPerHour: z.number().int().min(1).max(100_000),
@@ -68,6 +73,20 @@ document({
   problems: [403],
 });
 
+/** A mask must render references, and ones the mail collector finds in a subject's "[…]". */
+function maskProblems(mask: Settings['numberingMask'] | undefined): { field: string; message: string }[] {
+  if (mask === undefined) return [];
+  try {
+    validateMask(mask);
+  } catch (err) {
+    return [{ field: 'numberingMask', message: err instanceof Error ? err.message : 'is invalid' }];
+  }
+  const sample = renderReference(mask, new Date(), 1);
+  return REFERENCE_PATTERN.test(sample)
+    ? []
+    : [{ field: 'numberingMask', message: `renders references such as "${sample}": use letters, digits, _ / . - (3 to 41, starting with a letter or digit)` }];
+}
+
 export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
   const router = Router();
 
@@ -81,14 +100,10 @@ export function settingsRoutes(store: Store, client: Client, taskQueue: string):
     const actor = actorOf(res);
     if (actor.role !== 'admin') throw new ForbiddenError('Only admins change the settings');
     const patch = parse(ZSettingsPatchSchema, req.body);
-    if (patch.numberingMask !== undefined) {
-      try {
-        validateMask(patch.numberingMask);
-      } catch (err) {
-        throw new ValidationError([{ field: 'body.numberingMask', message: err instanceof Error ? err.message : 'is invalid' }]);
-      }
-    }
     const previous = await store.getSettings();
+    // Each field alone passed its schema; these are the rules across fields, on the result.
+    const problems = [...maskProblems(patch.numberingMask), ...settingsProblems({ ...previous, ...patch })];
+    if (problems.length > 0) throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
     const settings = await store.putSettings(patch);
     await client.workflow.start('settingsBroadcastWorkflow', {
       taskQueue,

@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { ZTicketSchema } from '@helpdesk/contracts';
+import { TEXT_LIMITS, ZTicketSchema, capRecipients, clip } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
 import { uuidFrom } from '@helpdesk/ticket-client';
@@ -28,7 +28,7 @@ export const ZSuspendedMailSchema = z
   .meta({ id: 'SuspendedMail' });
 const ZSuspendedListSchema = z.object({ items: z.array(ZSuspendedMailSchema) }).meta({ id: 'SuspendedMailList' });
 
-document({ method: 'get', path: '/v1/suspended', summary: 'Suspended mail, newest first', tag: 'mail', roles: 'admin, agent', responses: { 200: ZSuspendedListSchema }, problems: [403] });
+document({ method: 'get', path: '/v1/suspended', summary: 'Suspended mail, newest first', tag: 'mail', roles: 'admin, agent', responses: { 200: ZSuspendedListSchema }, problems: [403] }, [ZSuspendedMailSchema]);
 document({
   method: 'post',
   path: '/v1/suspended/:id/recover',
@@ -76,12 +76,14 @@ export function suspendedRoutes(tickets: Tickets, store: Store): Router {
     const settings = await store.getSettings();
     const ours = new Set((settings.collectorAddresses.length ? settings.collectorAddresses : Object.values(settings.brandSupportAddresses)).map((a) => a.toLowerCase()));
     const supportAddress = [...mail.to, ...mail.cc].find((a) => ours.has(a));
+    // The limits and the CC cap of every channel (the raw message stays whole in the store).
+    const ccs = capRecipients(mail.cc, [mail.from, ...ours]).kept;
     const ticket = await tickets.create(
       {
-        title: mail.subject || '(no subject)',
-        description: mail.body || '(empty message)',
+        title: clip(mail.subject, TEXT_LIMITS.title) || '(no subject)',
+        description: clip(mail.body, TEXT_LIMITS.description) || '(empty message)',
         requester: { id: mail.from, email: mail.from },
-        ...(mail.cc.length ? { ccs: mail.cc } : {}),
+        ...(ccs.length ? { ccs } : {}),
         ...(supportAddress ? { supportAddress } : {}),
       },
       actor,

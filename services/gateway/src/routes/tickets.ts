@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
 import {
+  TEXT_LIMITS,
   TICKET_STATUSES,
   ZCreateTicketRequestSchema,
   ZEditableFieldsSchema,
@@ -14,16 +15,18 @@ import {
   ZResolveRequestSchema,
   ZTicketListSchema,
   ZTicketSchema,
+  knownBrand,
+  zRecipients,
 } from '@helpdesk/contracts';
-import type { Actor, Channel, TicketCommand } from '@helpdesk/contracts';
-import { InvalidCursorError, listTickets } from '@helpdesk/persistence';
+import type { Actor, Channel, EditableFields, TicketCommand } from '@helpdesk/contracts';
+import { listTickets } from '@helpdesk/persistence';
 import type { Store, TicketFilter } from '@helpdesk/persistence';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentEvents, presentTicket } from '../present';
 import { uuidFrom } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
-import { parse } from '../validate';
+import { parse, readPage, zCursor } from '../validate';
 
 const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
@@ -32,9 +35,10 @@ const keyed = (res: Response, purpose: string): string | undefined => {
   const id = res.locals.idempotencyId as string | undefined;
   return id ? uuidFrom(`${id}:${purpose}`) : undefined;
 };
+/** The Update's id, and when the request was received: the ticket decides deadlines by that. */
 const updateOptions = (res: Response) => {
   const updateId = keyed(res, 'update');
-  return updateId ? { updateId } : {};
+  return { receivedAt: Date.now(), ...(updateId ? { updateId } : {}) };
 };
 const STAFF = 'admin, agent';
 
@@ -47,8 +51,8 @@ export const ZWaitRequestSchema = z.discriminatedUnion('waitType', [
   z.strictObject({ waitType: z.literal('until'), until: z.iso.datetime({ offset: true }) }),
   z.strictObject({ waitType: z.literal('case'), caseId: z.string().trim().min(1).max(200).optional() }),
 ]);
-export const ZNoteRequestSchema = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
-export const ZMessageRequestSchema = ZNoteRequestSchema.extend({ recipients: z.array(z.string().trim().min(1).max(320)).min(1).max(50) });
+export const ZNoteRequestSchema = z.strictObject({ body: z.string().trim().min(1).max(TEXT_LIMITS.message) });
+export const ZMessageRequestSchema = ZNoteRequestSchema.extend({ recipients: zRecipients.min(1) });
 export const ZReclassifyRequestSchema = z.strictObject({
   type: z.string().trim().min(1).max(100).optional(),
   group: z.string().trim().min(1).max(100).optional(),
@@ -57,13 +61,13 @@ export const ZReclassifyRequestSchema = z.strictObject({
 export const ZMergeRequestSchema = z.strictObject({ targetId: z.string().trim().min(1).max(100) });
 export const ZSplitRequestSchema = z.strictObject({
   children: z
-    .array(ZEditableFieldsSchema.extend({ title: z.string().trim().min(1).max(300), description: z.string().trim().min(1).max(20_000) }))
+    .array(ZEditableFieldsSchema.extend({ title: z.string().trim().min(1).max(TEXT_LIMITS.title), description: z.string().trim().min(1).max(TEXT_LIMITS.description) }))
     .min(1)
     .max(20),
 });
 export const ZFollowUpRequestSchema = z.strictObject({
-  title: z.string().trim().min(1).max(300).optional(),
-  description: z.string().trim().min(1).max(20_000).optional(),
+  title: z.string().trim().min(1).max(TEXT_LIMITS.title).optional(),
+  description: z.string().trim().min(1).max(TEXT_LIMITS.description).optional(),
 });
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -89,7 +93,7 @@ export const ZListQuerySchema = z.strictObject({
   sort: z.enum(['created', 'updated']).default('created'),
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(500).optional(),
+  cursor: zCursor.optional(),
 });
 
 /** `POST /v1/tickets/:id/<name>`: how each command's body becomes a ticket command. */
@@ -203,6 +207,7 @@ document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / 
 document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
 document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: STAFF, body: ZEditableFieldsSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'delete', path: '/v1/tickets/:id', summary: 'Soft delete (restorable)', tag: 'tickets', roles: STAFF, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/restart', summary: "Restart the workflow of a ticket whose run ended while it was open (terminated, cancelled, timed out, failed or gone; the ticket shows `halted`): a fresh run from the ticket's state", tag: 'commands', roles: 'admin', body: ZEmptyRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'delete', path: '/v1/tickets/:id/purge', summary: 'Purge the ticket and its history for good', tag: 'tickets', roles: 'admin', responses: { 204: undefined }, problems: [403, 404] });
 document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target', tag: 'commands', roles: STAFF, body: ZMergeRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: STAFF, body: ZSplitRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
@@ -210,6 +215,17 @@ document({ method: 'post', path: '/v1/tickets/:id/follow-ups', summary: 'Create 
 
 export function ticketRoutes(tickets: Tickets, store: Store): Router {
   const router = Router();
+  /** A ticket names only a brand the settings know (where: the field's path, e.g. body.children.0). */
+  const checkBrands = async (fields: (Pick<EditableFields, 'brand'> & { where: string })[]) => {
+    const named = fields.filter((f) => f.brand !== undefined);
+    if (named.length === 0) return;
+    const settings = await store.getSettings();
+    const unknown = named.filter((f) => !knownBrand(settings, f.brand ?? ''));
+    if (unknown.length > 0) {
+      const brands = Object.keys(settings.brandSupportAddresses).join(', ');
+      throw new ValidationError(unknown.map((f) => ({ field: `${f.where}.brand`, message: `is not a brand of the settings (${brands})` })));
+    }
+  };
 
   router.post('/', async (req, res) => {
     const actor = actorOf(res);
@@ -226,6 +242,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
       ];
       if (missing.length > 0) throw new ValidationError(missing.map((f) => ({ field: `body.${f}`, message: 'is required to submit a ticket' })));
     }
+    await checkBrands([{ where: 'body', ...body }]);
     const channel: Channel = actor.role === 'service' ? 'api' : 'web';
     const ticketId = keyed(res, 'ticket');
     const ticket = await tickets.create(body, actor, channel, ticketId ? { ticketId } : {});
@@ -240,15 +257,10 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
       filter.requester = actor.id;
       if (filter.deleted) throw new ForbiddenError('Requesters cannot list deleted tickets');
     }
-    try {
-      // Requesters search only what they may read (no private notes or messages).
-      const search = actor.role === 'requester' ? 'public' : 'all';
-      const page = await listTickets(store.models.Ticket, filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) });
-      res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
-    } catch (err) {
-      if (err instanceof InvalidCursorError) throw new ValidationError([{ field: 'query.cursor', message: err.message }]);
-      throw err;
-    }
+    // Requesters search only what they may read (no private notes or messages).
+    const search = actor.role === 'requester' ? 'public' : 'all';
+    const page = await readPage(() => listTickets(store.models.Ticket, filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) }));
+    res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
   });
 
   router.get('/:id', async (req, res) => {
@@ -274,6 +286,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     const actor = actorOf(res);
     const fields = parse(ZEditableFieldsSchema, req.body);
     if (Object.keys(fields).length === 0) throw new ValidationError([{ field: 'body', message: 'names no field to change' }]);
+    await checkBrands([{ where: 'body', ...fields }]);
     res.json(presentTicket(await tickets.command(req.params.id, { type: 'modify', fields }, actor), actor));
   });
 
@@ -314,6 +327,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
   router.post('/:id/split', async (req, res) => {
     const actor = actorOf(res);
     const { children } = parse(ZSplitRequestSchema, req.body);
+    await checkBrands(children.map((c, i) => ({ where: `body.children.${i}`, ...c })));
     const command: TicketCommand = { type: 'split', children: children.map((fields) => ({ id: randomUUID(), fields })) };
     res.json(presentTicket(await tickets.command(req.params.id, command, actor), actor));
   });
@@ -325,6 +339,14 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     const closed = await tickets.get(req.params.id, actor);
     const followUp = await tickets.createFollowUp(closed, { via: 'agent' }, actor, fields);
     res.status(201).location(`/v1/tickets/${followUp.id}`).json(presentTicket(followUp, actor));
+  });
+
+  // An admin's way back for a ticket whose workflow run ended while it was open (an operator's
+  // terminate in the Temporal UI, say): a fresh run from the read model's state.
+  router.post('/:id/restart', async (req, res) => {
+    const actor = actorOf(res);
+    parse(ZEmptyRequestSchema, req.body);
+    res.json(presentTicket(await tickets.restart(req.params.id, actor), actor));
   });
 
   router.delete('/:id/purge', async (req, res) => {
@@ -339,6 +361,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     if (!route) return next();
     const actor = actorOf(res);
     const command = route.toCommand(req.body);
+    if (command.type === 'submit' && command.fields) await checkBrands([{ where: 'body', ...command.fields }]);
     res.json(presentTicket(await tickets.command(req.params.id, command, actor, updateOptions(res)), actor));
   });
 
