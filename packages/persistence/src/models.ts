@@ -203,6 +203,8 @@ export interface InboundMailDoc {
   recoveredTicketId?: string;
   /** Whether the sender counted as known, decided once so that a retry decides the same. */
   senderKnown?: boolean;
+  /** CCs the mail named that get nothing (past the cap, or not addresses), with why. */
+  droppedCc?: { address: string; reason: string }[];
 }
 const inboundSchema = new Schema<InboundMailDoc>(
   {
@@ -220,6 +222,7 @@ const inboundSchema = new Schema<InboundMailDoc>(
     suspendedReason: String,
     recoveredTicketId: String,
     senderKnown: Boolean,
+    droppedCc: [{ _id: false, address: String, reason: String }],
   },
   { collection: 'inbound_mail', versionKey: false },
 );

@@ -10,6 +10,22 @@ import { renderMail } from './templates';
 /** How long one attempt holds a notification (longer than the activity's start-to-close). */
 const LEASE_MS = 90_000;
 
+/** ApplicationFailure type of a mail the server refused for good (no retry sends it). */
+export const MAIL_REJECTED = 'MailRejected';
+
+/**
+ * Why no retry can deliver this mail: the server answered 5xx (a permanent rejection, RFC 5321),
+ * or the message itself cannot be sent (no valid recipient). Temporary failures (4xx, a refused
+ * or dropped connection, a timeout) answer undefined and are retried.
+ */
+export function permanentRejection(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { responseCode, response, code, message } = err as { responseCode?: unknown; response?: unknown; code?: unknown; message?: unknown };
+  if (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600) return `${typeof response === 'string' ? response : responseCode}`;
+  if (responseCode === undefined && (code === 'EENVELOPE' || code === 'EMESSAGE')) return String(message);
+  return undefined;
+}
+
 export const messageIdFor = (notificationId: string, domain = 'helpdesk.local') =>
   `<${notificationId.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
 
@@ -55,6 +71,7 @@ export function createNotifierActivities(store: Store, smtpUrl: string): Notifie
       if (!claimed) {
         const doc = await Outbox.findById(n.id).lean();
         if (doc?.status === 'sent') return { id: n.id, messageId, sentNow: false };
+        if (doc?.status === 'failed') throw ApplicationFailure.nonRetryable(`The mail server rejected this mail: ${doc.error ?? ''}`, MAIL_REJECTED);
         throw ApplicationFailure.retryable('Another attempt is sending this notification right now', 'NotificationBusy');
       }
       const thread = await threadOf(store, n.ticketId, messageId).catch(async (err: unknown) => {
@@ -74,6 +91,13 @@ export function createNotifierActivities(store: Store, smtpUrl: string): Notifie
           headers: { 'X-Helpdesk-Ticket': n.reference, 'Auto-Submitted': n.kind === 'agent_reply' ? 'no' : 'auto-generated' },
         });
       } catch (err) {
+        const rejection = permanentRejection(err);
+        if (rejection) {
+          // Final: recorded so that no later run sends it, and failed without retry so the ticket's
+          // timeline says so at once.
+          await Outbox.updateOne({ _id: n.id }, { $set: { status: 'failed', error: rejection, leaseUntil: 0 } });
+          throw ApplicationFailure.nonRetryable(`The mail server rejected this mail: ${rejection}`, MAIL_REJECTED);
+        }
         // Not sent: let the next attempt claim it at once.
         await Outbox.updateOne({ _id: n.id }, { $set: { leaseUntil: 0 } });
         throw err;

@@ -1,6 +1,7 @@
 // Pure rules for inbound mail: who it is, whether it is an automatic message, which ticket its
 // subject names, and what of its body is new (quoted history stripped).
 import { createHash } from 'node:crypto';
+import { REFERENCE_PATTERN } from '@helpdesk/contracts';
 
 export interface MailFacts {
   messageId?: string;
@@ -22,8 +23,10 @@ export interface MailFacts {
 /** A stable identity: the Message-ID, or a hash of what makes the message itself. */
 export function identityOf(mail: MailFacts, raw: Buffer): string {
   if (mail.messageId) return `mid:${mail.messageId.toLowerCase()}`;
-  return `sha:${createHash('sha256').update(raw).digest('hex')}`;
+  return contentIdentity(raw);
 }
+
+export const contentIdentity = (raw: Buffer): string => `sha:${createHash('sha256').update(raw).digest('hex')}`;
 
 /** Why this is an automatic message that must never be answered, or undefined. */
 export function autoReplyReason(mail: MailFacts): string | undefined {
@@ -39,9 +42,11 @@ export function autoReplyReason(mail: MailFacts): string | undefined {
   return undefined;
 }
 
+const IN_BRACKETS = new RegExp(`\\[(${REFERENCE_PATTERN.source.replace(/^\^|\$$/g, '')})\\]`);
+
 /** The ticket reference a subject carries in brackets, e.g. "Re: [TK-202611-00001] Printer". */
 export function subjectReference(subject: string): string | undefined {
-  return /\[([A-Za-z0-9][A-Za-z0-9_/.-]{2,40})\]/.exec(subject)?.[1];
+  return IN_BRACKETS.exec(subject)?.[1];
 }
 
 const QUOTE_HEADERS = [

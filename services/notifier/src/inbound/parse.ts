@@ -7,8 +7,13 @@ import { normalizeAddress } from './classify';
 const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ? normalizeAddress(v.address) : ''))).filter(Boolean);
 
+/** Message-IDs longer than this are no real mail's: ignored rather than carried into keys and payloads. */
+const MAX_ID = 500;
 const ids = (value: string | string[] | undefined): string[] =>
-  (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((v) => v.trim()).filter(Boolean);
+  (Array.isArray(value) ? value : value ? value.split(/\s+/) : [])
+    .map((v) => v.trim())
+    .filter((v) => v && v.length <= MAX_ID)
+    .slice(-50);
 
 export interface ParsedMail {
   facts: MailFacts;
@@ -28,8 +33,8 @@ export async function parseMail(raw: Buffer, envelope: { mailFrom?: string } = {
   const returnPath = envelope.mailFrom ?? (headers['return-path'] !== undefined ? headers['return-path'].replace(/[<>\s]/g, '') : undefined);
   return {
     facts: {
-      ...(m.messageId ? { messageId: m.messageId } : {}),
-      ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
+      ...(m.messageId && m.messageId.length <= MAX_ID ? { messageId: m.messageId } : {}),
+      ...(m.inReplyTo && m.inReplyTo.length <= MAX_ID ? { inReplyTo: m.inReplyTo } : {}),
       references: ids(m.references),
       from: from?.address ? normalizeAddress(from.address) : '',
       ...(from?.name ? { fromName: from.name } : {}),

@@ -3,21 +3,45 @@
 // the ticket a new mail creates has an id derived from it, the reply it adds is an Update with an
 // id derived from it, so a message delivered twice, even in parallel, acts once.
 import { Readable } from 'node:stream';
+import { TEXT_LIMITS, capRecipients, clip } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
 import { AttachmentStore, isDuplicateKey } from '@helpdesk/persistence';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
 import { TicketRefusedError, uuidFrom } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
-import { autoReplyReason, identityOf, normalizeAddress, stripQuoted, subjectReference } from './classify';
+import { autoReplyReason, contentIdentity, identityOf, normalizeAddress, stripQuoted, subjectReference } from './classify';
 import type { MailFacts } from './classify';
 import { parseMail } from './parse';
 
 export type InboundOutcome =
   | { status: 'duplicate'; identity: string; ticketId?: string }
   | { status: 'suspended'; identity: string; reason: string }
-  | { status: 'done'; identity: string; action: NonNullable<InboundMailDoc['action']>; ticketId: string };
+  | { status: 'done'; identity: string; action: NonNullable<InboundMailDoc['action']>; ticketId: string; droppedCc?: InboundMailDoc['droppedCc'] };
 
 const HOUR = 3_600_000;
+
+/** A file the collector attaches to the ticket: the mail's own attachments, or its full text. */
+interface MailFile {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  size: number;
+}
+
+const CLIPPED = (max: number) => `\n\n[The message is longer than ${max} characters: the full text is attached as message.txt]`;
+
+/**
+ * Errors no retry can cure (the input itself is refused by Temporal or the store): the mail is
+ * suspended with the reason instead of answered "try again later" forever.
+ */
+function permanentFailure(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const grpc = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+  // gRPC INVALID_ARGUMENT (3) and OUT_OF_RANGE (11): e.g. a payload over the server's limit.
+  if ((err.name === 'ServiceError' || err.cause !== undefined) && (grpc === 3 || grpc === 11)) return err.message;
+  if (/BSONObjectTooLarge|document is larger than|object to insert too large/i.test(err.message)) return err.message;
+  return undefined;
+}
 
 export class InboundPipeline {
   private readonly files: AttachmentStore;
@@ -31,19 +55,24 @@ export class InboundPipeline {
   }
 
   async ingest(raw: Buffer, envelope: { mailFrom?: string; rcptTo?: string[] } = {}): Promise<InboundOutcome> {
-    const { facts, attachments } = await parseMail(raw, envelope);
+    const parsed = await parseMail(raw, envelope).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    if (parsed instanceof Error) return this.unreadable(raw, parsed);
+    const { facts, attachments } = parsed;
     if (envelope.rcptTo?.length) facts.to = [...new Set([...facts.to, ...envelope.rcptTo.map(normalizeAddress)])];
     const identity = identityOf(facts, raw);
     const { InboundMail, InboundRaw } = this.store.models;
 
+    // What a ticket can hold: longer subjects and texts are cut to the API's limits; the raw
+    // message is kept whole, and a cut text is attached in full (GridFS, outside the workflow).
+    const text = stripQuoted(facts.text);
     const doc: InboundMailDoc = {
       _id: identity,
       ...(facts.messageId ? { messageId: facts.messageId } : {}),
       from: facts.from,
       to: facts.to,
       cc: facts.cc,
-      subject: facts.subject,
-      body: stripQuoted(facts.text),
+      subject: clip(facts.subject, TEXT_LIMITS.title),
+      body: clip(text, TEXT_LIMITS.message),
       receivedAt: Date.now(),
       status: 'processing',
     };
@@ -58,9 +87,27 @@ export class InboundPipeline {
       if (seen && seen.status !== 'processing') return { status: 'duplicate', identity, ...(seen.ticketId ? { ticketId: seen.ticketId } : {}) };
     }
 
+    try {
+      const files: MailFile[] = attachments.map((a, i) => ({ filename: a.filename ?? `attachment-${i}`, contentType: a.contentType, content: a.content, size: a.size }));
+      return await this.act(identity, facts, text, files);
+    } catch (err) {
+      const reason = permanentFailure(err);
+      if (reason) return this.suspend(identity, `cannot be held: ${reason}`);
+      throw err;
+    }
+  }
+
+  private async act(identity: string, facts: MailFacts, text: string, attachments: MailFile[]): Promise<InboundOutcome> {
+    const { InboundMail } = this.store.models;
     const settings = await this.store.getSettings();
     const suspended = await this.suspensionReason(facts, settings);
     if (suspended) return this.suspend(identity, suspended);
+
+    // The same cap as the API's: the first CCs that are addresses (never the sender or the
+    // helpdesk itself); the others are recorded on the mail as dropped, and get nothing.
+    const ccs = capRecipients(facts.cc, [facts.from, ...this.supportAddresses(settings)]);
+    if (ccs.dropped.length > 0) await InboundMail.updateOne({ _id: identity }, { $set: { droppedCc: ccs.dropped } });
+    const subject = clip(facts.subject, TEXT_LIMITS.title);
 
     const target = await this.thread(facts);
     const storm = await this.overLimit(facts.from, target?.id, settings, identity);
@@ -73,7 +120,7 @@ export class InboundPipeline {
       const wasDraft = target.status === 'draft';
       const replied = await this.tickets.customerReply(
         target.id,
-        { body: doc.body, from: facts.from, ccs: facts.cc, subject: facts.subject, ...(facts.messageId ? { messageId: facts.messageId } : {}) },
+        { body: clip(text, TEXT_LIMITS.message, CLIPPED(TEXT_LIMITS.message)), from: facts.from, ccs: ccs.kept, subject, ...(facts.messageId ? { messageId: facts.messageId } : {}) },
         actor,
         'email',
         { updateId: `mail-${uuidFrom(identity)}`, followUpId: uuidFrom(`${identity}:follow-up`), ...(supportAddress ? { supportAddress } : {}) },
@@ -85,14 +132,18 @@ export class InboundPipeline {
       if (replied instanceof TicketRefusedError) return this.suspend(identity, `refused by ticket ${target.reference}: ${replied.message}`);
       result = { action: replied.outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added', ticket: replied.ticket };
     } else {
-      result = await this.open(identity, facts, doc.body, actor, settings, supportAddress);
+      const body = clip(text, TEXT_LIMITS.description, CLIPPED(TEXT_LIMITS.description));
+      result = await this.open(identity, { ...facts, subject, cc: ccs.kept }, body, actor, settings, supportAddress);
     }
 
-    for (const [i, a] of attachments.entries()) {
+    const limit = target ? TEXT_LIMITS.message : TEXT_LIMITS.description;
+    const fullText: MailFile[] =
+      text.length > limit ? [{ filename: 'message.txt', contentType: 'text/plain; charset=utf-8', content: Buffer.from(text), size: Buffer.byteLength(text) }] : [];
+    for (const [i, a] of [...attachments, ...fullText].entries()) {
       if (a.size > this.maxAttachmentBytes) continue;
       const key = `${identity}:att:${i}`;
       // Keyed by mail and position: a redelivery finds the same file instead of storing another.
-      const stored = await this.files.save(result.ticket.id, a.filename ?? `attachment-${i}`, a.contentType, Readable.from(a.content), actor.id, key);
+      const stored = await this.files.save(result.ticket.id, a.filename, a.contentType, Readable.from(a.content), actor.id, key);
       await this.tickets
         .command(result.ticket.id, { type: 'attach', attachment: { id: stored.id, filename: stored.filename, contentType: stored.contentType, size: stored.size } }, actor, {
           updateId: `mail-${uuidFrom(key)}`,
@@ -104,7 +155,35 @@ export class InboundPipeline {
     }
 
     await InboundMail.updateOne({ _id: identity }, { $set: { status: 'done', action: result.action, ticketId: result.ticket.id } });
-    return { status: 'done', identity, action: result.action, ticketId: result.ticket.id };
+    return { status: 'done', identity, action: result.action, ticketId: result.ticket.id, ...(ccs.dropped.length > 0 ? { droppedCc: ccs.dropped } : {}) };
+  }
+
+  /**
+   * Mail the parser refuses (a header block over 1 MiB, say) will be refused every time: kept raw
+   * and suspended with why, so the sender gets a final answer and staff can see it.
+   */
+  private async unreadable(raw: Buffer, err: Error): Promise<InboundOutcome> {
+    const identity = contentIdentity(raw);
+    const from = /^From:[^\r\n]*?([^\s<>",:]+@[^\s<>",]+)/im.exec(raw.subarray(0, 64 * 1024).toString('latin1'))?.[1];
+    const reason = `cannot be read: ${err.message}`;
+    try {
+      await this.store.models.InboundMail.create({
+        _id: identity,
+        from: from ? normalizeAddress(from) : '',
+        to: [],
+        cc: [],
+        subject: '',
+        body: '',
+        receivedAt: Date.now(),
+        status: 'suspended',
+        suspendedReason: reason,
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      return { status: 'duplicate', identity };
+    }
+    await this.store.models.InboundRaw.updateOne({ _id: identity }, { $setOnInsert: { raw } }, { upsert: true });
+    return { status: 'suspended', identity, reason };
   }
 
   /** Unmatched mail opens a ticket; from an unknown sender when not allowed, it is rejected and closed. */

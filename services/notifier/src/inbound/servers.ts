@@ -7,7 +7,8 @@ import { SMTPServer } from 'smtp-server';
 import type { Logger } from '@helpdesk/config';
 import type { InboundPipeline } from './pipeline';
 
-const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+/** A raw message is kept whole in one store document (16 MiB at most): larger mail is refused for good. */
+export const MAX_MESSAGE_BYTES = 15 * 1024 * 1024;
 
 export function startSmtpServer(pipeline: InboundPipeline, port: number, logger: Logger): Promise<{ port: number; close(): Promise<void> }> {
   const server = new SMTPServer({
