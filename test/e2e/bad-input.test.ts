@@ -26,7 +26,7 @@ const addresses = (n: number, tag = 'cc') => Array.from({ length: n }, (_, i) =>
 // of our own, so the shared stack's other tests never see it.
 let svc: PrivateServices;
 beforeAll(async () => {
-  svc = await startPrivateServices(['worker', 'gateway'], { database: `helpdesk_bad_input_${randomUUID().slice(0, 8)}`, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], { database: `helpdesk_bad_input_${randomUUID().slice(0, 8)}`, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
 });
 afterAll(async () => {
   await svc?.stop();
