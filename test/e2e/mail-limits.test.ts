@@ -45,7 +45,7 @@ describe('mail beyond what a ticket holds', () => {
     expect(ticket.description?.length).toBeLessThanOrEqual(TEXT_LIMITS.description);
     expect(ticket.description).toMatch(/^First line of a very long log\./);
     expect(ticket.description).toContain('the full text is attached as message.txt');
-    const full = await eventually(async () => ticket.id && (await store().getTicket(ticket.id))?.attachments?.find((a) => a.filename === 'message.txt'), 30_000, 'message.txt');
+    const full = await eventually(async () => (await store().getTicket(ticket.id))?.attachments?.find((a) => a.filename === 'message.txt'), 30_000, 'message.txt');
     expect(full.size).toBeGreaterThan(3_000_000);
     const download = await fetch(`${stack().gateway}/v1/attachments/${full.id}`, { headers: { authorization: `Bearer ${token('agent', 'alice')}` } });
     expect((await download.text()).length).toBe(full.size);
