@@ -1,7 +1,7 @@
 // The shapes of the gateway's answers. The gateway builds its responses to these types and the
 // OpenAPI document is generated from these same schemas, so the document cannot drift.
 import { z } from 'zod';
-import { CHANNELS, RESOLUTION_METHODS, ROLES, TICKET_STATUSES, WAIT_TYPES } from './ticket';
+import { CHANNELS, RESOLUTION_METHODS, ROLES, RUN_HALTS, TICKET_STATUSES, WAIT_TYPES } from './ticket';
 import { COMMAND_TYPES } from './commands';
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -57,6 +57,7 @@ export const ZTicketSchema = z
     lastActionAt: isoDate,
     firstPublicReplyAt: isoDate.optional(),
     reopenCount: z.number().int(),
+    halted: z.enum(RUN_HALTS).optional().describe('The workflow run ended while the ticket was open; an admin restarts it (POST …/restart)'),
     revision: z.number().int(),
   })
   .meta({ id: 'Ticket' });

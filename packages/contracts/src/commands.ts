@@ -24,7 +24,8 @@ export type TicketCommand =
       /** "Send & resolve": resolve in the same action. */
       resolve?: { method: ResolutionMethod };
     }
-  | { type: 'customer_reply'; body: string; from?: string; messageId?: string; ccs?: string[]; subject?: string; via: Channel }
+  /** through: written to a ticket merged into this one (the sender owns that one, maybe not this). */
+  | { type: 'customer_reply'; body: string; from?: string; messageId?: string; ccs?: string[]; subject?: string; via: Channel; through?: string }
   | { type: 'resolve'; method: ResolutionMethod; note?: string }
   | { type: 'reopen' }
   | { type: 'spam' }
@@ -73,6 +74,11 @@ export interface CommandRequest<C extends TicketCommand = TicketCommand> {
    * deadlines it moves; the others learn of it from their next command (or timer).
    */
   settings?: Settings;
+  /**
+   * When the gateway or the mail collector received the command (epoch ms). The ticket decides
+   * by it, within a bounded grace, rather than by when a busy worker got to it.
+   */
+  receivedAt?: number;
 }
 
 export const REFUSAL_CODES = ['invalid_transition', 'missing_fields', 'closed', 'forbidden', 'invalid_input'] as const;

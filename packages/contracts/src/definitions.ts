@@ -6,7 +6,7 @@ import { COMMAND_TYPES } from './commands';
 import type { CommandOf, CommandRequest, CommandType } from './commands';
 import type { Notification } from './notifications';
 import type { Settings } from './settings';
-import type { Actor, Channel, TicketFields, TicketLinks, TicketState } from './ticket';
+import type { Actor, Channel, RunHalt, TicketFields, TicketLinks, TicketState } from './ticket';
 
 export type CommandUpdates = {
   [T in CommandType]: UpdateDefinition<TicketState, [CommandRequest<CommandOf<T>>], T>;
@@ -24,6 +24,9 @@ export const settingsChangedSignal = defineSignal<[Settings]>('settingsChanged')
 
 /** A child of a split ticket resolved. */
 export const childResolvedSignal = defineSignal<[{ childId: string }]>('childResolved');
+
+/** A resolved child of a split was reopened: the parent waits for it again. */
+export const childReopenedSignal = defineSignal<[{ childId: string }]>('childReopened');
 
 /** Another ticket was merged into this one: its thread arrives as a private note with a link. */
 export interface MergedIn {
@@ -61,6 +64,11 @@ export interface TicketWorkflowInput {
   settings: Settings;
   /** Set when continuing as new: the state carried over, deadlines included. */
   continued?: { state: TicketState; projectedRevision: number; pendingNotifications?: Notification[] };
+  /**
+   * An admin restarted a ticket whose run had ended while it was open: `continued` holds the read
+   * model's state, and the first state is computed at `at`, as the starter computed it.
+   */
+  restart?: { actor: Actor; at: number; after: RunHalt };
 }
 
 /**

@@ -51,6 +51,11 @@ export interface Settings {
   /** A ticket's workflow continues as new past this many history events (or when the server suggests it). */
   continueAsNewAfterEvents: number;
   /**
+   * How long a command may be in flight and still count at the time it was received (the close at
+   * the end of the feedback window waits this long). Unset: 3 seconds (ticket-rules).
+   */
+  receiptGraceSeconds?: number;
+  /**
    * Bumped by every change (the store's atomic counter, not an input): a ticket takes settings
    * only when they are newer than the ones it has, so changes apply in the order they were made.
    */

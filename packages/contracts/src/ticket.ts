@@ -29,6 +29,14 @@ export type Channel = (typeof CHANNELS)[number];
 
 export type Awaiting = 'agent' | 'customer';
 
+/**
+ * A ticket whose workflow run ended outside the helpdesk (an operator's terminate in the Temporal
+ * UI, a timeout, a failure, or a history gone) while the ticket was still open: no command can
+ * reach it until an admin restarts it.
+ */
+export const RUN_HALTS = ['terminated', 'cancelled', 'timed_out', 'failed', 'missing'] as const;
+export type RunHalt = (typeof RUN_HALTS)[number];
+
 /** Who did something: a person, a robot or a service. */
 export interface Actor {
   id: string;
@@ -125,6 +133,8 @@ export interface TicketState extends TicketFields {
   lastActionAt: number;
   firstPublicReplyAt?: number | undefined;
   reopenCount: number;
+  /** Set when the ticket's workflow run was found ended while the ticket was open (see RUN_HALTS). */
+  halted?: RunHalt | undefined;
   /** Bumped on every change; the read model keeps only the highest revision it has seen. */
   revision: number;
   /** Sequence number of the last timeline event. */
@@ -153,6 +163,9 @@ export type TicketEventType =
   | 'breached'
   | 'linked'
   | 'child_resolved'
+  | 'child_reopened'
+  | 'workflow_halted'
+  | 'restarted'
   | 'merged_in'
   | 'attachment_added'
   | 'notification_failed';

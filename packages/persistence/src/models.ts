@@ -33,6 +33,7 @@ const ticketSchema = new Schema<TicketDoc>(
     lastActionAt: Number,
     firstPublicReplyAt: Number,
     reopenCount: Number,
+    halted: String,
     revision: { type: Number, required: true },
     eventSeq: Number,
     title: String,

@@ -1,7 +1,11 @@
 // A small helper that turns "this is what changes" into a new state plus its timeline event, so
 // each rule in decide.ts stays a few lines long.
-import type { Channel, Notification, NotificationKind, TicketEvent, TicketEventType, TicketState } from '@helpdesk/contracts/workflow';
+import { SYSTEM_ACTOR } from '@helpdesk/contracts/workflow';
+import type { Channel, Notification, NotificationKind, Settings, TicketEvent, TicketEventType, TicketState } from '@helpdesk/contracts/workflow';
 import type { Accepted, Context, Effect } from './types';
+
+/** The context of what the helpdesk itself does: timers, signals from other tickets, operators' actions. */
+export const systemContext = (now: number, settings: Settings): Context => ({ now, actor: SYSTEM_ACTOR, settings });
 
 export class Change {
   private state: TicketState;

@@ -28,11 +28,15 @@ export function allowedCommands(state: TicketState, ctx: Context): CommandType[]
   return COMMAND_TYPES.filter((t) => preconditions(state, t, ctx) === undefined);
 }
 
-function preconditions(state: TicketState, type: CommandType, ctx: Context): Refused | undefined {
+/** A reply sent to a ticket merged into this one lands here, whoever this one belongs to (spec: merge). */
+const throughMerged = (state: TicketState, command: TicketCommand | undefined) =>
+  command?.type === 'customer_reply' && command.through !== undefined && (state.links.mergedFrom ?? []).includes(command.through);
+
+function preconditions(state: TicketState, type: CommandType, ctx: Context, command?: TicketCommand): Refused | undefined {
   if (!WHO_MAY[type].includes(ctx.actor.role)) {
     return refuse(state, 'forbidden', `A ${ctx.actor.role} may not ${type.replace('_', ' ')} a ticket`);
   }
-  if (ctx.actor.role === 'requester' && state.requester?.id !== ctx.actor.id) {
+  if (ctx.actor.role === 'requester' && state.requester?.id !== ctx.actor.id && !throughMerged(state, command)) {
     return refuse(state, 'forbidden', 'Requesters may act only on their own tickets');
   }
   if (state.status === 'closed' && !(type === 'purge' || (type === 'reclassify' && ctx.settings.reclassifyClosed))) {
@@ -48,7 +52,7 @@ function preconditions(state: TicketState, type: CommandType, ctx: Context): Ref
 }
 
 export function decide(state: TicketState, request: CommandRequest, ctx: Context): Decision {
-  const pre = preconditions(state, request.command.type, ctx);
+  const pre = preconditions(state, request.command.type, ctx, request.command);
   if (pre) return pre;
   const decision = apply(state, request.command, ctx);
   // Attention marks a ticket that came back to the inbox; someone on staff acting on it clears it
@@ -56,7 +60,15 @@ export function decide(state: TicketState, request: CommandRequest, ctx: Context
   if (decision.ok && isStaff(ctx) && decision.state.attention && request.command.type !== 'end_case') {
     decision.state = { ...decision.state, attention: false };
   }
-  return decision;
+  return reportReopenedChild(state, decision);
+}
+
+/** A split child that a command took out of `resolved` (reopen, customer reply) tells its parent. */
+function reportReopenedChild(before: TicketState, decision: Decision): Decision {
+  const parentId = before.links.parent;
+  if (!decision.ok || !parentId || before.status !== 'resolved') return decision;
+  if (decision.state.status === 'resolved' || decision.state.status === 'closed') return decision;
+  return { ...decision, effects: [...decision.effects, { type: 'child_reopened', parentId }] };
 }
 
 /** Staff acting on a `new` ticket take it: the first update assigns them (spec 002). */
@@ -120,7 +132,7 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
     case 'reply':
       return reply(state, change, cmd, ctx);
     case 'customer_reply':
-      return customerReply(state, change, cmd);
+      return customerReply(state, change, cmd, ctx);
     case 'resolve': {
       if (ctx.settings.resolutionRequiresMessage && !cmd.note && !CLOSE_AT_ONCE_METHODS.includes(cmd.method)) {
         return refuse(state, 'missing_fields', 'Resolving needs a resolution email or an internal note in the same action', {
@@ -255,8 +267,17 @@ function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx:
   return change.done();
 }
 
-function customerReply(state: TicketState, change: Change, cmd: CommandOf<'customer_reply'>): Decision {
-  const data = { body: cmd.body, from: cmd.from, messageId: cmd.messageId, ...(cmd.ccs?.length ? { ccs: cmd.ccs } : {}), visibility: 'public' };
+function customerReply(state: TicketState, change: Change, cmd: CommandOf<'customer_reply'>, ctx: Context): Decision {
+  const data = {
+    body: cmd.body,
+    from: cmd.from,
+    messageId: cmd.messageId,
+    ...(cmd.ccs?.length ? { ccs: cmd.ccs } : {}),
+    ...(cmd.through ? { through: cmd.through } : {}),
+    // When it was received, which decides against the feedback window (see receipt.ts).
+    ...(ctx.receivedAt !== undefined ? { receivedAt: ctx.receivedAt } : {}),
+    visibility: 'public',
+  };
   switch (state.status) {
     case 'draft': {
       // An email on a never-submitted draft fills its empty title and description (spec 002).

@@ -3,5 +3,7 @@ export { createTicket } from './create';
 export { deadlinesMoved, nextTimer, pendingTimers, fireTimer } from './timers';
 export type { Timer, TimerKind } from './timers';
 export type { Accepted, Decision, Effect, Context, Refused } from './types';
-export { childResolved, mergedIn, notificationFailed } from './links';
+export { childReopened, childResolved, mergedIn, notificationFailed } from './links';
 export { followUpFields } from './follow-up';
+export { DEFAULT_RECEIPT_GRACE_MS, actsAt, awaitsClose, receiptGraceMs, receiptTime } from './receipt';
+export { restarted, runCancelled, runHalted } from './operator';

@@ -6,6 +6,8 @@ export type Effect =
   | { type: 'notify'; notification: Notification }
   /** Tell the parent of a split that this child resolved. */
   | { type: 'child_resolved'; parentId: string }
+  /** Tell the parent of a split that this child, resolved before, was reopened. */
+  | { type: 'child_reopened'; parentId: string }
   /** Copy this ticket's thread into the target, which it was merged into. */
   | { type: 'merge_into'; targetId: string }
   /** Create the tickets this one was split into. */
@@ -33,4 +35,6 @@ export interface Context {
   now: number;
   actor: Actor;
   settings: Settings;
+  /** When the command was received, if it was stamped (see receipt.ts); recorded with customer replies. */
+  receivedAt?: number;
 }
