@@ -11,7 +11,7 @@ const { historyToJSON } = require('@temporalio/common/lib/proto-utils');
 const { startStack } = require('@helpdesk/dev-stack');
 const { Store } = require('@helpdesk/persistence');
 const { signToken } = require('@helpdesk/gateway');
-const { ticketWorkflowId } = require('@helpdesk/contracts');
+const { commandUpdates, ticketWorkflowId } = require('@helpdesk/contracts');
 
 const ROOT = path.resolve(__dirname, '..');
 // One folder per generation of the workflow code: older generations stay, so tickets started by
@@ -107,7 +107,8 @@ async function main() {
     recorded['follow-up-merged'] = fu.id;
     recorded['merge-target'] = target.id;
 
-    // Split: the parent waits until both children resolve.
+    // Split: the parent waits until both children resolve; the first one is reopened (and tells
+    // the parent) and resolved again on the way.
     const parent = await create();
     const split = await call('POST', `/v1/tickets/${parent.id}/split`, {
       children: [
@@ -116,10 +117,43 @@ async function main() {
       ],
     });
     await sleep(1_000);
+    const [firstChild] = split.links.children;
+    await call('POST', `/v1/tickets/${firstChild}/resolve`, { method: 'customer_communication' });
+    await call('POST', `/v1/tickets/${firstChild}/replies`, { body: 'Not this part' }, requester);
+    await sleep(500);
     for (const child of split.links.children) await call('POST', `/v1/tickets/${child}/resolve`, { method: 'customer_communication' });
     await closed(parent.id);
     recorded['split-parent'] = parent.id;
     recorded['split-child'] = split.links.children[0];
+
+    // Receipt time: a reply received before the feedback window lapsed, delivered after it (inside
+    // the grace), reopens; resolved again, it closes once the grace is over.
+    t = await create();
+    const done = await call('POST', `/v1/tickets/${t.id}/resolve`, { method: 'customer_communication' });
+    const lapse = Date.parse(done.resolution.at) + 2_000;
+    await sleep(Math.max(0, lapse + 300 - Date.now()));
+    await client.workflow.getHandle(ticketWorkflowId(t.id)).executeUpdate(commandUpdates.customer_reply, {
+      args: [{ command: { type: 'customer_reply', body: 'Sent just in time', via: 'web' }, actor: { id: 'rq', role: 'requester' }, receivedAt: lapse - 100 }],
+    });
+    await call('POST', `/v1/tickets/${t.id}/resolve`, { method: 'customer_communication' });
+    await closed(t.id);
+    recorded['receipt-grace'] = t.id;
+
+    // An operator cancels a ticket's run: it closes, logged.
+    t = await create();
+    await call('POST', `/v1/tickets/${t.id}/take`, {});
+    await client.workflow.getHandle(ticketWorkflowId(t.id)).cancel();
+    await closed(t.id);
+    recorded['operator-cancel'] = t.id;
+
+    // An operator terminates a run; the next command finds it, an admin restarts it.
+    t = await create();
+    await client.workflow.getHandle(ticketWorkflowId(t.id)).terminate('recording');
+    await call('POST', `/v1/tickets/${t.id}/take`, {}).catch(() => undefined);
+    await call('POST', `/v1/tickets/${t.id}/restart`, {}, signToken({ sub: 'root', role: 'admin' }, secret));
+    await call('POST', `/v1/tickets/${t.id}/take`, {});
+    await call('POST', `/v1/tickets/${t.id}/spam`, {});
+    recorded['restarted'] = t.id;
 
     // A ticket opened by mail, answered, closed.
     const nodemailer = require('nodemailer');

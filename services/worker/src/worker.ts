@@ -7,6 +7,9 @@ import type { Client } from '@temporalio/client';
 import type { Store } from '@helpdesk/persistence';
 import { createActivities } from './activities';
 
+// For tests and tools that call the activities in-process.
+export { createActivities };
+
 export interface TicketWorkerOptions {
   connection: NativeConnection;
   client: Client;

@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
+import { DEFAULT_SETTINGS, childReopenedSignal, childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
@@ -34,9 +34,14 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       await store.projectTicket(state, events);
     },
 
-    /** The current settings (cached a second per process); ticket timers re-read them before acting. */
+    /**
+     * The current settings, read from the store and not from the store's one-second cache: a
+     * ticket re-reads them right before a deadline acts, and a change made a moment earlier (a
+     * shortened window lengthened again) must be seen, or it would act on the older one.
+     */
     async currentSettings(): Promise<Settings> {
-      return store.getSettings();
+      const doc = await store.models.Settings.findOne({}, { value: 1, version: 1 }).lean();
+      return { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
     },
 
     async purgeTicket(ticketId: string): Promise<void> {
@@ -80,6 +85,10 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
 
     async signalParentChildResolved(parentId: string, childId: string): Promise<boolean> {
       return signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childResolvedSignal, { childId }));
+    },
+
+    async signalParentChildReopened(parentId: string, childId: string): Promise<boolean> {
+      return signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childReopenedSignal, { childId }));
     },
 
     /** Suspended mail past the retention setting goes, raw message included. */

@@ -20,6 +20,8 @@ import {
 import {
   COMMAND_TYPES,
   REFUSAL_FAILURE_TYPE,
+  SYSTEM_ACTOR,
+  childReopenedSignal,
   childResolvedSignal,
   commandUpdates,
   newerSettings,
@@ -43,7 +45,10 @@ import type {
 } from '@helpdesk/contracts/workflow';
 import type { TicketActivities } from '../activities';
 import {
+  actsAt,
   allowedCommands,
+  awaitsClose,
+  childReopened,
   childResolved,
   createTicket,
   deadlinesMoved,
@@ -53,8 +58,11 @@ import {
   nextTimer,
   notificationFailed,
   pendingTimers,
+  receiptTime,
+  restarted,
+  runCancelled,
 } from '@helpdesk/ticket-rules';
-import type { Accepted, Context, Effect } from '@helpdesk/ticket-rules';
+import type { Accepted, Context, Effect, Timer } from '@helpdesk/ticket-rules';
 
 const activities = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
@@ -74,6 +82,16 @@ const LOCAL_PROJECTION_PATCH = 'projection-as-local-activity';
 const VERSIONED_SETTINGS_PATCH = 'versioned-settings';
 /** One deadline timer kept across commands instead of a cancel and restart per command. */
 const KEPT_TIMER_PATCH = 'kept-deadline-timer';
+/**
+ * Receipt time decides: the close waits out a grace for commands received before it, a command
+ * received after the lapse waits for the close, and a due deadline is checked again after the
+ * settings re-read (a command may have moved it meanwhile).
+ */
+const RECEIPT_TIME_PATCH = 'receipt-time';
+/** A reopened split child tells its parent (an activity older runs never scheduled). */
+const CHILD_REOPENED_PATCH = 'child-reopened-signal';
+/** An operator's cancellation closes the ticket, logged, instead of ending the run as cancelled. */
+const OPERATOR_CANCEL_PATCH = 'operator-cancel-closes';
 
 interface Alarm {
   at: number;
@@ -93,6 +111,7 @@ const notifierFor = (ticketsQueue: string) =>
 
 // A function, so TypeScript does not narrow `state.status` across awaits that may change it.
 const isOpen = (s: TicketState) => s.status !== 'closed';
+const sameTimer = (a: Timer | undefined, b: Timer) => a?.kind === b.kind && a.at === b.at;
 
 function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: REFUSAL_FAILURE_TYPE, message: refusal.message, details: [refusal], nonRetryable: true });
@@ -114,6 +133,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const sending = new Set<Promise<void>>();
   /** Mail asked for and not yet sent: carried into the next run if the workflow continues as new. */
   const unsent = new Map<string, Notification>();
+  /** Mail an operator's cancellation interrupted: sent again while the ticket closes. */
+  const interrupted: Notification[] = [];
+  /** Update handlers waiting for a pending close to become final (see RECEIPT_TIME_PATCH). */
+  let awaitingClose = 0;
 
   const indexState = () => upsertSearchAttributes(ticketSearchAttributes(state));
 
@@ -141,6 +164,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       () => void unsent.delete(notification.id),
       (err: unknown) => {
         unsent.delete(notification.id);
+        if (isCancellation(err) && patched(OPERATOR_CANCEL_PATCH)) return void interrupted.push(notification);
         log.warn('notification failed for good', { id: notification.id, error: String(err) });
         commit(notificationFailed(state, notification, String(err), Date.now(), settings), input.actor);
       },
@@ -163,28 +187,45 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       case 'child_resolved':
         await activities.signalParentChildResolved(effect.parentId, state.id);
         break;
+      case 'child_reopened':
+        if (patched(CHILD_REOPENED_PATCH)) await activities.signalParentChildReopened(effect.parentId, state.id);
+        break;
       default:
         break;
     }
   };
 
   // Projections run one at a time and in order; each writes the newest state and the events so far.
+  // Only a cancellation makes one fail (activities retry until they succeed): what it interrupted
+  // goes back in line, and the next settle, in a scope no cancellation reaches, does it again.
   let settling: Promise<void> = Promise.resolve();
   const settle = (): Promise<void> => {
-    settling = settling.then(async () => {
+    const step = async () => {
       if (purged) return;
       if (state.revision > projectedRevision || unprojected.length > 0) {
         const snapshot = state;
         const events = unprojected;
         unprojected = [];
-        await projectTicket(snapshot, events);
+        try {
+          await projectTicket(snapshot, events);
+        } catch (err) {
+          unprojected = [...events, ...unprojected];
+          throw err;
+        }
         projectedRevision = Math.max(projectedRevision, snapshot.revision);
       }
       while (tasks.length > 0) {
         const task = tasks.shift();
-        if (task) await runTask(task);
+        if (!task) continue;
+        try {
+          await runTask(task);
+        } catch (err) {
+          tasks.unshift(task);
+          throw err;
+        }
       }
-    });
+    };
+    settling = settling.then(step, step);
     return settling;
   };
 
@@ -208,6 +249,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   // The starter computed (and projected) the same first state from the same input and instant.
   if (!input.continued) commit(createTicket(input, { ...ctx(input.actor), now: input.createdAt ?? Date.now() }), input.actor);
+  else if (input.restart) commit(restarted(state, input.restart, settings), input.restart.actor);
   for (const n of input.continued?.pendingNotifications ?? []) send(n);
 
   setHandler(stateQuery, () => state);
@@ -231,7 +273,25 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (adopt(next) || !patched(VERSIONED_SETTINGS_PATCH)) wake = true;
   });
   setHandler(childResolvedSignal, ({ childId }) => commit(childResolved(state, childId, Date.now(), settings), input.actor));
+  setHandler(childReopenedSignal, ({ childId }) => commit(childReopened(state, childId, Date.now(), settings), input.actor));
   setHandler(mergedInSignal, (m) => commit(mergedIn(state, m, Date.now(), settings), input.actor));
+
+  /**
+   * A command received once the feedback window had lapsed waits until the close is final (then it
+   * is refused as closed, and a reply makes a follow-up), or until a command received before the
+   * lapse reopens the ticket (then it applies to the reopened ticket). True when it waited.
+   */
+  const waitOutClose = async (req: CommandRequest): Promise<boolean> => {
+    const at = receiptTime(req.receivedAt, Date.now(), settings);
+    if (!awaitsClose(state, settings, at)) return false;
+    awaitingClose++;
+    try {
+      await condition(() => purged || !awaitsClose(state, settings, at));
+    } finally {
+      awaitingClose--;
+    }
+    return true;
+  };
 
   for (const type of COMMAND_TYPES) {
     const check = (req: CommandRequest) => {
@@ -240,31 +300,34 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       }
       if (purged) throw refusalFailure({ code: 'invalid_transition', message: 'The ticket was purged', status: state.status });
       const current = ctx(req.actor, newerSettings(settings, req.settings));
+      if (req.receivedAt !== undefined) current.receivedAt = receiptTime(req.receivedAt, current.now, current.settings);
       const decision = decide(state, req, current);
       if (!decision.ok) throw refusalFailure({ ...decision.refusal, allowed: allowedCommands(state, current) });
       return decision;
     };
     setHandler(
       commandUpdates[type] as unknown as typeof commandUpdates.take,
-      async (req) => {
-        // State may have moved since validation (another update ran first): decide again.
-        const request = req as CommandRequest;
-        adopt(request.settings);
-        commit(check(request), request.actor);
-        if (purged) {
-          // A projection already under way must land first, or it would bring the ticket back.
-          await settling.catch(() => undefined);
-          await activities.purgeTicket(state.id);
+      // Not cancellable: an operator's cancellation closes the ticket, and a command accepted
+      // before it still answers once its state is projected.
+      (req) =>
+        CancellationScope.nonCancellable(async () => {
+          const request = req as CommandRequest;
+          adopt(request.settings);
+          if (patched(RECEIPT_TIME_PATCH) && (await waitOutClose(request))) await settle();
+          // State may have moved since validation (another update ran first): decide again.
+          commit(check(request), request.actor);
+          if (purged) {
+            // A projection already under way must land first, or it would bring the ticket back.
+            await settling.catch(() => undefined);
+            await activities.purgeTicket(state.id);
+            return state;
+          }
+          await settle();
           return state;
-        }
-        await settle();
-        return state;
-      },
+        }),
       { validator: (req) => void check(req as CommandRequest) },
     );
   }
-
-  await settle();
 
   /** The one deadline timer: replaced (cancelled) only when a deadline comes earlier than it. */
   let alarm: Alarm | undefined;
@@ -282,39 +345,70 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     return next;
   };
 
-  while (isOpen(state) && !purged) {
-    const timer = nextTimer(state, settings);
-    if (timer && timer.at <= Date.now()) {
-      if (await refreshSettings()) continue;
-      commit(fireTimer(state, timer, Date.now(), settings), input.actor);
-    } else if (!wake && patched(KEPT_TIMER_PATCH)) {
-      // Most commands move a deadline later (the action delay restarts): the armed timer is kept,
-      // rings early, finds nothing due and is armed again. Only an earlier deadline replaces it.
-      // A command thus records no timer cancel and restart of its own.
-      if (timer && (!alarm || alarm.at > timer.at)) alarm = armAlarm(timer.at);
-      const ringing = alarm;
-      await condition(() => wake || ringing?.rang === true);
-      if (ringing?.rang && alarm === ringing) alarm = undefined;
-      continue;
-    } else if (!wake) {
-      const woke = timer ? await condition(() => wake, timer.at - Date.now()) : (await condition(() => wake), true);
-      if (!woke && timer && pendingTimers(state, settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
+  const run = async (): Promise<TicketState> => {
+    await settle();
+    while (isOpen(state) && !purged) {
+      const timer = nextTimer(state, settings);
+      const receipt = patched(RECEIPT_TIME_PATCH);
+      // When the deadline acts: a close waits out the receipt grace (see ticket-rules receipt.ts).
+      const due = timer && (receipt ? actsAt(timer, settings) : timer.at);
+      if (timer && due !== undefined && due <= Date.now()) {
         if (await refreshSettings()) continue;
-        commit(fireTimer(state, timer, Math.max(Date.now(), timer.at), settings), input.actor);
+        // The re-read awaited: a command may have moved or removed the deadline meanwhile.
+        if (receipt && !sameTimer(nextTimer(state, settings), timer)) continue;
+        commit(fireTimer(state, timer, Date.now(), settings), input.actor);
+      } else if (!wake && patched(KEPT_TIMER_PATCH)) {
+        // Most commands move a deadline later (the action delay restarts): the armed timer is kept,
+        // rings early, finds nothing due and is armed again. Only an earlier deadline replaces it.
+        // A command thus records no timer cancel and restart of its own.
+        if (due !== undefined && (!alarm || alarm.at > due)) alarm = armAlarm(due);
+        const ringing = alarm;
+        await condition(() => wake || ringing?.rang === true);
+        if (ringing?.rang && alarm === ringing) alarm = undefined;
+        continue;
+      } else if (!wake) {
+        const woke = timer ? await condition(() => wake, timer.at - Date.now()) : (await condition(() => wake), true);
+        if (!woke && timer && pendingTimers(state, settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
+          if (await refreshSettings()) continue;
+          commit(fireTimer(state, timer, Math.max(Date.now(), timer.at), settings), input.actor);
+        }
+      }
+      // Cleared before settling, so a signal committed while the projection runs wakes the next turn.
+      wake = false;
+      await settle();
+      const info = workflowInfo();
+      const long = info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents;
+      // Not while a command waits for a pending close: it must be answered by this run.
+      if (long && isOpen(state) && !purged && awaitingClose === 0) {
+        await drain(false);
+        // Mail still in flight is sent again by the next run (the notifier sends each id once).
+        const { restart: _restarted, ...carried } = input;
+        await continueAsNew<typeof ticketWorkflow>({ ...carried, settings, continued: { state, projectedRevision, pendingNotifications: [...unsent.values()] } });
       }
     }
-    // Cleared before settling, so a signal committed while the projection runs wakes the next turn.
-    wake = false;
-    await settle();
-    const info = workflowInfo();
-    if ((info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents) && isOpen(state) && !purged) {
-      await drain(false);
-      // Mail still in flight is sent again by the next run (the notifier sends each id once).
-      await continueAsNew<typeof ticketWorkflow>({ ...input, settings, continued: { state, projectedRevision, pendingNotifications: [...unsent.values()] } });
-    }
-  }
+    // A purged ticket's mail no longer matters: end at once so its history can be deleted.
+    await drain(!purged);
+    return state;
+  };
 
-  // A purged ticket's mail no longer matters: end at once so its history can be deleted.
-  await drain(!purged);
-  return state;
+  /**
+   * An operator cancelled the run (Temporal UI or CLI): the ticket closes, logged on its timeline,
+   * so the read model tells the truth; what the cancellation interrupted is done again first.
+   */
+  const closeCancelled = async (): Promise<TicketState> => {
+    log.warn('ticket workflow cancelled by an operator: closing the ticket', { ticketId: state.id, status: state.status });
+    commit(runCancelled(state, Date.now(), settings), SYSTEM_ACTOR);
+    do {
+      for (const n of interrupted.splice(0)) send(n);
+      await drain(!purged);
+    } while (interrupted.length > 0 && !purged);
+    return state;
+  };
+
+  try {
+    return await run();
+  } catch (err) {
+    if (!isCancellation(err) || !patched(OPERATOR_CANCEL_PATCH)) throw err;
+    return await CancellationScope.nonCancellable(closeCancelled);
+  }
 }
