@@ -2,11 +2,13 @@
 // to the ticket's workflow as Temporal Updates and answer once the read model has their effect.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { WorkflowIdReusePolicy } from '@temporalio/common';
 import { REFUSAL_FAILURE_TYPE, commandUpdates, stateQuery, ticketSearchAttributes, ticketWorkflowId } from '@helpdesk/contracts';
-import { createTicket } from '@helpdesk/ticket-rules';
-import type { Actor, Channel, FollowUpOrigin, Refusal, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
+import { createTicket, restarted, runHalted } from '@helpdesk/ticket-rules';
+import type { Accepted } from '@helpdesk/ticket-rules';
+import type { Actor, Channel, FollowUpOrigin, Refusal, RunHalt, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
 
@@ -29,6 +31,11 @@ export interface CreateOptions {
 export interface CommandOptions {
   /** Temporal deduplicates Updates by id: a retried delivery is applied once. */
   updateId?: string;
+  /**
+   * When the gateway or the mail collector received the command (epoch ms); the ticket decides
+   * deadlines by it (within a bounded grace). Unset: when this client was asked.
+   */
+  receivedAt?: number;
 }
 
 export interface CustomerMessage {
@@ -48,6 +55,21 @@ export interface CustomerReplyOptions extends CommandOptions {
 
 export type ReplyOutcome = { ticket: TicketState; outcome: 'added' | 'follow_up' };
 
+/** How a run that ended without closing its ticket ended (describe()'s status). */
+const HALTS: Partial<Record<WorkflowExecutionStatusName, RunHalt>> = {
+  TERMINATED: 'terminated',
+  CANCELLED: 'cancelled',
+  TIMED_OUT: 'timed_out',
+  FAILED: 'failed',
+};
+const HALT_WORDS: Record<RunHalt, string> = {
+  terminated: 'was terminated outside the helpdesk (e.g. from the Temporal UI)',
+  cancelled: 'was cancelled outside the helpdesk',
+  timed_out: 'timed out',
+  failed: 'failed',
+  missing: 'no longer exists',
+};
+
 const closedRefusal = (message = 'The ticket is closed and can no longer change; a reply to it creates a follow-up ticket'): Refusal => ({
   code: 'closed',
   message,
@@ -62,7 +84,7 @@ export class Tickets {
   }
 
   async create(body: TCreateTicketRequest, actor: Actor, channel: Channel, options: CreateOptions = {}): Promise<TicketState> {
-    const { store, client, taskQueue } = this.opts;
+    const { store } = this.opts;
     const { draft = false, assignee, ...fields } = body;
     const ticketId = options.ticketId ?? randomUUID();
     const settings = await store.getSettings();
@@ -85,27 +107,39 @@ export class Tickets {
     // a workflow task) and the answer is already readable. The workflow projects the same state
     // again; the projection is idempotent (event ids, revision gate).
     const created = createTicket(input, { now: input.createdAt ?? Date.now(), actor, settings });
-    try {
-      // A retry with the same id must not start a second run, nor restart a closed ticket.
-      await client.workflow.start('ticketWorkflow', {
-        workflowId: ticketWorkflowId(ticketId),
-        taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // Indexed at start: the workflow's first task then has nothing to upsert.
-        typedSearchAttributes: ticketSearchAttributes(created.state).flatMap(({ key, value }) => (value === null ? [] : [{ key, value }])),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return this.existing(ticketId, err);
-    }
-    await store.projectTicket(created.state, created.events);
+    // A retry with the same id must not start a second run, nor restart a closed ticket.
+    const started = await this.startRun(input, created, 'REJECT_DUPLICATE');
+    if (started !== created.state) return started; // the run a retry already started answered
     // Read-your-writes for the closed ticket too: its follow-up list shows the new ticket at once
     // (the workflow does the same, idempotently).
     for (const effect of created.effects) {
       if (effect.type === 'link_follow_up') await store.addFollowUp(effect.closedId, ticketId);
     }
     return created.state;
+  }
+
+  /**
+   * Start a ticket's run and write its first state (computed by the starter) to the read model:
+   * answered at once, without waiting on a workflow task. A run this id already has (a retry, or
+   * another admin's restart) is answered from what it holds instead.
+   */
+  private async startRun(input: TicketWorkflowInput, first: Accepted, workflowIdReusePolicy: WorkflowIdReusePolicy): Promise<TicketState> {
+    const { store, client, taskQueue } = this.opts;
+    try {
+      await client.workflow.start('ticketWorkflow', {
+        workflowId: ticketWorkflowId(input.ticketId),
+        taskQueue,
+        args: [input],
+        workflowIdReusePolicy,
+        // Indexed at start: the workflow's first task then has nothing to upsert.
+        typedSearchAttributes: ticketSearchAttributes(first.state).flatMap(({ key, value }) => (value === null ? [] : [{ key, value }])),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return this.existing(input.ticketId, err);
+    }
+    await store.projectTicket(first.state, first.events);
+    return first.state;
   }
 
   /** The ticket a retried creation already started: from the read model, else from its workflow. */
@@ -143,7 +177,7 @@ export class Tickets {
 
   async command(id: string, command: TicketCommand, actor: Actor, options: CommandOptions = {}): Promise<TicketState> {
     try {
-      const ticket = await this.send(id, command, actor, options);
+      const ticket = await this.send(id, command, actor, { ...options, receivedAt: options.receivedAt ?? Date.now() });
       if (command.type === 'purge') await this.deleteHistory(id);
       this.opts.onCommand?.(command.type, 'accepted');
       return ticket;
@@ -162,12 +196,20 @@ export class Tickets {
    * as closed, and only a refusal makes a follow-up.
    */
   async customerReply(id: string, message: CustomerMessage, actor: Actor, via: Channel, options: CustomerReplyOptions = {}): Promise<ReplyOutcome> {
-    let ticket = await this.get(id, actor);
+    const receivedAt = options.receivedAt ?? Date.now();
+    const own = await this.get(id, actor);
+    // Later replies to a merged ticket land in its target (spec: merge), whoever the target belongs
+    // to: the command names the merged ticket it came through, which the target checks.
+    let ticket = own;
+    let through: string | undefined;
     for (let hops = 0; ticket.links.mergedInto && hops < 5; hops++) {
       const target = await this.opts.store.getTicket(ticket.links.mergedInto);
       if (!target) break;
+      through = ticket.id;
       ticket = target;
     }
+    // A requester is answered with (and follows up) the target only when it is theirs too.
+    const visible = (t: TicketState) => (actor.role !== 'requester' || t.requester?.id === actor.id ? t : own);
     const command: TicketCommand = {
       type: 'customer_reply',
       body: message.body,
@@ -176,10 +218,11 @@ export class Tickets {
       ...(message.messageId ? { messageId: message.messageId } : {}),
       ...(message.ccs ? { ccs: message.ccs } : {}),
       ...(message.subject ? { subject: message.subject } : {}),
+      ...(through ? { through } : {}),
     };
     if (ticket.status !== 'closed') {
       try {
-        return { ticket: await this.command(ticket.id, command, actor, options), outcome: 'added' };
+        return { ticket: visible(await this.command(ticket.id, command, actor, { ...options, receivedAt })), outcome: 'added' };
       } catch (err) {
         if (!(err instanceof TicketRefusedError) || err.refusal.code !== 'closed') throw err;
         // The workflow said closed; wait (briefly) for the read model to say so too, so the
@@ -191,14 +234,15 @@ export class Tickets {
       via === 'email'
         ? { via: 'email', message: { body: message.body, ...(message.from ? { from: message.from } : {}), ...(message.messageId ? { messageId: message.messageId } : {}) }, ccs: message.ccs ?? [], ...(options.supportAddress ? { supportAddress: options.supportAddress } : {}) }
         : { via: 'customer_reply', message: { body: message.body, ...(message.from ? { from: message.from } : {}) } };
-    const followUp = await this.createFollowUp(ticket, origin, actor, {}, options.followUpId);
+    const followUp = await this.createFollowUp(visible(ticket), origin, actor, {}, options.followUpId);
     return { ticket: followUp, outcome: 'follow_up' };
   }
 
   private async send(id: string, command: TicketCommand, actor: Actor, options: CommandOptions): Promise<TicketState> {
     // A requester may act only on their own ticket: that needs the read model first. Anyone else
     // goes straight to the workflow, which knows whether the ticket exists and is still open.
-    if (actor.role === 'requester') {
+    // (A reply through a merged ticket was checked on that one by customerReply.)
+    if (actor.role === 'requester' && !(command.type === 'customer_reply' && command.through)) {
       const current = await this.get(id, actor);
       if (current.status === 'closed') return this.onClosed(current, command, actor);
     }
@@ -207,7 +251,7 @@ export class Tickets {
     try {
       return await handle.executeUpdate(update, {
         // The current settings ride along: a ticket a settings change did not need to wake learns of it here.
-        args: [{ command: command as { type: 'take' }, actor, settings: await this.opts.store.getSettings() }],
+        args: [{ command: command as { type: 'take' }, actor, settings: await this.opts.store.getSettings(), ...(options.receivedAt !== undefined ? { receivedAt: options.receivedAt } : {}) }],
         ...(options.updateId ? { updateId: options.updateId } : {}),
       });
     } catch (err) {
@@ -218,10 +262,70 @@ export class Tickets {
         const now = await this.opts.store.getTicket(id);
         if (!now) throw new TicketNotFoundError(id);
         if (now.status === 'closed') return this.onClosed(now, command, actor);
-        throw new TicketRefusedError(closedRefusal('The ticket is closed and can no longer change'));
+        throw new TicketRefusedError(await this.haltedRefusal(now));
       }
       throw err;
     }
+  }
+
+  /**
+   * The run is gone while the read model says the ticket is open: an operator terminated it (or it
+   * was cancelled by older code, timed out, failed, or its history is gone). Termination runs no
+   * workflow code, so this is where it is found: the ticket is marked halted, on its timeline too,
+   * and the refusal says how to get it back.
+   */
+  private async haltedRefusal(ticket: TicketState): Promise<Refusal> {
+    const run = await this.runHalt(ticket.id);
+    if (!run) return closedRefusal('The ticket is closed and can no longer change');
+    const marked = runHalted(ticket, run, Date.now(), await this.opts.store.getSettings());
+    if (marked) await this.opts.store.projectTicket(marked.state, marked.events);
+    return {
+      code: 'invalid_transition',
+      message: `The ticket's workflow ${HALT_WORDS[run]}; an admin can restart it: POST /v1/tickets/${ticket.id}/restart`,
+      status: ticket.status,
+      allowed: [],
+    };
+  }
+
+  /** How the ticket's run ended if it ended without closing it; undefined while it runs or once it completed. */
+  private async runHalt(id: string): Promise<RunHalt | undefined> {
+    try {
+      const { status } = await this.opts.client.workflow.getHandle(ticketWorkflowId(id)).describe();
+      return HALTS[status.name];
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'missing';
+      throw err;
+    }
+  }
+
+  /**
+   * An admin's way back for a ticket whose run ended while it was open (halted): a fresh run from
+   * the read model's state, which records the restart on the timeline and clears the mark. Like a
+   * creation, the starter computes that first state with the workflow's rules and projects it.
+   */
+  async restart(id: string, actor: Actor): Promise<TicketState> {
+    const { store } = this.opts;
+    if (actor.role !== 'admin') throw new TicketForbiddenError("Only admins restart a ticket's workflow");
+    const ticket = await store.getTicket(id);
+    if (!ticket) throw new TicketNotFoundError(id);
+    if (ticket.status === 'closed') throw new TicketRefusedError(closedRefusal('The ticket is closed, which is final: there is nothing to restart'));
+    const after = await this.runHalt(id);
+    if (!after) throw new TicketRefusedError({ code: 'invalid_transition', message: "The ticket's workflow is running: there is nothing to restart", status: ticket.status });
+    const settings = await store.getSettings();
+    const restart = { actor, at: Date.now(), after };
+    const input: TicketWorkflowInput = {
+      ticketId: id,
+      reference: ticket.reference,
+      actor,
+      channel: ticket.channel,
+      draft: false,
+      fields: {},
+      settings,
+      continued: { state: ticket, projectedRevision: ticket.revision },
+      restart,
+    };
+    // Only a run that ended without completing is replaced: a closed ticket never restarts.
+    return this.startRun(input, restarted(ticket, restart, settings), 'ALLOW_DUPLICATE_FAILED_ONLY');
   }
 
   private async closedInReadModel(id: string, timeoutMs = 10_000): Promise<TicketState | undefined> {
@@ -279,5 +383,7 @@ function refusalOf(err: unknown): Refusal | undefined {
 }
 
 function isWorkflowGone(err: unknown): boolean {
+  // The server fails an accepted Update this way when the run ends before it completes (a terminate).
+  if (err instanceof WorkflowUpdateFailedError) return err.cause instanceof ApplicationFailure && err.cause.type === 'AcceptedUpdateCompletedWorkflow';
   return err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed|not found/i.test(err.message));
 }

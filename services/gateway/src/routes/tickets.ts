@@ -35,9 +35,10 @@ const keyed = (res: Response, purpose: string): string | undefined => {
   const id = res.locals.idempotencyId as string | undefined;
   return id ? uuidFrom(`${id}:${purpose}`) : undefined;
 };
+/** The Update's id, and when the request was received: the ticket decides deadlines by that. */
 const updateOptions = (res: Response) => {
   const updateId = keyed(res, 'update');
-  return updateId ? { updateId } : {};
+  return { receivedAt: Date.now(), ...(updateId ? { updateId } : {}) };
 };
 const STAFF = 'admin, agent';
 
@@ -206,6 +207,7 @@ document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / 
 document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
 document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: STAFF, body: ZEditableFieldsSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'delete', path: '/v1/tickets/:id', summary: 'Soft delete (restorable)', tag: 'tickets', roles: STAFF, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/restart', summary: "Restart the workflow of a ticket whose run ended while it was open (terminated, cancelled, timed out, failed or gone; the ticket shows `halted`): a fresh run from the ticket's state", tag: 'commands', roles: 'admin', body: ZEmptyRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'delete', path: '/v1/tickets/:id/purge', summary: 'Purge the ticket and its history for good', tag: 'tickets', roles: 'admin', responses: { 204: undefined }, problems: [403, 404, 409] });
 document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target', tag: 'commands', roles: STAFF, body: ZMergeRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
 document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: STAFF, body: ZSplitRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
@@ -337,6 +339,14 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     const closed = await tickets.get(req.params.id, actor);
     const followUp = await tickets.createFollowUp(closed, { via: 'agent' }, actor, fields);
     res.status(201).location(`/v1/tickets/${followUp.id}`).json(presentTicket(followUp, actor));
+  });
+
+  // An admin's way back for a ticket whose workflow run ended while it was open (an operator's
+  // terminate in the Temporal UI, say): a fresh run from the read model's state.
+  router.post('/:id/restart', async (req, res) => {
+    const actor = actorOf(res);
+    parse(ZEmptyRequestSchema, req.body);
+    res.json(presentTicket(await tickets.restart(req.params.id, actor), actor));
   });
 
   router.delete('/:id/purge', async (req, res) => {

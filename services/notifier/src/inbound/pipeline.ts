@@ -89,7 +89,7 @@ export class InboundPipeline {
 
     try {
       const files: MailFile[] = attachments.map((a, i) => ({ filename: a.filename ?? `attachment-${i}`, contentType: a.contentType, content: a.content, size: a.size }));
-      return await this.act(identity, facts, text, files);
+      return await this.act(identity, facts, text, files, doc.receivedAt);
     } catch (err) {
       const reason = permanentFailure(err);
       if (reason) return this.suspend(identity, `cannot be held: ${reason}`);
@@ -97,7 +97,7 @@ export class InboundPipeline {
     }
   }
 
-  private async act(identity: string, facts: MailFacts, text: string, attachments: MailFile[]): Promise<InboundOutcome> {
+  private async act(identity: string, facts: MailFacts, text: string, attachments: MailFile[], receivedAt: number): Promise<InboundOutcome> {
     const { InboundMail } = this.store.models;
     const settings = await this.store.getSettings();
     const suspended = await this.suspensionReason(facts, settings);
@@ -123,7 +123,8 @@ export class InboundPipeline {
         { body: clip(text, TEXT_LIMITS.message, CLIPPED(TEXT_LIMITS.message)), from: facts.from, ccs: ccs.kept, subject, ...(facts.messageId ? { messageId: facts.messageId } : {}) },
         actor,
         'email',
-        { updateId: `mail-${uuidFrom(identity)}`, followUpId: uuidFrom(`${identity}:follow-up`), ...(supportAddress ? { supportAddress } : {}) },
+        // receivedAt: the reply counts when the collector took the mail, not when it got this far.
+        { updateId: `mail-${uuidFrom(identity)}`, followUpId: uuidFrom(`${identity}:follow-up`), receivedAt, ...(supportAddress ? { supportAddress } : {}) },
       ).catch((err: unknown) => {
         // A refusal is final (a deleted ticket, say): suspend it instead of having the sender retry forever.
         if (err instanceof TicketRefusedError) return err;
