@@ -16,7 +16,7 @@ const { commandUpdates, ticketWorkflowId } = require('@helpdesk/contracts');
 const ROOT = path.resolve(__dirname, '..');
 // One folder per generation of the workflow code: older generations stay, so tickets started by
 // earlier code are still proven to replay (through their patches).
-const OUT = path.join(ROOT, 'services', 'worker', 'test', 'histories', process.env.HISTORIES_GENERATION || 'local-projection');
+const OUT = path.join(ROOT, 'services', 'worker', 'test', 'histories', process.env.HISTORIES_GENERATION || 'receipt-time');
 const SECOND_IN_HOURS = 1 / 3600;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
