@@ -52,7 +52,7 @@ export interface Settings {
   continueAsNewAfterEvents: number;
   /**
    * How long a command may be in flight and still count at the time it was received (the close at
-   * the end of the feedback window waits this long). Unset: 3 seconds (ticket-rules).
+   * the end of the feedback window waits this long). Unset in settings stored before it existed: 3 seconds.
    */
   receiptGraceSeconds?: number;
   /**
@@ -86,6 +86,7 @@ export const DEFAULT_SETTINGS: Settings = {
   brandSupportAddresses: { default: 'support@helpdesk.local' },
   defaultBrand: 'default',
   continueAsNewAfterEvents: 10_000,
+  receiptGraceSeconds: 3,
   collectorAddresses: [],
   collectorDefaultType: null,
   collectorDefaultGroup: null,

@@ -44,6 +44,8 @@ export const ZSettingsPatchSchema = z
     brandSupportAddresses: storableMap(zMailAddress),
     defaultBrand: z.string().min(1).max(100),
     continueAsNewAfterEvents: z.number().int().min(50).max(50_000),
+    // Below the command timeout: a command still in flight after it is answered 504 anyway.
+    receiptGraceSeconds: z.number().min(0).max(8),
     collectorAddresses: z.array(zMailAddress).max(100),
     collectorDefaultType: z.string().min(1).max(100).nullable(),
     collectorDefaultGroup: z.string().min(1).max(100).nullable(),
