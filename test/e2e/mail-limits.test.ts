@@ -179,6 +179,8 @@ describe('outbound mail the server refuses', () => {
       return events.body.items.find((e) => e.type === 'notification_failed');
     }, 8_000, 'the rejection on the timeline');
     expect(failed.data).toMatchObject({ kind: 'ticket_received', to: [to] });
+    // The timeline says what the server answered, not only that an activity failed.
+    expect(String(failed.data?.error)).toContain('550');
     const outbox = await store().models.Notification.findOne({ ticketId: ticket.id, kind: 'ticket_received' }).lean();
     expect([outbox?.status, outbox?.attempts, outbox?.error]).toEqual(['failed', 1, expect.stringContaining('550')]);
     // A retry would come 2 s after the first attempt: none comes.

@@ -1,7 +1,8 @@
-// One workflow per ticket. The rules live in ../domain (pure functions); this file wires them to
+// One workflow per ticket. The rules live in @helpdesk/ticket-rules (pure functions); this file wires them to
 // Temporal: updates (validated, so a refused command leaves no trace), signals from other tickets,
 // the timer loop, the read-model projection, effects, search attributes and continue-as-new.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
@@ -63,6 +64,9 @@ import {
   runCancelled,
 } from '@helpdesk/ticket-rules';
 import type { Accepted, Context, Effect, Timer } from '@helpdesk/ticket-rules';
+
+/** What the timeline says of a mail that failed for good: the server's reply, not "Activity task failed". */
+const failureReason = (err: unknown): string => (err instanceof ActivityFailure && err.cause ? err.cause.message : String(err));
 
 const activities = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
@@ -166,7 +170,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         unsent.delete(notification.id);
         if (isCancellation(err) && patched(OPERATOR_CANCEL_PATCH)) return void interrupted.push(notification);
         log.warn('notification failed for good', { id: notification.id, error: String(err) });
-        commit(notificationFailed(state, notification, String(err), Date.now(), settings), input.actor);
+        commit(notificationFailed(state, notification, failureReason(err), Date.now(), settings), input.actor);
       },
     );
     sending.add(p);
