@@ -30,13 +30,27 @@ export class Store {
     this.ticketFields = Object.keys(models.Ticket.schema.paths).filter((p) => p !== '_id' && !p.includes('.'));
   }
 
-  static async connect(url: string): Promise<Store> {
-    const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
-    try {
-      await connection.asPromise();
-    } catch (err) {
-      await connection.close().catch(() => undefined);
-      throw new StoreUnavailableError(url, err);
+  /**
+   * Operations fail fast while the store is unreachable, so callers can answer "unavailable, retry"
+   * instead of hanging: the driver looks for a server for `serverSelectionTimeoutMS` (default
+   * 1.5 s, enough to ride out a dropped connection; a replica-set election then fails fast too) and
+   * mongoose does not queue commands while disconnected (it would hold them 10 s). The first
+   * connection is patient instead (`startupTimeoutMs`), so a service may start before its store.
+   */
+  static async connect(url: string, opts: { serverSelectionTimeoutMS?: number; startupTimeoutMs?: number } = {}): Promise<Store> {
+    const serverSelectionTimeoutMS = opts.serverSelectionTimeoutMS ?? 1_500;
+    const startupDeadline = Date.now() + (opts.startupTimeoutMs ?? 10_000);
+    let connection: mongoose.Connection;
+    for (;;) {
+      connection = mongoose.createConnection(url, { serverSelectionTimeoutMS, bufferCommands: false, autoIndex: false });
+      try {
+        await connection.asPromise();
+        break;
+      } catch (err) {
+        await connection.close().catch(() => undefined);
+        if (Date.now() + serverSelectionTimeoutMS > startupDeadline) throw new StoreUnavailableError(url, err);
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
     const store = new Store(connection, registerModels(connection));
     await Promise.all(Object.values(store.models).map((m) => m.createIndexes()));
