@@ -23,6 +23,13 @@ const ZConfigSchema = z.object({
    * tickets are open (each cached ticket costs about 200 KB).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * The longest the gateway waits on Temporal for one request (a command's Update, a start, a
+   * query): past it the answer is 504 with Retry-After, e.g. when no ticket worker is polling.
+   */
+  COMMAND_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
+  /** How long a store operation looks for a reachable server before failing (503 at the gateway). */
+  MONGO_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
