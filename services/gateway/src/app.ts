@@ -11,7 +11,7 @@ import { idempotency } from './middleware/idempotency';
 import { Metrics } from './middleware/metrics';
 import { perPrincipalRateLimit, requireJson } from './middleware/protection';
 import { attachmentRoutes } from './routes/attachments';
-import { opsRoutes } from './routes/ops';
+import { Dependencies, opsRoutes } from './routes/ops';
 import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { suspendedRoutes } from './routes/suspended';
@@ -26,6 +26,8 @@ export interface AppDeps {
   logger: Logger;
   rateLimitPerMinute: number;
   attachmentMaxBytes: number;
+  /** Every Temporal call a request makes must finish within this (504 past it). */
+  commandTimeoutMs: number;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -54,7 +56,8 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.use(opsRoutes({ client: deps.client, store: deps.store, metrics }));
+  const dependencies = new Dependencies({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
+  app.use(opsRoutes({ dependencies, metrics }));
 
   const tickets = new Tickets({
     client: deps.client,
@@ -68,8 +71,12 @@ export function createApp(deps: AppDeps): express.Express {
     authenticate(deps.jwtSecret),
     perPrincipalRateLimit(deps.rateLimitPerMinute),
     requireJson,
+    dependencies.storeGate(),
     express.json({ limit: '1mb' }),
-    idempotency(deps.store),
+    idempotency(deps.store, deps.commandTimeoutMs),
+    // One deadline for all the Temporal calls of a request (an Update that no worker answers would
+    // otherwise be re-sent for ever). Set after the body parser: its stream callbacks would lose it.
+    (_req, _res, next) => void deps.client.withDeadline(Date.now() + deps.commandTimeoutMs, async () => next()),
   );
   app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
   app.use('/v1/attachments', attachments.download);
@@ -80,6 +87,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(() => {
     throw new NotFoundError('Route');
   });
-  app.use(problemHandler((err, requestId) => deps.logger.error('unhandled error', { requestId, error: err instanceof Error ? err.stack : String(err) })));
+  app.use(
+    problemHandler((err, requestId, problem) =>
+      problem
+        ? deps.logger.warn(problem.code, { requestId, dependency: problem.extra.dependency, error: err instanceof Error ? err.message : String(err) })
+        : deps.logger.error('unhandled error', { requestId, error: err instanceof Error ? err.stack : String(err) }),
+    ),
+  );
   return app;
 }

@@ -3,6 +3,7 @@
 import type { CommandType, Refusal, TicketStatus } from '@helpdesk/contracts';
 import type { ErrorRequestHandler } from 'express';
 import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from '@helpdesk/ticket-client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import type { z } from 'zod';
 
 export interface FieldProblem {
@@ -20,11 +21,80 @@ export class AppError extends Error {
       currentStatus?: TicketStatus;
       allowedCommands?: CommandType[];
       hint?: string;
+      /** What was unreachable or too slow: `temporal` or `store`. */
+      dependency?: Dependency;
     } = {},
+    /** Seconds, sent as the Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';
   }
+}
+
+export type Dependency = 'temporal' | 'store';
+
+/** Long enough for a restart of a dependency, short enough that clients come back soon. */
+export const RETRY_AFTER_SECONDS = 5;
+
+const RETRY_HINT = 'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once';
+
+/** Temporal or the store cannot be reached: 503, nothing was done (or a retry with the same key completes it once). */
+export class DependencyUnavailableError extends AppError {
+  constructor(dependency: Dependency, detail?: string) {
+    const what = dependency === 'temporal' ? 'The workflow service (Temporal)' : 'The store';
+    super(503, 'dependency_unavailable', `${what} is unreachable${detail ? ` (${detail})` : ''}; nothing can be promised about this request yet`, { dependency, hint: RETRY_HINT }, RETRY_AFTER_SECONDS);
+  }
+}
+
+/** No answer within COMMAND_TIMEOUT_MS, typically because no ticket worker is polling: 504. */
+export class CommandTimeoutError extends AppError {
+  constructor(detail?: string) {
+    super(
+      504,
+      'command_timeout',
+      `The ticket did not answer in time${detail ? ` (${detail})` : ''}; the command may still take effect when a ticket worker picks it up`,
+      { dependency: 'temporal', hint: RETRY_HINT },
+      RETRY_AFTER_SECONDS,
+    );
+  }
+}
+
+/** Mongo errors that mean "no server to talk to right now", by name (the gateway has no driver of its own). */
+const STORE_UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'StoreUnavailableError',
+]);
+/** Server codes of a primary that is stepping down or shutting down: transient too. */
+const STORE_TRANSIENT_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * The one place that recognises a dependency outage or time-out in any error the code below let
+ * through: Temporal gRPC UNAVAILABLE / DEADLINE_EXCEEDED (also wrapped as a cause), an Update that
+ * did not finish before the deadline, and the Mongo driver's server-selection and network errors.
+ */
+export function dependencyProblem(err: unknown): AppError | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    if (e instanceof AppError) return undefined;
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new CommandTimeoutError();
+    if (isGrpcServiceError(e)) {
+      if (e.code === GRPC_UNAVAILABLE) return new DependencyUnavailableError('temporal', e.details);
+      if (e.code === GRPC_DEADLINE_EXCEEDED) return new CommandTimeoutError();
+    }
+    const code = (e as { code?: unknown }).code;
+    if (STORE_UNREACHABLE.has(e.name) || (e.name.startsWith('Mongo') && typeof code === 'number' && STORE_TRANSIENT_CODES.has(code))) {
+      return new DependencyUnavailableError('store');
+    }
+  }
+  return undefined;
 }
 
 export class ValidationError extends AppError {
@@ -74,11 +144,15 @@ export class CommandRefusedError extends AppError {
 }
 
 export const problemHandler =
-  (log: (err: unknown, requestId: string) => void): ErrorRequestHandler =>
+  (log: (err: unknown, requestId: string, problem?: AppError) => void): ErrorRequestHandler =>
   (err: unknown, req, res, _next) => {
     const requestId = String(res.locals.requestId ?? '');
     let error: AppError;
-    if (err instanceof AppError) {
+    const outage = dependencyProblem(err);
+    if (outage) {
+      log(err, requestId, outage);
+      error = outage;
+    } else if (err instanceof AppError) {
       error = err;
     } else if (err instanceof TicketRefusedError) {
       error = new CommandRefusedError(err.refusal);
@@ -97,6 +171,7 @@ export const problemHandler =
       log(err, requestId);
       error = new AppError(500, 'internal', 'Something went wrong on our side; the request id helps us find it');
     }
+    if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
     res
       .status(error.status)
       .type('application/problem+json')

@@ -1,5 +1,5 @@
 // The gateway process: one Temporal connection and one store connection for the whole process.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
 import { createApp } from './app';
@@ -7,8 +7,15 @@ import { createApp } from './app';
 async function main() {
   const config = loadConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const store = await Store.connect(config.MONGO_URL);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const store = await Store.connect(config.MONGO_URL, { serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS });
+  const connection = await Connection.connect({
+    address: config.TEMPORAL_ADDRESS,
+    // gRPC backs off up to 2 minutes between reconnects by default, so a long outage left the
+    // gateway unready long after Temporal was back; a second between tries is cheap.
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1_000 },
+    // A few quick retries ride out a blip; the default ten (about 15 s) made an outage look like a hang.
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
+  });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({
     client,
@@ -18,6 +25,7 @@ async function main() {
     logger,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+    commandTimeoutMs: config.COMMAND_TIMEOUT_MS,
   });
   const server = app.listen(config.PORT, '0.0.0.0');
   await new Promise<void>((resolve, reject) => {

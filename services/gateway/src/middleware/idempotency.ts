@@ -1,20 +1,26 @@
 // Idempotency-Key on POST: the first request with a key runs; a retry with the same key and body
 // gets the first answer without running again; the same key with another body is a 422.
 // Concurrent duplicates wait for the first to finish, so they create one ticket, not two.
+// A 5xx (an outage, a command time-out) gives the key back at once: the retry runs again, and acts
+// once because the ticket and Update ids derive from the key (Temporal attaches it to the same
+// Update). A request that died holding the key loses it after its lease: no key stays pending.
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Actor } from '@helpdesk/contracts';
 import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
-import { AppError, ValidationError } from '../errors';
+import { AppError, RETRY_AFTER_SECONDS, ValidationError } from '../errors';
 
 const KEY_TTL_MS = 24 * 3_600_000;
-const WAIT_FOR_FIRST_MS = 30_000;
-/** A request still pending after this long has died; its key may be taken over. */
-const PENDING_LEASE_MS = 60_000;
+/** Room for the store writes around the Temporal calls, each bounded by server selection. */
+const STORE_MARGIN_MS = 5_000;
 
-export function idempotency(store: Store): RequestHandler {
+export function idempotency(store: Store, commandTimeoutMs: number): RequestHandler {
   const { Idempotency } = store.models;
+  // Temporal calls end by commandTimeoutMs: a duplicate need not wait longer than the first can
+  // run, and a request still pending after that has died, so its key may be taken over.
+  const WAIT_FOR_FIRST_MS = commandTimeoutMs + 1_000;
+  const PENDING_LEASE_MS = commandTimeoutMs + STORE_MARGIN_MS;
   return async (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (req.method !== 'POST' || key === undefined) return next();
@@ -51,14 +57,18 @@ export function idempotency(store: Store): RequestHandler {
         res.send(seen.response.body);
         return;
       }
-      if (Date.now() > deadline) throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later');
+      if (Date.now() > deadline) {
+        throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later', {}, RETRY_AFTER_SECONDS);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     // Handlers derive ticket and Update ids from this, so even a retry after a lost answer acts once.
     res.locals.idempotencyId = id;
     remember(res, (status, body, location) =>
       status >= 500
-        ? Idempotency.deleteOne({ _id: id }).then(() => undefined)
+        ? // Not awaited: with the store down this would hold the 503 for the server-selection time;
+          // a key the delete misses is freed by its lease.
+          void Idempotency.deleteOne({ _id: id }).catch(() => undefined)
         : Idempotency.updateOne(
             { _id: id },
             // Kept as the JSON text that was sent, so the replay is byte for byte the same answer.
@@ -70,11 +80,11 @@ export function idempotency(store: Store): RequestHandler {
 }
 
 /** Record the answer before it is sent, so a waiting duplicate never reads a half-written key. */
-function remember(res: Response, save: (status: number, body: unknown, location?: string) => Promise<void>) {
+function remember(res: Response, save: (status: number, body: unknown, location?: string) => Promise<void> | undefined) {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
     const location = res.getHeader('location');
-    save(res.statusCode, body, typeof location === 'string' ? location : undefined).then(
+    Promise.resolve(save(res.statusCode, body, typeof location === 'string' ? location : undefined)).then(
       () => json(body),
       () => json(body),
     );
