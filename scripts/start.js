@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the whole helpdesk on this machine. Temporal dev server + Web UI, the store, the
 // SMTP sink and the three services, with data kept in ./.data so tickets survive a restart.
+// Whatever dies on its own is started again with backoff (logged), as a supervisor would.
 // Ctrl-C stops everything.
 const path = require('node:path');
 const { startStack, StackError } = require('@helpdesk/dev-stack');
@@ -37,6 +38,7 @@ async function main() {
     ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
     services: ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
     log: (m) => console.log(m),
+    supervise: true,
   });
   const { urls } = stack;
   console.log(`
@@ -51,6 +53,7 @@ async function main() {
     Logs            ${path.relative(process.cwd(), stack.logDir)}/
 
   Get an API token:   npm run token -- --role agent --sub alice
+  Crashes:            restarted with backoff, logged here as [supervisor]
   Stop:               Ctrl-C
 `);
   let stopping = false;
@@ -63,12 +66,6 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  // A service that dies on its own is reported, not silently missing.
-  for (const [name, proc] of stack.services) {
-    void proc.exited.then((code) => {
-      if (!stopping) console.error(`The ${name} service exited (code ${code}); see ${proc.logFile}`);
-    });
-  }
 }
 
 main().catch((err) => {

@@ -1,5 +1,6 @@
 export { startStack } from './stack';
-export type { StackOptions, RunningStack } from './stack';
+export type { StackOptions, RunningStack, ComponentName } from './stack';
+export type { Backoff } from './supervisor';
 export { startTemporal } from './temporal';
 export { startStore } from './store';
 export type { RunningStore, StoreOptions } from './store';

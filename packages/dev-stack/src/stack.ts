@@ -10,6 +10,8 @@ import { startService } from './services';
 import type { ServiceSpec } from './services';
 import { startStore } from './store';
 import type { RunningStore } from './store';
+import { Component } from './supervisor';
+import type { Backoff } from './supervisor';
 import { startTemporal } from './temporal';
 import type { RunningTemporal } from './temporal';
 
@@ -25,7 +27,13 @@ export interface StackOptions {
   /** Extra environment for the services. */
   env?: NodeJS.ProcessEnv;
   log?: (m: string) => void;
+  /** Start again whatever dies on its own (a service, Temporal, the store), with backoff, logged. */
+  supervise?: boolean;
+  backoff?: Backoff;
 }
+
+/** What the stack runs, by name: `temporal`, `store`, `mail` and each service. */
+export type ComponentName = 'temporal' | 'store' | 'mail' | (string & {});
 
 export interface RunningStack {
   env: NodeJS.ProcessEnv;
@@ -38,6 +46,12 @@ export interface RunningStack {
   restartService(name: string, how?: 'graceful' | 'kill'): Promise<void>;
   stopService(name: string, how?: 'graceful' | 'kill'): Promise<void>;
   startService(name: string): Promise<void>;
+  /** SIGKILL a part of the stack, as a crash would; supervised, it comes back by itself. */
+  kill(name: ComponentName): Promise<void>;
+  /** Start a killed part again (at once, also when supervised). */
+  start(name: ComponentName): Promise<void>;
+  /** The process id of a running part, undefined while it is down. */
+  pid(name: ComponentName): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,10 +59,37 @@ const pick = async (port: number | undefined) => (port && port > 0 ? port : free
 
 export async function startStack(opts: StackOptions): Promise<RunningStack> {
   const logDir = path.join(opts.dataDir, 'logs');
-  const started: { stop(): Promise<void> }[] = [];
+  const components = new Map<string, Component>();
+  const component = (name: string): Component => {
+    const c = components.get(name);
+    if (!c) throw new Error(`unknown part of the stack: ${name}`);
+    return c;
+  };
+  /** Start a part of the stack as a component (supervised if asked), and keep it by name. */
+  const run = async (name: string, start: () => Promise<ManagedProcess>, onStart?: (proc: ManagedProcess) => void): Promise<Component> => {
+    const c = new Component({
+      name,
+      start,
+      supervise: opts.supervise ?? false,
+      log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
+      ...(onStart ? { onStart } : {}),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    });
+    // Kept before it is up, so a failure elsewhere during start-up stops it too.
+    components.set(name, c);
+    await c.start();
+    return c;
+  };
+  const services = new Map<string, ManagedProcess>();
+  const serviceNames = new Set(opts.services.map((s) => s.name));
   const stopAll = async () => {
-    for (const s of started.reverse()) await s.stop().catch(() => undefined);
-    started.length = 0;
+    // Services first, then what they depend on.
+    const all = [...components.values()];
+    for (const c of all) c.standDown();
+    await Promise.all(all.filter((c) => serviceNames.has(c.name)).map((c) => c.stop().catch(() => undefined)));
+    for (const c of all.filter((c) => !serviceNames.has(c.name)).reverse()) await c.stop().catch(() => undefined);
+    components.clear();
+    services.clear();
   };
   try {
     const ports = {
@@ -61,29 +102,39 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       inboundSmtp: await pick(opts.ports?.inboundSmtp),
       inboundHttp: await pick(opts.ports?.inboundHttp),
     };
-    const [temporal, store, mail] = await Promise.all([
-      startTemporal({
-        port: ports.temporal,
-        uiPort: ports.temporalUi,
-        logDir,
-        ...(opts.persistent ? { dbFile: path.join(opts.dataDir, 'temporal.db') } : {}),
-        ...(opts.log ? { log: opts.log } : {}),
-      }).then((t: RunningTemporal) => (started.push(t), t)),
+    // Each start function also serves a restart: same ports, same data.
+    let temporal: RunningTemporal | undefined;
+    let store: RunningStore | undefined;
+    let mail: RunningMailSink | undefined;
+    await Promise.all([
+      run('temporal', async () => {
+        temporal = await startTemporal({
+          port: ports.temporal,
+          uiPort: ports.temporalUi,
+          logDir,
+          ...(opts.persistent ? { dbFile: path.join(opts.dataDir, 'temporal.db') } : {}),
+          ...(opts.log ? { log: opts.log } : {}),
+        });
+        return temporal.process;
+      }),
       opts.mongoUrl
         ? Promise.resolve(undefined)
-        : startStore({
-            port: ports.mongo,
-            dataDir: path.join(opts.dataDir, 'store'),
-            logDir,
-            durable: opts.persistent,
-            ...(opts.log ? { log: opts.log } : {}),
-          }).then(
-            (s: RunningStore) => (started.push(s), s),
-          ),
-      startMailSink({ smtpPort: ports.smtp, webPort: ports.mailUi, mailDir: path.join(opts.dataDir, 'mail'), logDir }).then(
-        (m: RunningMailSink) => (started.push(m), m),
-      ),
+        : run('store', async () => {
+            store = await startStore({
+              port: ports.mongo,
+              dataDir: path.join(opts.dataDir, 'store'),
+              logDir,
+              durable: opts.persistent,
+              ...(opts.log ? { log: opts.log } : {}),
+            });
+            return store.process;
+          }),
+      run('mail', async () => {
+        mail = await startMailSink({ smtpPort: ports.smtp, webPort: ports.mailUi, mailDir: path.join(opts.dataDir, 'mail'), logDir });
+        return mail.process;
+      }),
     ]);
+    if (!temporal || !mail) throw new Error('the stack did not start');
     const mongoUrl = opts.mongoUrl ?? store?.url ?? '';
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -95,24 +146,20 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       INBOUND_HTTP_PORT: String(ports.inboundHttp),
       ...opts.env,
     };
-    const services = new Map<string, ManagedProcess>();
     const specs = new Map(opts.services.map((s) => [s.name, s]));
     const start = async (name: string) => {
+      const existing = components.get(name);
+      if (existing) return existing.start();
       const spec = specs.get(name);
       if (!spec) throw new Error(`unknown service ${name}`);
-      services.set(name, await startService(spec, env, logDir));
+      await run(name, () => startService(spec, env, logDir), (proc) => services.set(name, proc));
     };
     const stopService = async (name: string, how: 'graceful' | 'kill' = 'graceful') => {
-      const proc = services.get(name);
-      if (!proc) return;
-      if (how === 'kill') {
-        proc.child.kill('SIGKILL');
-        await proc.exited;
-      }
-      await proc.stop();
+      const c = components.get(name);
+      if (!c || !serviceNames.has(name)) return;
+      await c.stop(how);
       services.delete(name);
     };
-    started.push({ stop: async () => Promise.all([...services.keys()].map((n) => stopService(n))).then(() => undefined) });
     await Promise.all(opts.services.map((s) => start(s.name)));
     return {
       env,
@@ -135,6 +182,12 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       },
       stopService,
       startService: start,
+      kill: (name) => component(name).kill(),
+      start: (name) => component(name).start(),
+      pid: (name) => {
+        const c = component(name);
+        return c.running ? c.process?.child.pid : undefined;
+      },
       stop: stopAll,
     };
   } catch (err) {
