@@ -16,6 +16,9 @@ export const MAX_RECIPIENTS = 20;
 export const zMailAddress = z.email().max(254);
 export const isMailAddress = (value: string): boolean => zMailAddress.safeParse(value).success;
 
+/** How an address is compared and kept everywhere (mail headers, settings, CCs): trimmed, lower case. */
+export const normalizeAddress = (address: string): string => address.trim().toLowerCase();
+
 /** CCs and private-message recipients: addresses, capped. */
 export const zRecipients = z.array(zMailAddress).max(MAX_RECIPIENTS);
 
@@ -24,11 +27,11 @@ export const zRecipients = z.array(zMailAddress).max(MAX_RECIPIENTS);
  * helpdesk's own addresses), at most MAX_RECIPIENTS; the rest is `dropped`, with why.
  */
 export function capRecipients(addresses: string[], exclude: string[] = []): { kept: string[]; dropped: { address: string; reason: string }[] } {
-  const skip = new Set(exclude.map((a) => a.toLowerCase()));
+  const skip = new Set(exclude.map(normalizeAddress));
   const kept: string[] = [];
   const dropped: { address: string; reason: string }[] = [];
   for (const raw of addresses) {
-    const address = raw.trim().toLowerCase();
+    const address = normalizeAddress(raw);
     if (skip.has(address) || kept.includes(address)) continue;
     if (!isMailAddress(address)) dropped.push({ address: address.slice(0, 254), reason: 'not an email address' });
     else if (kept.length >= MAX_RECIPIENTS) dropped.push({ address, reason: `more than ${MAX_RECIPIENTS} recipients` });

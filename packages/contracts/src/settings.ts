@@ -62,6 +62,7 @@ export interface Settings {
   version: number;
 }
 
+// Every setting, optional ones too, has its default: these keys are the settings' keys at run time.
 export const DEFAULT_SETTINGS: Settings = {
   numberingMask: 'TK-{yyyy}{mm}-{00000}',
   requestTypes: ['question', 'incident', 'problem', 'task'],
@@ -96,7 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   mailLimitPerSenderPerHour: 20,
   mailLimitPerTicketPerHour: 30,
   version: 0,
-};
+} satisfies Required<Settings>;
 
 /**
  * The settings to act on: the candidate when it is newer than the current ones. Settings sent
@@ -104,6 +105,3 @@ export const DEFAULT_SETTINGS: Settings = {
  */
 export const newerSettings = (current: Settings, candidate: Settings | undefined): Settings =>
   candidate && (candidate.version === undefined || candidate.version > (current.version ?? 0)) ? candidate : current;
-
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;

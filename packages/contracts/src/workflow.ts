@@ -2,5 +2,6 @@
 export * from './ticket';
 export * from './commands';
 export * from './settings';
+export * from './time';
 export * from './definitions';
 export * from './notifications';

@@ -6,12 +6,12 @@
 // Update). A request that died holding the key loses it after its lease: no key stays pending.
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import { IDEMPOTENCY_KEY_TTL_MS as KEY_TTL_MS } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
 import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { AppError, RETRY_AFTER_SECONDS, ValidationError } from '../errors';
 
-const KEY_TTL_MS = 24 * 3_600_000;
 /** Room for the store writes around the Temporal calls, each bounded by server selection. */
 const STORE_MARGIN_MS = 5_000;
 
