@@ -13,6 +13,7 @@ import type {
   TicketStatus,
 } from '@helpdesk/contracts/workflow';
 import { Change } from './builder';
+import { forSomeoneElse, isStaff, mayView } from './roles';
 import { FROM, REQUIRED_TO_SUBMIT, WHO_MAY } from './rules';
 import type { Context, Decision, Refused } from './types';
 
@@ -20,7 +21,6 @@ export function refuse(state: TicketState, code: RefusalCode, message: string, e
   return { ok: false, refusal: { code, message, status: state.status, ...extra } };
 }
 
-const isStaff = (ctx: Context) => ctx.actor.role === 'admin' || ctx.actor.role === 'agent';
 const reopenedStatus = (s: TicketState): TicketStatus => (s.assignee ? 'in_progress' : 'new');
 
 /** Commands this actor could send now, judged on role and status alone. */
@@ -36,7 +36,7 @@ function preconditions(state: TicketState, type: CommandType, ctx: Context, comm
   if (!WHO_MAY[type].includes(ctx.actor.role)) {
     return refuse(state, 'forbidden', `A ${ctx.actor.role} may not ${type.replace('_', ' ')} a ticket`);
   }
-  if (ctx.actor.role === 'requester' && state.requester?.id !== ctx.actor.id && !throughMerged(state, command)) {
+  if (!mayView(state, ctx.actor) && !throughMerged(state, command)) {
     return refuse(state, 'forbidden', 'Requesters may act only on their own tickets');
   }
   if (state.status === 'closed' && !(type === 'purge' || (type === 'reclassify' && ctx.settings.reclassifyClosed))) {
@@ -51,13 +51,23 @@ function preconditions(state: TicketState, type: CommandType, ctx: Context, comm
   return undefined;
 }
 
+/**
+ * The one answer to "may this actor do this command to this ticket now, and what follows": the
+ * workflow asks it of a running ticket, the ticket client of a closed one (whose run has ended).
+ * A refusal names the commands the actor could send instead.
+ */
 export function decide(state: TicketState, request: CommandRequest, ctx: Context): Decision {
+  const decision = judge(state, request, ctx);
+  return decision.ok ? decision : { ok: false, refusal: { ...decision.refusal, allowed: allowedCommands(state, ctx) } };
+}
+
+function judge(state: TicketState, request: CommandRequest, ctx: Context): Decision {
   const pre = preconditions(state, request.command.type, ctx, request.command);
   if (pre) return pre;
   const decision = apply(state, request.command, ctx);
   // Attention marks a ticket that came back to the inbox; someone on staff acting on it clears it
   // (spec 002). The end of a case is itself such a return, so it keeps the mark.
-  if (decision.ok && isStaff(ctx) && decision.state.attention && request.command.type !== 'end_case') {
+  if (decision.ok && isStaff(ctx.actor) && decision.state.attention && request.command.type !== 'end_case') {
     decision.state = { ...decision.state, attention: false };
   }
   return reportReopenedChild(state, decision);
@@ -74,12 +84,13 @@ function reportReopenedChild(before: TicketState, decision: Decision): Decision 
 /** Staff acting on a `new` ticket take it: the first update assigns them (spec 002). */
 function autoTake(change: Change, ctx: Context): void {
   const s = change.current;
-  if (s.status === 'new' && isStaff(ctx)) {
+  if (s.status === 'new' && isStaff(ctx.actor)) {
     change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false }, { data: { auto: true } });
   }
 }
 
-function missingToSubmit(s: TicketState): string[] {
+/** The fields a ticket still lacks to be submitted (spec 002), every one of them. */
+export function missingToSubmit(s: Partial<Pick<TicketState, (typeof REQUIRED_TO_SUBMIT)[number]>>): string[] {
   return REQUIRED_TO_SUBMIT.filter((f) => {
     const v = s[f];
     return v === undefined || v === '' || (typeof v === 'object' && !v.id);
@@ -91,7 +102,7 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
   switch (cmd.type) {
     case 'submit': {
       const fields = { ...(cmd.fields ?? {}) };
-      if (ctx.actor.role === 'requester' && fields.requester && fields.requester.id !== ctx.actor.id) {
+      if (forSomeoneElse(ctx.actor, fields.requester)) {
         return refuse(state, 'forbidden', 'Requesters submit tickets only for themselves');
       }
       // As at creation, the requester is the primary contact unless someone else is named.
@@ -110,7 +121,7 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
     case 'take':
       return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false }).done();
     case 'assign': {
-      if (cmd.assignee === ctx.actor.id && isStaff(ctx)) {
+      if (cmd.assignee === ctx.actor.id && isStaff(ctx.actor)) {
         return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, attention: false }).done();
       }
       change.record('assigned', { status: 'new', assignee: cmd.assignee, attention: false });
@@ -155,11 +166,7 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       if (!state.deleted) return refuse(state, 'invalid_transition', 'The ticket is not deleted');
       return change.record('restored', { deleted: false }).done();
     case 'reclassify': {
-      const patch = {
-        ...(cmd.typeName !== undefined ? { type: cmd.typeName } : {}),
-        ...(cmd.group !== undefined ? { group: cmd.group } : {}),
-        ...(cmd.severity !== undefined ? { severity: cmd.severity } : {}),
-      };
+      const patch = reclassification(cmd);
       if (Object.keys(patch).length === 0) return refuse(state, 'invalid_input', 'Give a type, group or severity');
       return change.record('reclassified', patch, { data: patch }).done();
     }
@@ -196,6 +203,15 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
   }
 }
 
+/** What a reclassification changes: the type, group and severity it names. */
+export function reclassification(cmd: CommandOf<'reclassify'>): Partial<Pick<TicketState, 'type' | 'group' | 'severity'>> {
+  return {
+    ...(cmd.typeName !== undefined ? { type: cmd.typeName } : {}),
+    ...(cmd.group !== undefined ? { group: cmd.group } : {}),
+    ...(cmd.severity !== undefined ? { severity: cmd.severity } : {}),
+  };
+}
+
 /** The requester hears the ticket arrived; the creation-notification address, when set, too. */
 export function received(change: Change, ctx: Context): Change {
   change.notify('ticket_received', [change.current.requester?.email], { cc: change.current.ccs });
@@ -204,7 +220,7 @@ export function received(change: Change, ctx: Context): Change {
 }
 
 function waitFor(state: TicketState, change: Change, cmd: CommandOf<'wait'>, ctx: Context): Decision {
-  if (state.status === 'new' && !isStaff(ctx)) return refuse(state, 'invalid_transition', 'Take the ticket before putting it on hold');
+  if (state.status === 'new' && !isStaff(ctx.actor)) return refuse(state, 'invalid_transition', 'Take the ticket before putting it on hold');
   autoTake(change, ctx);
   switch (cmd.waitType) {
     case 'more_info': {

@@ -1,5 +1,11 @@
-export { decide, allowedCommands, refuse } from './decide';
-export { createTicket } from './create';
+export { decide, allowedCommands, refuse, reclassification } from './decide';
+export { decideClosed } from './closed';
+export type { ClosedDecision, ClosedWrite } from './closed';
+export { createTicket, creationRefusal } from './create';
+export type { CreationRefusal, CreationRequest } from './create';
+export { describeRoles, forSomeoneElse, isStaff, mayView, STAFF_ROLES } from './roles';
+export { mayDo, whoMay, WHO_MAY_ALSO } from './rules';
+export type { TicketAction } from './rules';
 export { deadlinesMoved, nextTimer, pendingTimers, fireTimer } from './timers';
 export type { Timer, TimerKind } from './timers';
 export type { Accepted, Decision, Effect, Context, Refused } from './types';

@@ -1,9 +1,10 @@
-// The tables behind decide(): who may send each command, and from which statuses.
-import type { CommandType, Role, TicketStatus } from '@helpdesk/contracts/workflow';
+// The tables behind decide(): who may send each command, and from which statuses; and who may do
+// what is not a command to a ticket (create one, follow one up by hand, restart one, handle mail).
+import { ROLES } from '@helpdesk/contracts/workflow';
+import type { Actor, CommandType, Role, TicketStatus } from '@helpdesk/contracts/workflow';
+import { STAFF_ROLES as STAFF } from './roles';
 
-const STAFF: Role[] = ['admin', 'agent'];
-
-export const WHO_MAY: Record<CommandType, Role[]> = {
+export const WHO_MAY: Record<CommandType, readonly Role[]> = {
   submit: [...STAFF, 'requester'],
   modify: STAFF,
   take: [...STAFF, 'service'],
@@ -25,6 +26,24 @@ export const WHO_MAY: Record<CommandType, Role[]> = {
   split: STAFF,
   purge: ['admin'],
 };
+
+/** Who may send any of these commands (one API route may send several: replies are both kinds). */
+export const whoMay = (...types: CommandType[]): Role[] => ROLES.filter((r) => types.some((t) => WHO_MAY[t].includes(r)));
+
+export type TicketAction = 'create' | 'follow_up' | 'restart' | 'handle_mail';
+
+/**
+ * The rest: anyone creates (a requester for themselves, see create.ts), staff open a follow-up of
+ * a closed ticket by hand and handle suspended mail, an admin restarts a halted ticket.
+ */
+export const WHO_MAY_ALSO: Record<TicketAction, readonly Role[]> = {
+  create: ROLES,
+  follow_up: STAFF,
+  restart: ['admin'],
+  handle_mail: STAFF,
+};
+
+export const mayDo = (actor: Pick<Actor, 'role'>, action: TicketAction): boolean => WHO_MAY_ALSO[action].includes(actor.role);
 
 const OPEN: TicketStatus[] = ['new', 'in_progress', 'waiting'];
 const NOT_CLOSED: TicketStatus[] = ['draft', ...OPEN, 'resolved'];

@@ -1,9 +1,9 @@
-import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
-import type { Actor, Settings, TicketState, TicketStatus, WaitType } from '@helpdesk/contracts';
+import { DEFAULT_SETTINGS, HOUR_MS } from '@helpdesk/contracts';
+import type { Actor, CommandType, Settings, TicketCommand, TicketState, TicketStatus, WaitType } from '@helpdesk/contracts';
 import type { Context } from '../src';
 
 export const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
-export const HOUR = 3_600_000;
+export const HOUR = HOUR_MS;
 
 export const alice: Actor = { id: 'alice', role: 'agent', name: 'Alice' };
 export const admin: Actor = { id: 'root', role: 'admin' };
@@ -55,3 +55,27 @@ export function ticket(status: TicketStatus, over: Partial<TicketState> = {}, wa
   };
   return { ...base, ...byStatus[status], ...over };
 }
+
+/** One command of each type, as a client would send it. */
+export const SAMPLE: Record<CommandType, TicketCommand> = {
+  submit: { type: 'submit' },
+  modify: { type: 'modify', fields: { priority: 'high' } },
+  take: { type: 'take' },
+  assign: { type: 'assign', assignee: 'bob' },
+  release: { type: 'release' },
+  wait: { type: 'wait', waitType: 'more_info', days: 1 },
+  resume: { type: 'resume' },
+  reply: { type: 'reply', body: 'Hello', visibility: 'public' },
+  customer_reply: { type: 'customer_reply', body: 'Any news?', via: 'web' },
+  resolve: { type: 'resolve', method: 'customer_communication' },
+  reopen: { type: 'reopen' },
+  spam: { type: 'spam' },
+  delete: { type: 'delete' },
+  restore: { type: 'restore' },
+  reclassify: { type: 'reclassify', group: 'billing' },
+  end_case: { type: 'end_case' },
+  attach: { type: 'attach', attachment: { id: 'a1', filename: 'log.txt', contentType: 'text/plain', size: 10 } },
+  merge: { type: 'merge', targetId: 't2' },
+  split: { type: 'split', children: [{ id: 'c1', fields: { title: 'Part one', description: 'First half' } }] },
+  purge: { type: 'purge' },
+};

@@ -3,31 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TYPES } from '@helpdesk/contracts';
 import type { Actor, CommandType, TicketCommand, TicketState } from '@helpdesk/contracts';
-import { decide } from '../src';
-import { T0, HOUR, admin, alice, ctx, rita, robot, ticket } from './fixtures';
-
-const SAMPLE: Record<CommandType, TicketCommand> = {
-  submit: { type: 'submit' },
-  modify: { type: 'modify', fields: { priority: 'high' } },
-  take: { type: 'take' },
-  assign: { type: 'assign', assignee: 'bob' },
-  release: { type: 'release' },
-  wait: { type: 'wait', waitType: 'more_info', days: 1 },
-  resume: { type: 'resume' },
-  reply: { type: 'reply', body: 'Hello', visibility: 'public' },
-  customer_reply: { type: 'customer_reply', body: 'Any news?', via: 'web' },
-  resolve: { type: 'resolve', method: 'customer_communication' },
-  reopen: { type: 'reopen' },
-  spam: { type: 'spam' },
-  delete: { type: 'delete' },
-  restore: { type: 'restore' },
-  reclassify: { type: 'reclassify', group: 'billing' },
-  end_case: { type: 'end_case' },
-  attach: { type: 'attach', attachment: { id: 'a1', filename: 'log.txt', contentType: 'text/plain', size: 10 } },
-  merge: { type: 'merge', targetId: 't2' },
-  split: { type: 'split', children: [{ id: 'c1', fields: { title: 'Part one', description: 'First half' } }] },
-  purge: { type: 'purge' },
-};
+import { allowedCommands, decide } from '../src';
+import { SAMPLE, T0, HOUR, admin, alice, ctx, rita, robot, ticket } from './fixtures';
 
 type Fixture = 'draft' | 'new' | 'in_progress' | 'waiting_more_info' | 'waiting_case' | 'resolved' | 'closed' | 'deleted';
 
@@ -87,6 +64,8 @@ describe('transition matrix', () => {
               expect(result.refusal.code).toBe(want);
               expect(result.refusal.status).toBe(state.status);
               expect(result.refusal.message.length).toBeGreaterThan(10);
+              // Every refusal says what the actor could send instead.
+              expect(result.refusal.allowed).toEqual(allowedCommands(state, ctx(actor)));
             }
           }
         });
