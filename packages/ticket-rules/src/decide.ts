@@ -40,7 +40,8 @@ function preconditions(state: TicketState, type: CommandType, ctx: Context, comm
     return refuse(state, 'forbidden', 'Requesters may act only on their own tickets');
   }
   if (state.status === 'closed' && !(type === 'purge' || (type === 'reclassify' && ctx.settings.reclassifyClosed))) {
-    return refuse(state, 'closed', 'The ticket is closed and can no longer change; a reply to it creates a follow-up ticket');
+    const why = type === 'reclassify' ? 'Closed tickets cannot be reclassified (setting reclassifyClosed)' : 'The ticket is closed and can no longer change';
+    return refuse(state, 'closed', `${why}; a reply to it creates a follow-up ticket`);
   }
   if (state.deleted && type !== 'restore' && type !== 'purge') {
     return refuse(state, 'invalid_transition', 'The ticket is deleted; restore it first');
