@@ -2,3 +2,8 @@ export { Tickets } from './tickets';
 export type { TicketsOptions, CreateOptions, CommandOptions, CustomerMessage, CustomerReplyOptions, ReplyOutcome } from './tickets';
 export { TicketNotFoundError, TicketForbiddenError, TicketRefusedError } from './errors';
 export { uuidFrom } from './ids';
+export { mailCcs, supportAddressOf, supportAddresses, ticketFromMail } from './mail';
+export type { MailForTicket } from './mail';
+// The rules the services ask before or beside a command (they reach tickets through this client).
+export { WHO_MAY_ALSO, creationRefusal, describeRoles, isStaff, mayDo, mayView, whoMay } from '@helpdesk/ticket-rules';
+export type { CreationRefusal } from '@helpdesk/ticket-rules';

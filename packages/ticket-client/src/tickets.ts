@@ -6,7 +6,7 @@ import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WorkflowIdReusePolicy } from '@temporalio/common';
 import { REFUSAL_FAILURE_TYPE, commandUpdates, stateQuery, ticketSearchAttributes, ticketWorkflowId } from '@helpdesk/contracts';
-import { createTicket, restarted, runHalted } from '@helpdesk/ticket-rules';
+import { createTicket, decideClosed, mayDo, mayView, restarted, runHalted } from '@helpdesk/ticket-rules';
 import type { Accepted } from '@helpdesk/ticket-rules';
 import type { Actor, Channel, FollowUpOrigin, Refusal, RunHalt, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
@@ -70,7 +70,7 @@ const HALT_WORDS: Record<RunHalt, string> = {
   missing: 'no longer exists',
 };
 
-const closedRefusal = (message = 'The ticket is closed and can no longer change; a reply to it creates a follow-up ticket'): Refusal => ({
+const closedRefusal = (message: string): Refusal => ({
   code: 'closed',
   message,
   status: 'closed',
@@ -171,7 +171,7 @@ export class Tickets {
   async get(id: string, actor: Actor): Promise<TicketState> {
     const ticket = await this.opts.store.getTicket(id);
     if (!ticket) throw new TicketNotFoundError(id);
-    if (actor.role === 'requester' && ticket.requester?.id !== actor.id) throw new TicketForbiddenError('This ticket belongs to another requester');
+    if (!mayView(ticket, actor)) throw new TicketForbiddenError('This ticket belongs to another requester');
     return ticket;
   }
 
@@ -209,7 +209,7 @@ export class Tickets {
       ticket = target;
     }
     // A requester is answered with (and follows up) the target only when it is theirs too.
-    const visible = (t: TicketState) => (actor.role !== 'requester' || t.requester?.id === actor.id ? t : own);
+    const visible = (t: TicketState) => (mayView(t, actor) ? t : own);
     const command: TicketCommand = {
       type: 'customer_reply',
       body: message.body,
@@ -305,7 +305,7 @@ export class Tickets {
    */
   async restart(id: string, actor: Actor): Promise<TicketState> {
     const { store } = this.opts;
-    if (actor.role !== 'admin') throw new TicketForbiddenError("Only admins restart a ticket's workflow");
+    if (!mayDo(actor, 'restart')) throw new TicketForbiddenError("Only admins restart a ticket's workflow");
     const ticket = await store.getTicket(id);
     if (!ticket) throw new TicketNotFoundError(id);
     if (ticket.status === 'closed') throw new TicketRefusedError(closedRefusal('The ticket is closed, which is final: there is nothing to restart'));
@@ -349,27 +349,24 @@ export class Tickets {
     }
   }
 
-  /** A closed ticket's workflow has ended: only reclassification (if allowed) and purge remain. */
+  /**
+   * A closed ticket's workflow has ended, so the rules decide here, on the read model's state (the
+   * workflow's own decide(), refusals and `allowed` included); this only carries out the write
+   * they name. command() then deletes a purged ticket's history.
+   */
   private async onClosed(ticket: TicketState, command: TicketCommand, actor: Actor): Promise<TicketState> {
     const { store } = this.opts;
-    if (command.type === 'purge') {
-      if (actor.role !== 'admin') throw new TicketRefusedError({ code: 'forbidden', message: 'Only admins purge tickets', status: 'closed' });
+    const settings = await store.getSettings();
+    const now = Date.now();
+    const decided = decideClosed(ticket, { command, actor, settings }, { now, actor, settings });
+    if (!decided.ok) throw new TicketRefusedError(decided.refusal);
+    if (decided.write === 'purge') {
       await store.purgeTicket(ticket.id);
-      await this.deleteHistory(ticket.id);
       return ticket;
     }
-    if (command.type === 'reclassify' && (actor.role === 'admin' || actor.role === 'agent')) {
-      if (!(await store.getSettings()).reclassifyClosed) throw new TicketRefusedError(closedRefusal('Closed tickets cannot be reclassified (setting reclassifyClosed)'));
-      const patch = {
-        ...(command.typeName !== undefined ? { type: command.typeName } : {}),
-        ...(command.group !== undefined ? { group: command.group } : {}),
-        ...(command.severity !== undefined ? { severity: command.severity } : {}),
-      };
-      if (Object.keys(patch).length === 0) throw new TicketRefusedError({ code: 'invalid_input', message: 'Give a type, group or severity', status: 'closed' });
-      if (ticket.deleted) throw new TicketRefusedError({ code: 'invalid_transition', message: 'The ticket is deleted; restore it first', status: 'closed' });
-      return (await store.reclassifyClosed(ticket.id, patch, actor, Date.now())) ?? ticket;
-    }
-    throw new TicketRefusedError(closedRefusal());
+    // An atomic update rather than a projection of the decided state: reclassifications racing on
+    // the same closed ticket each land, with their own event.
+    return (await store.reclassifyClosed(ticket.id, decided.patch, actor, now)) ?? ticket;
   }
 }
 
