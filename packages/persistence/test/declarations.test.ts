@@ -1,0 +1,26 @@
+// The ticket is declared three times: the workflow state (contracts), the API's zod schema and the
+// read model's mongoose schema. The build holds the state to the other two (contracts'
+// declarations.ts, models.ts); this holds the two run-time schemas to each other, field by field.
+import { afterAll, describe, expect, it } from 'vitest';
+import mongoose from 'mongoose';
+import { ZTicketSchema } from '@helpdesk/contracts';
+import { registerModels } from '../src/models';
+
+// No server: the models are only read for their schemas.
+const connection = mongoose.createConnection();
+const { Ticket } = registerModels(connection);
+afterAll(() => connection.close());
+
+/** The read model's own fields: its key, the event counter, the search words; never shown over HTTP. */
+const STORED_ONLY = ['_id', 'eventSeq', 'kwPublic', 'kwAll'];
+/** The API's own: the id, which the read model keeps as `_id`. */
+const API_ONLY = ['id'];
+
+describe('ticket declarations', () => {
+  it('the read model stores every field the API shows, and the API shows every stored field but its own', () => {
+    const stored = Object.keys(Ticket.schema.paths).filter((p) => !p.includes('.'));
+    const shown = Object.keys(ZTicketSchema.shape);
+    expect(stored.filter((f) => !shown.includes(f) && !STORED_ONLY.includes(f)), 'stored, not in the API schema').toEqual([]);
+    expect(shown.filter((f) => !stored.includes(f) && !API_ONLY.includes(f)), 'in the API schema, not stored').toEqual([]);
+  });
+});
