@@ -3,7 +3,8 @@
 // Concurrent duplicates wait for the first to finish, so they create one ticket, not two.
 // A 5xx (an outage, a command time-out) gives the key back at once: the retry runs again, and acts
 // once because the ticket and Update ids derive from the key (Temporal attaches it to the same
-// Update). A request that died holding the key loses it after its lease: no key stays pending.
+// Update). A running request renews its claim every second; one that died (its gateway killed)
+// stops renewing and loses the key a few seconds later: no key stays pending.
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { IDEMPOTENCY_KEY_TTL_MS as KEY_TTL_MS } from '@helpdesk/contracts';
@@ -12,15 +13,15 @@ import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { AppError, RETRY_AFTER_SECONDS, ValidationError } from '../errors';
 
-/** Room for the store writes around the Temporal calls, each bounded by server selection. */
-const STORE_MARGIN_MS = 5_000;
+/** A pending key is renewed this often while its request runs (`createdAt` moves on)... */
+const RENEW_EVERY_MS = 1_000;
+/** ...so one not renewed for this long belongs to a request that died; it may be taken over. */
+const PENDING_LEASE_MS = 5_000;
 
 export function idempotency(store: Store, commandTimeoutMs: number): RequestHandler {
   const { Idempotency } = store.models;
-  // Temporal calls end by commandTimeoutMs: a duplicate need not wait longer than the first can
-  // run, and a request still pending after that has died, so its key may be taken over.
+  // Temporal calls end by commandTimeoutMs: a duplicate need not wait longer than the first can run.
   const WAIT_FOR_FIRST_MS = commandTimeoutMs + 1_000;
-  const PENDING_LEASE_MS = commandTimeoutMs + STORE_MARGIN_MS;
   return async (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (req.method !== 'POST' || key === undefined) return next();
@@ -64,6 +65,13 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
     }
     // Handlers derive ticket and Update ids from this, so even a retry after a lost answer acts once.
     res.locals.idempotencyId = id;
+    // Even if two requests ever ran with one key (a renewal lost while the store was down), the
+    // derived ids keep it to one effect: the lease only spares a retry a long wait.
+    const renewal = setInterval(() => {
+      void Idempotency.updateOne({ _id: id, state: 'pending' }, { $set: { createdAt: Date.now() } }).catch(() => undefined);
+    }, RENEW_EVERY_MS).unref();
+    res.once('finish', () => clearInterval(renewal));
+    res.once('close', () => clearInterval(renewal));
     remember(res, (status, body, location) =>
       status >= 500
         ? // Not awaited: with the store down this would hold the 503 for the server-selection time;
