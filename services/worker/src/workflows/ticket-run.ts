@@ -11,6 +11,7 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -28,6 +29,7 @@ import type {
 import { awaitsClose, createTicket, deadlinesMoved, notificationFailed, receiptTime, restarted, runCancelled } from '@helpdesk/ticket-rules';
 import type { Accepted, Effect } from '@helpdesk/ticket-rules';
 import type { TicketActivities } from '../activities';
+import { currentDetails } from './operator-view';
 import { CHILD_REOPENED_PATCH, LOCAL_PROJECTION_PATCH, OPERATOR_CANCEL_PATCH, VERSIONED_SETTINGS_PATCH } from './patches';
 
 /** What the timeline says of a mail that failed for good: the server's reply, not "Activity task failed". */
@@ -118,7 +120,13 @@ export class TicketRun {
       else if (effect.type === 'purge') this.purged = true;
       else this.tasks.push({ effect, actor });
     }
+    this.showDetails();
     this.wake = true;
+  }
+
+  /** The Temporal UI's current details follow the state and the settings its deadlines derive from. */
+  private showDetails(): void {
+    setCurrentDetails(currentDetails(this.state, this.settings));
   }
 
   // A ticket action never waits on mail, but the workflow never ends with mail in flight.
@@ -230,6 +238,7 @@ export class TicketRun {
     if (next === this.settings) return false;
     const moved = deadlinesMoved(this.state, this.settings, next);
     this.settings = next;
+    if (moved) this.showDetails();
     return moved;
   }
 

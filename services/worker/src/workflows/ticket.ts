@@ -39,6 +39,7 @@ import {
   receiptTime,
 } from '@helpdesk/ticket-rules';
 import type { Context, Timer } from '@helpdesk/ticket-rules';
+import { deadlineName } from './operator-view';
 import { KEPT_TIMER_PATCH, OPERATOR_CANCEL_PATCH, RECEIPT_TIME_PATCH, VERSIONED_SETTINGS_PATCH } from './patches';
 import { TicketRun } from './ticket-run';
 
@@ -110,11 +111,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   /** The one deadline timer: replaced (cancelled) only when a deadline comes earlier than it. */
   let alarm: Alarm | undefined;
-  const armAlarm = (at: number): Alarm => {
+  const armAlarm = (at: number, timer: Timer): Alarm => {
     alarm?.scope.cancel();
     const next: Alarm = { at, rang: false, scope: new CancellationScope() };
+    // The summary names the deadline in the Temporal UI; it rides on the command, so a replay of a
+    // history recorded without it still matches.
     next.scope
-      .run(() => sleep(Math.max(1, at - Date.now())))
+      .run(() => sleep(Math.max(1, at - Date.now()), { summary: deadlineName(timer) }))
       .then(
         () => void (next.rang = true),
         (err: unknown) => {
@@ -140,14 +143,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         // Most commands move a deadline later (the action delay restarts): the armed timer is kept,
         // rings early, finds nothing due and is armed again. Only an earlier deadline replaces it.
         // A command thus records no timer cancel and restart of its own.
-        if (due !== undefined && (!alarm || alarm.at > due)) alarm = armAlarm(due);
+        if (timer && due !== undefined && (!alarm || alarm.at > due)) alarm = armAlarm(due, timer);
         const ringing = alarm;
         await condition(() => run.wake || ringing?.rang === true);
         if (ringing?.rang && alarm === ringing) alarm = undefined;
         continue;
       } else if (!run.wake) {
-        // Tickets that recorded no kept timer: a timer per turn.
-        const woke = timer ? await condition(() => run.wake, timer.at - Date.now()) : (await condition(() => run.wake), true);
+        // Tickets that recorded no kept timer: a timer per turn (named too, which replay ignores).
+        const woke = timer
+          ? await condition(() => run.wake, timer.at - Date.now(), { summary: deadlineName(timer) })
+          : (await condition(() => run.wake), true);
         if (!woke && timer && pendingTimers(run.state, run.settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
           if (await run.refreshSettings()) continue;
           run.commit(fireTimer(run.state, timer, Math.max(Date.now(), timer.at), run.settings), input.actor);
