@@ -133,6 +133,13 @@ export class Tickets {
         workflowIdReusePolicy,
         // Indexed at start: the workflow's first task then has nothing to upsert.
         typedSearchAttributes: ticketSearchAttributes(first.state).flatMap(({ key, value }) => (value === null ? [] : [{ key, value }])),
+        // What the Temporal UI names the run by, fixed at start (the workflow keeps its current details).
+        staticSummary: [first.state.reference, first.state.title].filter(Boolean).join(' · '),
+        staticDetails: [
+          `- Requester: ${first.state.requester?.email ?? first.state.requester?.id ?? 'none'}`,
+          `- Channel: ${first.state.channel}`,
+          `- Created: ${new Date(first.state.createdAt).toISOString()}`,
+        ].join('\n'),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
