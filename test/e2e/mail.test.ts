@@ -143,6 +143,24 @@ describe('inbound mail', () => {
     expect((await api('POST', `/v1/suspended/${encodeURIComponent(suspended.id)}/recover`, { token: token('requester', 'x') })).status).toBe(403);
   });
 
+  it('recovering a suspended mail builds its ticket as the collector builds a new mail\'s: brand of the address, CCs, support address', async () => {
+    const address = uniqueAddress('kim');
+    const mail = { subject: 'Invoice question', text: 'Which invoice?', to: 'Billing@Helpdesk.local', cc: 'Accounts@Customer.example, billing@helpdesk.local' };
+    await sendMail({ ...mail, from: address, headers: { 'Auto-Submitted': 'auto-replied' } });
+    const suspended = await eventually(async () => {
+      const list = await api<{ items: { id: string; from: string }[] }>('GET', '/v1/suspended', { token: agent() });
+      return list.body.items.find((m) => m.from === address);
+    }, 30_000, 'the suspended mail');
+    const recovered = await api<TicketBody>('POST', `/v1/suspended/${encodeURIComponent(suspended.id)}/recover`, { token: agent() });
+    const other = uniqueAddress('kim');
+    await sendMail({ ...mail, from: other });
+    const [id] = await ticketFrom(other);
+    const collected = (await store().getTicket(id!))!;
+    const shape = (t: Record<string, unknown>) => [t.brand, t.supportAddress, t.ccs, t.title, t.description];
+    expect(shape(recovered.body)).toEqual(['billing', 'billing@helpdesk.local', ['accounts@customer.example'], 'Invoice question', 'Which invoice?']);
+    expect(shape({ ...collected })).toEqual(shape(recovered.body));
+  });
+
   it('bounces, mail from our own address and mail not to a support address are suspended', async () => {
     const address = uniqueAddress('jo');
     await sendMail({ from: address, subject: 'Bounce', text: 'Undeliverable', envelopeFrom: false });

@@ -4,12 +4,15 @@ import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ZTokenClaimsSchema } from '@helpdesk/contracts';
 import type { Actor, TTokenClaims } from '@helpdesk/contracts';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { UnauthorizedError } from './errors';
 
 export function signToken(claims: TTokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
   return jwt.sign(ZTokenClaimsSchema.parse(claims), secret, { algorithm: 'HS256', expiresIn });
 }
+
+/** Who is asking: what authenticate() put on the response for this request. */
+export const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
 export function authenticate(secret: string): RequestHandler {
   // A key object made once: given a string, the library tries to parse it as a public key on

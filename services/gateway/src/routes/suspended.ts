@@ -1,18 +1,18 @@
 // Suspended mail: auto-replies, bounces, our own mail, mail that failed the collector rules or its
 // rate limits. Staff list it, recover it (always an ordinary ticket, never a follow-up), or drop it.
 import { Router } from 'express';
-import type { Response } from 'express';
 import { z } from 'zod';
-import { TEXT_LIMITS, ZTicketSchema, capRecipients, clip } from '@helpdesk/contracts';
+import { ZTicketSchema } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
-import { uuidFrom } from '@helpdesk/ticket-client';
+import { WHO_MAY_ALSO, describeRoles, mayDo, ticketFromMail, uuidFrom } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
+import { actorOf } from '../auth';
 import { AppError, ForbiddenError, NotFoundError } from '../errors';
 import { document } from '../openapi';
 import { presentTicket } from '../present';
 
-const actorOf = (res: Response): Actor => res.locals.actor as Actor;
+const STAFF = describeRoles(WHO_MAY_ALSO.handle_mail);
 
 export const ZSuspendedMailSchema = z
   .object({
@@ -28,17 +28,17 @@ export const ZSuspendedMailSchema = z
   .meta({ id: 'SuspendedMail' });
 const ZSuspendedListSchema = z.object({ items: z.array(ZSuspendedMailSchema) }).meta({ id: 'SuspendedMailList' });
 
-document({ method: 'get', path: '/v1/suspended', summary: 'Suspended mail, newest first', tag: 'mail', roles: 'admin, agent', responses: { 200: ZSuspendedListSchema }, problems: [403] }, [ZSuspendedMailSchema]);
+document({ method: 'get', path: '/v1/suspended', summary: 'Suspended mail, newest first', tag: 'mail', roles: STAFF, responses: { 200: ZSuspendedListSchema }, problems: [403] }, [ZSuspendedMailSchema]);
 document({
   method: 'post',
   path: '/v1/suspended/:id/recover',
   summary: 'Recover a suspended mail: it becomes an ordinary new ticket (never a follow-up)',
   tag: 'mail',
-  roles: 'admin, agent',
+  roles: STAFF,
   responses: { 201: ZTicketSchema },
   problems: [403, 404],
 });
-document({ method: 'delete', path: '/v1/suspended/:id', summary: 'Drop a suspended mail', tag: 'mail', roles: 'admin, agent', responses: { 204: undefined }, problems: [403, 404] });
+document({ method: 'delete', path: '/v1/suspended/:id', summary: 'Drop a suspended mail', tag: 'mail', roles: STAFF, responses: { 204: undefined }, problems: [403, 404] });
 
 const present = (m: InboundMailDoc) => ({
   id: m._id,
@@ -58,7 +58,7 @@ export function suspendedRoutes(tickets: Tickets, store: Store): Router {
   const router = Router();
   const { InboundMail, InboundRaw } = store.models;
   const staffOnly = (actor: Actor) => {
-    if (actor.role !== 'admin' && actor.role !== 'agent') throw new ForbiddenError('Only staff handle suspended mail');
+    if (!mayDo(actor, 'handle_mail')) throw new ForbiddenError('Only staff handle suspended mail');
   };
 
   router.get('/', async (_req, res) => {
@@ -73,23 +73,9 @@ export function suspendedRoutes(tickets: Tickets, store: Store): Router {
     const mail = await InboundMail.findById(req.params.id).lean();
     if (!mail) throw new NotFoundError('Suspended mail');
     if (mail.status !== 'suspended' && !mail.recoveredTicketId) throw new AppError(409, 'not_suspended', 'This mail is not suspended');
-    const settings = await store.getSettings();
-    const ours = new Set((settings.collectorAddresses.length ? settings.collectorAddresses : Object.values(settings.brandSupportAddresses)).map((a) => a.toLowerCase()));
-    const supportAddress = [...mail.to, ...mail.cc].find((a) => ours.has(a));
-    // The limits and the CC cap of every channel (the raw message stays whole in the store).
-    const ccs = capRecipients(mail.cc, [mail.from, ...ours]).kept;
-    const ticket = await tickets.create(
-      {
-        title: clip(mail.subject, TEXT_LIMITS.title) || '(no subject)',
-        description: clip(mail.body, TEXT_LIMITS.description) || '(empty message)',
-        requester: { id: mail.from, email: mail.from },
-        ...(ccs.length ? { ccs } : {}),
-        ...(supportAddress ? { supportAddress } : {}),
-      },
-      actor,
-      'email',
-      { ticketId: recoveredTicketId(mail._id) },
-    );
+    // Built as the collector builds a new mail's ticket (the raw message stays whole in the store).
+    const fields = ticketFromMail(mail, await store.getSettings());
+    const ticket = await tickets.create(fields, actor, 'email', { ticketId: recoveredTicketId(mail._id) });
     await InboundMail.updateOne({ _id: mail._id }, { $set: { status: 'done', action: 'created', ticketId: ticket.id, recoveredTicketId: ticket.id } });
     res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
   });

@@ -3,13 +3,13 @@
 // the ticket a new mail creates has an id derived from it, the reply it adds is an Update with an
 // id derived from it, so a message delivered twice, even in parallel, acts once.
 import { Readable } from 'node:stream';
-import { TEXT_LIMITS, capRecipients, clip } from '@helpdesk/contracts';
+import { HOUR_MS, TEXT_LIMITS, clip, normalizeAddress } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
 import { AttachmentStore, isDuplicateKey } from '@helpdesk/persistence';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
-import { TicketRefusedError, uuidFrom } from '@helpdesk/ticket-client';
-import type { Tickets } from '@helpdesk/ticket-client';
-import { autoReplyReason, contentIdentity, identityOf, normalizeAddress, stripQuoted, subjectReference } from './classify';
+import { TicketRefusedError, mailCcs, supportAddressOf, supportAddresses, ticketFromMail, uuidFrom } from '@helpdesk/ticket-client';
+import type { MailForTicket, Tickets } from '@helpdesk/ticket-client';
+import { autoReplyReason, contentIdentity, identityOf, stripQuoted, subjectReference } from './classify';
 import type { MailFacts } from './classify';
 import { parseMail } from './parse';
 
@@ -17,8 +17,6 @@ export type InboundOutcome =
   | { status: 'duplicate'; identity: string; ticketId?: string }
   | { status: 'suspended'; identity: string; reason: string }
   | { status: 'done'; identity: string; action: NonNullable<InboundMailDoc['action']>; ticketId: string; droppedCc?: InboundMailDoc['droppedCc'] };
-
-const HOUR = 3_600_000;
 
 /** A file the collector attaches to the ticket: the mail's own attachments, or its full text. */
 interface MailFile {
@@ -105,7 +103,7 @@ export class InboundPipeline {
 
     // The same cap as the API's: the first CCs that are addresses (never the sender or the
     // helpdesk itself); the others are recorded on the mail as dropped, and get nothing.
-    const ccs = capRecipients(facts.cc, [facts.from, ...this.supportAddresses(settings)]);
+    const ccs = mailCcs(facts, settings);
     if (ccs.dropped.length > 0) await InboundMail.updateOne({ _id: identity }, { $set: { droppedCc: ccs.dropped } });
     const subject = clip(facts.subject, TEXT_LIMITS.title);
 
@@ -114,7 +112,7 @@ export class InboundPipeline {
     if (storm) return this.suspend(identity, storm);
 
     const actor: Actor = { id: `mail:${facts.from}`, role: 'service', name: facts.fromName ?? facts.from, email: facts.from };
-    const supportAddress = this.supportAddressOf(facts, settings);
+    const supportAddress = supportAddressOf(facts, settings);
     let result: { action: NonNullable<InboundMailDoc['action']>; ticket: TicketState };
     if (target) {
       const wasDraft = target.status === 'draft';
@@ -133,8 +131,7 @@ export class InboundPipeline {
       if (replied instanceof TicketRefusedError) return this.suspend(identity, `refused by ticket ${target.reference}: ${replied.message}`);
       result = { action: replied.outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added', ticket: replied.ticket };
     } else {
-      const body = clip(text, TEXT_LIMITS.description, CLIPPED(TEXT_LIMITS.description));
-      result = await this.open(identity, { ...facts, subject, cc: ccs.kept }, body, actor, settings, supportAddress);
+      result = await this.open(identity, { ...facts, body: text }, actor, settings);
     }
 
     const limit = target ? TEXT_LIMITS.message : TEXT_LIMITS.description;
@@ -188,30 +185,16 @@ export class InboundPipeline {
   }
 
   /** Unmatched mail opens a ticket; from an unknown sender when not allowed, it is rejected and closed. */
-  private async open(identity: string, facts: MailFacts, body: string, actor: Actor, settings: Settings, supportAddress: string | undefined) {
+  private async open(identity: string, mail: MailFacts & MailForTicket, actor: Actor, settings: Settings) {
     const ticketId = uuidFrom(`${identity}:ticket`);
     // Decided once and kept, so a redelivery decides the same even though this mail's own ticket
     // now exists; the ticket id is known before the ticket, so its acknowledgement answers in-thread.
     const seen = await this.store.models.InboundMail.findById(identity, { senderKnown: 1 }).lean();
-    const known = seen?.senderKnown ?? (settings.collectorAllowUnknownSenders || (await this.isKnownSender(facts.from, settings)));
+    const known = seen?.senderKnown ?? (settings.collectorAllowUnknownSenders || (await this.isKnownSender(mail.from, settings)));
     await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { ticketId, senderKnown: known } });
-    const ticket = await this.tickets.create(
-      {
-        // An unknown sender's ticket is never submitted: no acknowledgement goes to them.
-        ...(known ? {} : { draft: true }),
-        title: facts.subject || '(no subject)',
-        description: body || '(empty message)',
-        requester: { id: facts.from, email: facts.from, ...(facts.fromName ? { name: facts.fromName } : {}) },
-        ...(facts.cc.length ? { ccs: facts.cc } : {}),
-        ...(supportAddress ? { supportAddress } : {}),
-        ...(settings.collectorDefaultType ? { type: settings.collectorDefaultType } : {}),
-        ...(settings.collectorDefaultGroup ? { group: settings.collectorDefaultGroup } : {}),
-        ...(this.brandOf(supportAddress, settings) ? { brand: this.brandOf(supportAddress, settings) } : {}),
-      },
-      actor,
-      'email',
-      { ticketId },
-    );
+    // An unknown sender's ticket is never submitted: no acknowledgement goes to them.
+    const fields = ticketFromMail(mail, settings, CLIPPED(TEXT_LIMITS.description));
+    const ticket = await this.tickets.create({ ...(known ? {} : { draft: true }), ...fields }, actor, 'email', { ticketId });
     if (known) return { action: 'created' as const, ticket };
     const staff: Actor = { id: 'mail-collector', role: 'agent', name: 'Mail collector' };
     const rejected = await this.tickets
@@ -240,20 +223,6 @@ export class InboundPipeline {
     return undefined;
   }
 
-  private supportAddresses(settings: Settings): string[] {
-    const configured = settings.collectorAddresses.length > 0 ? settings.collectorAddresses : Object.values(settings.brandSupportAddresses);
-    return configured.map(normalizeAddress);
-  }
-
-  private supportAddressOf(facts: MailFacts, settings: Settings): string | undefined {
-    const ours = new Set(this.supportAddresses(settings));
-    return [...facts.to, ...facts.cc].find((a) => ours.has(a));
-  }
-
-  private brandOf(address: string | undefined, settings: Settings): string | undefined {
-    return Object.entries(settings.brandSupportAddresses).find(([, a]) => normalizeAddress(a) === address)?.[0];
-  }
-
   private async isKnownSender(from: string, settings: Settings): Promise<boolean> {
     const domain = from.split('@')[1] ?? '';
     if (settings.collectorKnownDomains.map((d) => d.toLowerCase()).includes(domain)) return true;
@@ -264,16 +233,16 @@ export class InboundPipeline {
   private async suspensionReason(facts: MailFacts, settings: Settings): Promise<string | undefined> {
     const auto = autoReplyReason(facts);
     if (auto) return auto;
-    const ours = new Set([...this.supportAddresses(settings), normalizeAddress(settings.notificationSender.replace(/^.*<([^>]+)>.*$/, '$1'))]);
+    const ours = new Set([...supportAddresses(settings), normalizeAddress(settings.notificationSender.replace(/^.*<([^>]+)>.*$/, '$1'))]);
     if (!facts.from) return 'no sender address';
     if (ours.has(facts.from)) return 'sent by the helpdesk itself';
-    if (!this.supportAddressOf(facts, settings)) return 'not addressed to a support address';
+    if (!supportAddressOf(facts, settings)) return 'not addressed to a support address';
     return undefined;
   }
 
   /** Storm protection: how much mail from one sender, or into one ticket, may act per hour. */
   private async overLimit(from: string, ticketId: string | undefined, settings: Settings, identity: string): Promise<string | undefined> {
-    const since = Date.now() - HOUR;
+    const since = Date.now() - HOUR_MS;
     const { InboundMail } = this.store.models;
     const bySender = await InboundMail.countDocuments({ from, status: 'done', receivedAt: { $gte: since }, _id: { $ne: identity } });
     if (bySender >= settings.mailLimitPerSenderPerHour) return `rate limited: more than ${settings.mailLimitPerSenderPerHour} mails an hour from ${from}`;
