@@ -155,7 +155,8 @@ describe('errors', () => {
     const unknown = await api<Problem>('GET', '/v1/nothing-here', { token: agent() });
     expect(unknown.status).toBe(404);
     const missing = await api<Problem>('POST', '/v1/tickets', { token: agent(), body: {} });
-    expect(missing.body.errors?.map((e) => e.field)).toEqual(['body.title', 'body.description', 'body.requester']);
+    // Every field a submit needs, named as a submit names them (the primary contact defaults to the requester).
+    expect(missing.body.errors?.map((e) => e.field)).toEqual(['body.title', 'body.description', 'body.primaryContact', 'body.requester']);
   });
 
   it('answers 429 with Retry-After past the per-principal limit', async () => {

@@ -191,12 +191,17 @@ describe('follow-ups', () => {
     const t = await createTicket();
     await command(t.id, 'spam');
     for (const name of ['take', 'resume', 'reopen', 'spam']) {
-      const r = await command<{ currentStatus: string; hint: string }>(t.id, name);
-      expect([r.status, r.body.currentStatus]).toEqual([409, 'closed']);
+      const r = await command<{ currentStatus: string; hint: string; allowedCommands: string[] }>(t.id, name);
+      expect([r.status, r.body.currentStatus, r.body.allowedCommands]).toEqual([409, 'closed', []]);
       expect(r.body.hint).toMatch(/follow-up/);
     }
     const patched = await api('PATCH', `/v1/tickets/${t.id}`, { token: token('agent', 'alice'), body: { priority: 'low' } });
     expect(patched.status).toBe(409);
+    // The rules decide a closed ticket too: its requester may not reclassify any ticket (403, as
+    // the transition matrix says), closed or not.
+    const requester = t.requester as { id: string; email: string };
+    const asRequester = await command<{ code: string; currentStatus: string; allowedCommands: string[] }>(t.id, 'reclassify', { group: 'billing' }, { token: token('requester', requester.id, requester.email) });
+    expect([asRequester.status, asRequester.body.currentStatus, asRequester.body.allowedCommands]).toEqual([403, 'closed', []]);
     expect(await types(t.id)).toEqual(['created', 'resolved', 'closed']);
   });
 });

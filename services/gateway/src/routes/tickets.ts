@@ -18,17 +18,16 @@ import {
   knownBrand,
   zRecipients,
 } from '@helpdesk/contracts';
-import type { Actor, Channel, EditableFields, TicketCommand } from '@helpdesk/contracts';
+import type { Channel, CommandType, EditableFields, TicketCommand } from '@helpdesk/contracts';
 import { listTickets } from '@helpdesk/persistence';
 import type { Store, TicketFilter } from '@helpdesk/persistence';
+import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentEvents, presentTicket } from '../present';
-import { uuidFrom } from '@helpdesk/ticket-client';
+import { WHO_MAY_ALSO, creationRefusal, describeRoles, isStaff, mayDo, uuidFrom, whoMay } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
 import { parse, readPage, zCursor } from '../validate';
-
-const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
 /** With an Idempotency-Key, the ticket and Update ids derive from it (see middleware/idempotency). */
 const keyed = (res: Response, purpose: string): string | undefined => {
@@ -40,7 +39,8 @@ const updateOptions = (res: Response) => {
   const updateId = keyed(res, 'update');
   return { receivedAt: Date.now(), ...(updateId ? { updateId } : {}) };
 };
-const STAFF = 'admin, agent';
+/** Who may call a route, as the document shows it: from the rules' own tables. */
+const rolesOf = (...types: CommandType[]): string => describeRoles(whoMay(...types));
 
 export const ZAssignRequestSchema = z.strictObject({ assignee: z.string().trim().min(1).max(200) });
 export const ZReleaseRequestSchema = z.strictObject({
@@ -104,10 +104,10 @@ interface CommandRoute {
   toCommand(body: unknown): TicketCommand;
 }
 
-const empty = (type: 'take' | 'resume' | 'end_case' | 'reopen' | 'spam' | 'restore', summary: string, roles = STAFF): CommandRoute => ({
+const empty = (type: 'take' | 'resume' | 'end_case' | 'reopen' | 'spam' | 'restore', summary: string): CommandRoute => ({
   body: ZEmptyRequestSchema,
   summary,
-  roles,
+  roles: rolesOf(type),
   toCommand: (body) => (parse(ZEmptyRequestSchema, body), { type }),
 });
 
@@ -115,38 +115,38 @@ const COMMANDS: Record<string, CommandRoute> = {
   submit: {
     body: ZEditableFieldsSchema,
     summary: 'Submit a draft (draft → new); every missing required field is named',
-    roles: `${STAFF}, requester (own)`,
+    roles: rolesOf('submit'),
     toCommand: (body) => ({ type: 'submit', fields: parse(ZEditableFieldsSchema, body) }),
   },
-  take: empty('take', 'Take the ticket (new → in_progress, assigned to the caller)', `${STAFF}, service`),
+  take: empty('take', 'Take the ticket (new → in_progress, assigned to the caller)'),
   assign: {
     body: ZAssignRequestSchema,
     summary: 'Assign to someone (stays new until they take it)',
-    roles: `${STAFF}, service`,
+    roles: rolesOf('assign'),
     toCommand: (body) => ({ type: 'assign', ...parse(ZAssignRequestSchema, body) }),
   },
   release: {
     body: ZReleaseRequestSchema,
     summary: 'Release / return to queue / robot rejects (in_progress → new)',
-    roles: `${STAFF}, service`,
+    roles: rolesOf('release'),
     toCommand: (body) => ({ type: 'release', ...parse(ZReleaseRequestSchema, body) }),
   },
   wait: {
     body: ZWaitRequestSchema,
     summary: 'Put on hold: more_info (days), until (date), case',
-    roles: STAFF,
+    roles: rolesOf('wait'),
     toCommand: (body) => {
       const w = parse(ZWaitRequestSchema, body);
       return w.waitType === 'until' ? { type: 'wait', waitType: 'until', until: Date.parse(w.until) } : { type: 'wait', ...w };
     },
   },
   resume: empty('resume', 'Resume a waiting ticket by hand'),
-  end_case: empty('end_case', 'The case launched from this ticket ended: it resumes', `${STAFF}, service`),
+  end_case: empty('end_case', 'The case launched from this ticket ended: it resumes'),
   replies: {
     body: ZReplyRequestSchema,
     summary:
       'Reply. Staff: a public reply (optionally with `resolve`: send & resolve), a private note or a private message. Requesters and services: a customer message (reopens inside the feedback window; on a closed ticket it opens a follow-up, answered 201)',
-    roles: `${STAFF}, requester (own), service`,
+    roles: rolesOf('reply', 'customer_reply'),
     toCommand: (body) => {
       const r = parse(ZReplyRequestSchema, body);
       return { type: 'reply', body: r.body, visibility: r.visibility, ...(r.recipients ? { recipients: r.recipients } : {}), ...(r.resolve ? { resolve: r.resolve } : {}) };
@@ -155,13 +155,13 @@ const COMMANDS: Record<string, CommandRoute> = {
   notes: {
     body: ZNoteRequestSchema,
     summary: 'Add a private note (internal only)',
-    roles: STAFF,
+    roles: rolesOf('reply'),
     toCommand: (body) => ({ type: 'reply', visibility: 'private_note', body: parse(ZNoteRequestSchema, body).body }),
   },
   messages: {
     body: ZMessageRequestSchema,
     summary: 'Send a private message to chosen recipients',
-    roles: STAFF,
+    roles: rolesOf('reply'),
     toCommand: (body) => {
       const m = parse(ZMessageRequestSchema, body);
       return { type: 'reply', visibility: 'private_message', body: m.body, recipients: m.recipients };
@@ -170,16 +170,16 @@ const COMMANDS: Record<string, CommandRoute> = {
   resolve: {
     body: ZResolveRequestSchema,
     summary: 'Resolve with a method (spam, unknown_address and merged close at once)',
-    roles: STAFF,
+    roles: rolesOf('resolve'),
     toCommand: (body) => ({ type: 'resolve', ...parse(ZResolveRequestSchema, body) }),
   },
-  reopen: empty('reopen', 'Reopen a resolved ticket inside its feedback window', `${STAFF}, requester (own)`),
+  reopen: empty('reopen', 'Reopen a resolved ticket inside its feedback window'),
   spam: empty('spam', 'Mark as spam (closes it)'),
   restore: empty('restore', 'Restore a deleted ticket'),
   reclassify: {
     body: ZReclassifyRequestSchema,
     summary: 'Change type, group or severity (on a closed ticket only if the settings allow it)',
-    roles: STAFF,
+    roles: rolesOf('reclassify'),
     toCommand: (body) => {
       const { type, ...rest } = parse(ZReclassifyRequestSchema, body);
       return { type: 'reclassify', ...(type ? { typeName: type } : {}), ...rest };
@@ -201,17 +201,17 @@ for (const [name, route] of Object.entries(COMMANDS)) {
     problems: TICKET_PROBLEMS,
   });
 }
-document({ method: 'post', path: '/v1/tickets', summary: 'Create a ticket (submitted, or a draft with `draft: true`)', tag: 'tickets', roles: `${STAFF}, requester (for themselves), service`, body: ZCreateTicketRequestSchema, responses: { 201: ZTicketSchema }, problems: [403] });
+document({ method: 'post', path: '/v1/tickets', summary: 'Create a ticket (submitted, or a draft with `draft: true`)', tag: 'tickets', roles: describeRoles(WHO_MAY_ALSO.create), body: ZCreateTicketRequestSchema, responses: { 201: ZTicketSchema }, problems: [403] });
 document({ method: 'get', path: '/v1/tickets', summary: 'List tickets: filters, ranked text search (reference, title, description, messages; requesters search public text only), cursor pagination', tag: 'tickets', roles: 'everyone (requesters see their own)', query: ZListQuerySchema, responses: { 200: ZTicketListSchema }, problems: [403] });
 document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / If-None-Match)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZTicketSchema, 304: undefined }, problems: [403, 404] });
 document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
-document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: STAFF, body: ZEditableFieldsSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'delete', path: '/v1/tickets/:id', summary: 'Soft delete (restorable)', tag: 'tickets', roles: STAFF, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'post', path: '/v1/tickets/:id/restart', summary: "Restart the workflow of a ticket whose run ended while it was open (terminated, cancelled, timed out, failed or gone; the ticket shows `halted`): a fresh run from the ticket's state", tag: 'commands', roles: 'admin', body: ZEmptyRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'delete', path: '/v1/tickets/:id/purge', summary: 'Purge the ticket and its history for good', tag: 'tickets', roles: 'admin', responses: { 204: undefined }, problems: [403, 404, 409] });
-document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target', tag: 'commands', roles: STAFF, body: ZMergeRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: STAFF, body: ZSplitRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'post', path: '/v1/tickets/:id/follow-ups', summary: 'Create a follow-up of a closed ticket by hand', tag: 'commands', roles: STAFF, body: ZFollowUpRequestSchema, responses: { 201: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: rolesOf('modify'), body: ZEditableFieldsSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'delete', path: '/v1/tickets/:id', summary: 'Soft delete (restorable)', tag: 'tickets', roles: rolesOf('delete'), responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/restart', summary: "Restart the workflow of a ticket whose run ended while it was open (terminated, cancelled, timed out, failed or gone; the ticket shows `halted`): a fresh run from the ticket's state", tag: 'commands', roles: describeRoles(WHO_MAY_ALSO.restart), body: ZEmptyRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'delete', path: '/v1/tickets/:id/purge', summary: 'Purge the ticket and its history for good', tag: 'tickets', roles: rolesOf('purge'), responses: { 204: undefined }, problems: [403, 404, 409] });
+document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target', tag: 'commands', roles: rolesOf('merge'), body: ZMergeRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: rolesOf('split'), body: ZSplitRequestSchema, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({ method: 'post', path: '/v1/tickets/:id/follow-ups', summary: 'Create a follow-up of a closed ticket by hand', tag: 'commands', roles: describeRoles(WHO_MAY_ALSO.follow_up), body: ZFollowUpRequestSchema, responses: { 201: ZTicketSchema }, problems: TICKET_PROBLEMS });
 
 export function ticketRoutes(tickets: Tickets, store: Store): Router {
   const router = Router();
@@ -230,18 +230,10 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
   router.post('/', async (req, res) => {
     const actor = actorOf(res);
     const body = parse(ZCreateTicketRequestSchema, req.body);
-    if (actor.role === 'requester') {
-      if (body.requester && body.requester.id !== actor.id) throw new ForbiddenError('Requesters create tickets only for themselves');
-      if (body.assignee) throw new ForbiddenError('Requesters cannot assign tickets');
-    }
-    if (!body.draft) {
-      const missing = [
-        ...(!body.title ? ['title'] : []),
-        ...(!body.description ? ['description'] : []),
-        ...(!body.requester && actor.role !== 'requester' ? ['requester'] : []),
-      ];
-      if (missing.length > 0) throw new ValidationError(missing.map((f) => ({ field: `body.${f}`, message: 'is required to submit a ticket' })));
-    }
+    const { draft, assignee, ...fields } = body;
+    const refusal = creationRefusal({ fields, draft, assignee }, actor, await store.getSettings());
+    if (refusal?.code === 'forbidden') throw new ForbiddenError(refusal.message);
+    if (refusal?.code === 'missing_fields') throw new ValidationError(refusal.missing.map((f) => ({ field: `body.${f}`, message: 'is required to submit a ticket' })));
     await checkBrands([{ where: 'body', ...body }]);
     const channel: Channel = actor.role === 'service' ? 'api' : 'web';
     const ticketId = keyed(res, 'ticket');
@@ -299,7 +291,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
   // theirs may reopen, land in a merge target, or open a follow-up of a closed ticket.
   router.post('/:id/replies', async (req, res, next) => {
     const actor = actorOf(res);
-    if (actor.role !== 'requester' && actor.role !== 'service') return next();
+    if (isStaff(actor)) return next();
     const { body } = parse(ZNoteRequestSchema, req.body);
     const message = { body, ...(actor.email ? { from: actor.email } : {}) };
     const followUpId = keyed(res, 'follow-up');
@@ -334,7 +326,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
 
   router.post('/:id/follow-ups', async (req, res) => {
     const actor = actorOf(res);
-    if (actor.role !== 'agent' && actor.role !== 'admin') throw new ForbiddenError('Only agents create follow-ups by hand');
+    if (!mayDo(actor, 'follow_up')) throw new ForbiddenError('Only agents create follow-ups by hand');
     const fields = parse(ZFollowUpRequestSchema, req.body);
     const closed = await tickets.get(req.params.id, actor);
     const followUp = await tickets.createFollowUp(closed, { via: 'agent' }, actor, fields);
@@ -350,8 +342,8 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
   });
 
   router.delete('/:id/purge', async (req, res) => {
+    // Who may purge is the rules' to say, for a running ticket and a closed one alike.
     const actor = actorOf(res);
-    if (actor.role !== 'admin') throw new ForbiddenError('Only admins purge tickets');
     await tickets.command(req.params.id, { type: 'purge' }, actor);
     res.status(204).end();
   });
