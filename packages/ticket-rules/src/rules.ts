@@ -30,17 +30,21 @@ export const WHO_MAY: Record<CommandType, readonly Role[]> = {
 /** Who may send any of these commands (one API route may send several: replies are both kinds). */
 export const whoMay = (...types: CommandType[]): Role[] => ROLES.filter((r) => types.some((t) => WHO_MAY[t].includes(r)));
 
-export type TicketAction = 'create' | 'follow_up' | 'restart' | 'handle_mail';
+export type TicketAction = 'create' | 'follow_up' | 'restart' | 'handle_mail' | 'read_settings' | 'change_settings' | 'read_reports';
 
 /**
  * The rest: anyone creates (a requester for themselves, see create.ts), staff open a follow-up of
- * a closed ticket by hand and handle suspended mail, an admin restarts a halted ticket.
+ * a closed ticket by hand, handle suspended mail, read the settings and the reports; an admin
+ * restarts a halted ticket and changes the settings.
  */
 export const WHO_MAY_ALSO: Record<TicketAction, readonly Role[]> = {
   create: ROLES,
   follow_up: STAFF,
   restart: ['admin'],
   handle_mail: STAFF,
+  read_settings: STAFF,
+  change_settings: ['admin'],
+  read_reports: STAFF,
 };
 
 export const mayDo = (actor: Pick<Actor, 'role'>, action: TicketAction): boolean => WHO_MAY_ALSO[action].includes(actor.role);

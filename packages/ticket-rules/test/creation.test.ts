@@ -43,5 +43,11 @@ describe('roles', () => {
     expect(describeRoles(whoMay('purge'))).toBe('admin');
     expect([admin, alice, rita, robot].map((a) => mayDo(a, 'restart'))).toEqual([true, false, false, false]);
     expect([admin, alice, rita, robot].map((a) => mayDo(a, 'follow_up'))).toEqual([true, true, false, false]);
+    expect([admin, alice, rita, robot].map((a) => [mayDo(a, 'read_settings'), mayDo(a, 'change_settings'), mayDo(a, 'read_reports')])).toEqual([
+      [true, true, true],
+      [true, false, true],
+      [false, false, false],
+      [false, false, false],
+    ]);
   });
 });
