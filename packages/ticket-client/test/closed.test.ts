@@ -7,31 +7,10 @@ import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { TicketRefusedError, Tickets } from '../src';
+import { ticket } from '../../ticket-rules/test/fixtures';
 
-const closed: TicketState = {
-  id: 't1',
-  reference: 'TK-1',
-  status: 'closed',
-  channel: 'web',
-  title: 'Printer',
-  requester: { id: 'rita' },
-  ccs: [],
-  tags: [],
-  notifyThirdParty: false,
-  read: true,
-  awaiting: 'agent',
-  attention: false,
-  deleted: false,
-  links: { followUps: [], children: [] },
-  breaches: [],
-  createdAt: 1,
-  createdBy: 'alice',
-  updatedAt: 1,
-  lastActionAt: 1,
-  reopenCount: 0,
-  revision: 5,
-  eventSeq: 5,
-};
+// The rules' own fixture: a closed ticket of requester rita.
+const closed: TicketState = ticket('closed');
 
 function setup(over: Partial<Settings> = {}) {
   const store = {
