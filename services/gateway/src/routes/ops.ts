@@ -108,9 +108,10 @@ export class Dependencies {
     };
     const value = within(Promise.all([count(this.queues.tickets, TASK_QUEUE_TYPE_WORKFLOW), count(this.queues.notifications, TASK_QUEUE_TYPE_ACTIVITY)]), CHECK_TIMEOUT_MS + 100, [null, null]);
     this.pollers = { at: Date.now(), value };
-    // An unknown answer is not worth keeping: ask again next time.
+    // Only a good answer is kept: while a queue has no poller (or Temporal is away), each probe asks
+    // again, so readiness returns as soon as the workers poll again.
     void value.then(([a, b]) => {
-      if (a === null || b === null) this.pollers = undefined;
+      if ((!a || !b) && this.pollers?.value === value) this.pollers = undefined;
     });
     return value;
   }
