@@ -13,6 +13,7 @@
 // store plans). Each list shape remembers how wide a slice its last page needed, so a page is
 // usually one query. The cursor's own sort value is read by id ({v, id}: _id breaks ties).
 import type { Model, mongo } from 'mongoose';
+import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE } from '@helpdesk/contracts';
 import type { TicketState, TicketStatus, TLifecycleReport } from '@helpdesk/contracts';
 import type { TicketDoc, TicketEventDoc } from './models';
 import { fromDoc } from './store';
@@ -82,8 +83,6 @@ function decodeCursor(raw: string): Cursor {
 // ---------------------------------------------------------------------------------------------
 // Windows
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 /** The first slice: a few tickets on a busy helpdesk, and cheap when it holds thousands. */
 export const FIRST_WINDOW_MS = MINUTE;
 /**
@@ -670,7 +669,6 @@ export async function backfillSearchWords(Ticket: Model<TicketDoc>, TicketEvent:
 // FerretDB v1 has no arithmetic in aggregations ($subtract, $cond…): there the same histograms
 // are built from a cursor, a ticket at a time.
 
-const HOUR = 3_600_000;
 /** Reported precision: thousandths of an hour. */
 const FINE = HOUR / 1000;
 

@@ -1,10 +1,9 @@
 // The slices a list reads: consecutive, never overlapping, growing, and ending unbounded; plus
 // how filters become index prefixes, and the report's percentile arithmetic.
 import { describe, expect, it } from 'vitest';
+import { HOUR_MS as HOUR } from '@helpdesk/contracts';
 import { FIRST_WINDOW_MS, LAST_WINDOW_MS, WindowWalk, bucketOfRank, listPlan, nextWidth, percentileRank, toFine } from '../src/queries';
 import type { Slice } from '../src/queries';
-
-const HOUR = 3_600_000;
 
 /** Whether a value falls in a slice. */
 const inSlice = (s: Slice, v: number) => (s.$gt === undefined || v > s.$gt) && (s.$lt === undefined || v < s.$lt) && (s.$lte === undefined || v <= s.$lte);

@@ -2,23 +2,24 @@
 // ticket's timeline), and download by id for whoever may see the ticket.
 import Busboy from 'busboy';
 import { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { ZAttachmentSchema } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
 import { AttachmentStore } from '@helpdesk/persistence';
 import type { StoredAttachment, Store } from '@helpdesk/persistence';
+import { describeRoles, whoMay } from '@helpdesk/ticket-client';
+import { actorOf } from '../auth';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import type { Tickets } from '@helpdesk/ticket-client';
 
-const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
 document({
   method: 'post',
   path: '/v1/tickets/:id/attachments',
   summary: 'Attach a file (multipart/form-data, field "file"; size limit from ATTACHMENT_MAX_BYTES)',
   tag: 'attachments',
-  roles: 'admin, agent, requester (own), service',
+  roles: describeRoles(whoMay('attach')),
   body: ZAttachmentSchema,
   multipart: true,
   responses: { 201: ZAttachmentSchema },

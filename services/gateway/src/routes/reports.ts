@@ -1,17 +1,16 @@
 // Reads across tickets: a requester's (or third party's) history, and lifecycle reports.
 import { Router } from 'express';
-import type { Response } from 'express';
 import { z } from 'zod';
-import { ZLifecycleReportSchema, ZTicketListSchema } from '@helpdesk/contracts';
-import type { Actor, TLifecycleReport } from '@helpdesk/contracts';
+import { DAY_MS, ZLifecycleReportSchema, ZTicketListSchema } from '@helpdesk/contracts';
+import type { TLifecycleReport } from '@helpdesk/contracts';
 import { lifecycleReport, listTickets } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
+import { WHO_MAY_ALSO, describeRoles, mayDo } from '@helpdesk/ticket-client';
+import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentTicket } from '../present';
 import { parse, readPage, zCursor } from '../validate';
-
-const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
 const ZHistoryQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -37,13 +36,11 @@ document({
   path: '/v1/reports/lifecycle',
   summary: 'Counts by status, type, severity and channel; first-response and resolution times; reopens and follow-ups (tickets created in [from, to))',
   tag: 'reports',
-  roles: 'admin, agent',
+  roles: describeRoles(WHO_MAY_ALSO.read_reports),
   query: ZReportQuerySchema,
   responses: { 200: ZLifecycleReportSchema },
   problems: [403],
 });
-
-const HOUR = 3_600_000;
 
 export function reportRoutes(store: Store): Router {
   const router = Router();
@@ -68,10 +65,10 @@ export function reportRoutes(store: Store): Router {
 
   router.get('/reports/lifecycle', async (req, res) => {
     const actor = actorOf(res);
-    if (actor.role !== 'admin' && actor.role !== 'agent') throw new ForbiddenError('Only staff read reports');
+    if (!mayDo(actor, 'read_reports')) throw new ForbiddenError('Only staff read reports');
     const q = parse(ZReportQuerySchema, req.query, 'query');
     const to = q.to ? Date.parse(q.to) : Date.now();
-    const from = q.from ? Date.parse(q.from) : to - 30 * 24 * HOUR;
+    const from = q.from ? Date.parse(q.from) : to - 30 * DAY_MS;
     if (from >= to) throw new ValidationError([{ field: 'query.from', message: 'must be before to' }]);
     // Counted by the store (an aggregation over the tickets created in [from, to)), never row by row here.
     const report: TLifecycleReport = {

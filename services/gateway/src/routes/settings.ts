@@ -1,13 +1,14 @@
 // /v1/settings: everyone on staff reads them; admins change them. A change is stored, then
 // broadcast durably to every open ticket (their next timer decision uses it).
 import { Router } from 'express';
-import type { Response } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { REFERENCE_PATTERN, settingsProblems, storeKeyProblem, zMailAddress, zStoreKey } from '@helpdesk/contracts';
-import type { Actor, Settings } from '@helpdesk/contracts';
+import type { Settings } from '@helpdesk/contracts';
 import { renderReference, validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
+import { WHO_MAY_ALSO, describeRoles, mayDo } from '@helpdesk/ticket-client';
+import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { parse } from '../validate';
@@ -57,19 +58,18 @@ export const ZSettingsPatchSchema = z
   })
   .partial();
 
-const actorOf = (res: Response): Actor => res.locals.actor as Actor;
 
 export const ZSettingsSchema = ZSettingsPatchSchema.required()
   .extend({ version: z.number().int().min(0).describe('Bumped by every change') })
   .meta({ id: 'Settings' });
 
-document({ method: 'get', path: '/v1/settings', summary: 'The settings', tag: 'settings', roles: 'admin, agent', responses: { 200: ZSettingsSchema }, problems: [403] });
+document({ method: 'get', path: '/v1/settings', summary: 'The settings', tag: 'settings', roles: describeRoles(WHO_MAY_ALSO.read_settings), responses: { 200: ZSettingsSchema }, problems: [403] });
 document({
   method: 'put',
   path: '/v1/settings',
   summary: 'Change settings (partial); open tickets use them for their next timer decisions',
   tag: 'settings',
-  roles: 'admin',
+  roles: describeRoles(WHO_MAY_ALSO.change_settings),
   body: ZSettingsPatchSchema,
   responses: { 200: ZSettingsSchema },
   problems: [403],
@@ -94,13 +94,13 @@ export function settingsRoutes(store: Store, client: Client, taskQueue: string):
 
   router.get('/', async (_req, res) => {
     const actor = actorOf(res);
-    if (actor.role !== 'admin' && actor.role !== 'agent') throw new ForbiddenError('Only staff read the settings');
+    if (!mayDo(actor, 'read_settings')) throw new ForbiddenError('Only staff read the settings');
     res.json(await store.getSettings());
   });
 
   router.put('/', async (req, res) => {
     const actor = actorOf(res);
-    if (actor.role !== 'admin') throw new ForbiddenError('Only admins change the settings');
+    if (!mayDo(actor, 'change_settings')) throw new ForbiddenError('Only admins change the settings');
     const patch = parse(ZSettingsPatchSchema, req.body);
     const previous = await store.getSettings();
     // Each field alone passed its schema; these are the rules across fields, on the result.

@@ -72,4 +72,3 @@ export function stripQuoted(text: string): string {
   return body.length > 0 ? body : text.trim();
 }
 
-export const normalizeAddress = (a: string) => a.trim().toLowerCase();

@@ -2,7 +2,7 @@
 import { simpleParser } from 'mailparser';
 import type { AddressObject, Attachment } from 'mailparser';
 import type { MailFacts } from './classify';
-import { normalizeAddress } from './classify';
+import { normalizeAddress } from '@helpdesk/contracts';
 
 const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ? normalizeAddress(v.address) : ''))).filter(Boolean);

@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { DEFAULT_SETTINGS, childReopenedSignal, childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
+import { DAY_MS, DEFAULT_SETTINGS, IDEMPOTENCY_KEY_TTL_MS, childReopenedSignal, childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
@@ -94,7 +94,7 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
     /** Suspended mail past the retention setting goes, raw message included. */
     async purgeSuspendedMail(): Promise<number> {
       const { suspendedRetentionDays } = await store.getSettings();
-      const cutoff = Date.now() - suspendedRetentionDays * 24 * 3_600_000;
+      const cutoff = Date.now() - suspendedRetentionDays * DAY_MS;
       const old = await store.models.InboundMail.find({ status: 'suspended', receivedAt: { $lt: cutoff } }, { _id: 1 }).lean();
       const ids = old.map((d) => d._id);
       if (ids.length === 0) return 0;
@@ -105,7 +105,7 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
 
     /** Idempotency keys are remembered for a day. */
     async purgeIdempotencyKeys(): Promise<number> {
-      const { deletedCount } = await store.models.Idempotency.deleteMany({ createdAt: { $lt: Date.now() - 24 * 3_600_000 } });
+      const { deletedCount } = await store.models.Idempotency.deleteMany({ createdAt: { $lt: Date.now() - IDEMPOTENCY_KEY_TTL_MS } });
       return deletedCount;
     },
 
