@@ -23,9 +23,58 @@ export function refuse(state: TicketState, code: RefusalCode, message: string, e
 
 const reopenedStatus = (s: TicketState): TicketStatus => (s.assignee ? 'in_progress' : 'new');
 
-/** Commands this actor could send now, judged on role and status alone. */
+/**
+ * The smallest body a client would send for each command (the gateway's routes accept each of
+ * them): what allowedCommands asks decide() about. `reply` is a public reply, `wait` one for more
+ * information, `resolve` without a note.
+ */
+export function minimalCommand(type: CommandType, state: TicketState, ctx: Context): TicketCommand {
+  switch (type) {
+    case 'submit':
+    case 'take':
+    case 'release':
+    case 'resume':
+    case 'end_case':
+    case 'reopen':
+    case 'spam':
+    case 'delete':
+    case 'restore':
+    case 'purge':
+      return { type };
+    case 'modify':
+      return { type, fields: {} };
+    case 'assign':
+      return { type, assignee: ctx.actor.id };
+    case 'wait':
+      return { type, waitType: 'more_info', days: 1 };
+    case 'reply':
+      return { type, body: '.', visibility: 'public' };
+    case 'customer_reply':
+      return { type, body: '.', via: 'api' };
+    case 'resolve':
+      return { type, method: 'customer_communication' };
+    case 'reclassify':
+      return { type, group: state.group ?? 'default' };
+    case 'attach':
+      return { type, attachment: { id: 'offer', filename: 'offer.txt', contentType: 'text/plain', size: 1 } };
+    case 'merge':
+      return { type, targetId: `${state.id}-other` };
+    case 'split':
+      return { type, children: [{ id: `${state.id}-child`, fields: { title: '.', description: '.' } }] };
+  }
+}
+
+/**
+ * Commands this actor could send now: those whose minimal body decide() itself accepts, so a
+ * command on offer is never refused for the ticket's state (one rule, not a second copy of it).
+ * A refusal for missing fields keeps a command on offer: its body has to name them (a submit of
+ * an incomplete draft, a resolve when the settings want a note).
+ */
 export function allowedCommands(state: TicketState, ctx: Context): CommandType[] {
-  return COMMAND_TYPES.filter((t) => preconditions(state, t, ctx) === undefined);
+  return COMMAND_TYPES.filter((type) => {
+    const d = judge(state, { command: minimalCommand(type, state, ctx), actor: ctx.actor }, ctx);
+    return d.ok || d.refusal.code === 'missing_fields';
+  });
 }
 
 /** A reply sent to a ticket merged into this one lands here, whoever this one belongs to (spec: merge). */

@@ -1,4 +1,4 @@
-export { decide, allowedCommands, refuse, reclassification } from './decide';
+export { decide, allowedCommands, minimalCommand, refuse, reclassification } from './decide';
 export { decideClosed } from './closed';
 export type { ClosedDecision, ClosedWrite } from './closed';
 export { createTicket, creationRefusal } from './create';

@@ -64,14 +64,39 @@ describe('transition matrix', () => {
               expect(result.refusal.code).toBe(want);
               expect(result.refusal.status).toBe(state.status);
               expect(result.refusal.message.length).toBeGreaterThan(10);
-              // Every refusal says what the actor could send instead.
+              // Every refusal says what the actor could send instead, and never offers what it refused.
               expect(result.refusal.allowed).toEqual(allowedCommands(state, ctx(actor)));
+              expect(result.refusal.allowed).not.toContain(type);
             }
           }
         });
       }
     }
   }
+
+  // What is offered is exactly what the spec's table allows, and each offer, sent as a client
+  // would send it, is accepted.
+  for (const fixture of Object.keys(FIXTURES) as Fixture[]) {
+    for (const actor of actors) {
+      it(`${fixture} by ${actor.role}: allowedCommands is what would be accepted`, () => {
+        const state = FIXTURES[fixture]();
+        const allowed = allowedCommands(state, ctx(actor));
+        expect(allowed).toEqual(COMMAND_TYPES.filter((t) => expected(fixture, actor, t) === 'ok'));
+        for (const type of allowed) {
+          const r = decide(state, { command: SAMPLE[type], actor }, ctx(actor));
+          expect(r.ok, `${type}: ${r.ok ? '' : r.refusal.message}`).toBe(true);
+        }
+      });
+    }
+  }
+
+  it('offers submit on an incomplete draft (the body names the fields) but not restore on a live ticket', () => {
+    const draft = ticket('draft', { title: undefined });
+    expect(allowedCommands(draft, ctx(alice))).toContain('submit');
+    expect(allowedCommands(ticket('in_progress'), ctx(alice))).not.toContain('restore');
+    expect(allowedCommands(ticket('waiting', {}, 'more_info'), ctx(alice))).not.toContain('end_case');
+    expect(allowedCommands(ticket('draft'), ctx(alice))).not.toContain('reply');
+  });
 
   it('refuses everything to a requester who does not own the ticket', () => {
     const stranger: Actor = { id: 'mallory', role: 'requester' };
