@@ -28,7 +28,6 @@ import {
 import type { CommandRequest, Refusal, TicketState, TicketWorkflowInput } from '@helpdesk/contracts/workflow';
 import {
   actsAt,
-  allowedCommands,
   childReopened,
   childResolved,
   decide,
@@ -84,7 +83,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       const current: Context = { now: Date.now(), actor: req.actor, settings: newerSettings(run.settings, req.settings) };
       if (req.receivedAt !== undefined) current.receivedAt = receiptTime(req.receivedAt, current.now, current.settings);
       const decision = decide(state, req, current);
-      if (!decision.ok) throw refusalFailure({ ...decision.refusal, allowed: allowedCommands(state, current) });
+      // decide() names the commands allowed instead with every refusal.
+      if (!decision.ok) throw refusalFailure(decision.refusal);
       return decision;
     };
     setHandler(
