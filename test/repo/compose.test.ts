@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 interface ComposeService {
+  restart?: string;
   image?: string;
   build?: { context: string; args?: Record<string, string> };
   environment?: Record<string, string | number>;
@@ -23,6 +24,12 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       ['gateway', 'mongo', 'notifier', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker'].sort(),
     );
+  });
+
+  it('restarts every long-running service that dies (not the one-shot admin tools)', () => {
+    const longRunning = Object.keys(compose.services).filter((name) => name !== 'temporal-admin-tools');
+    expect(longRunning.filter((name) => compose.services[name]?.restart !== 'unless-stopped')).toEqual([]);
+    expect(compose.services['temporal-admin-tools']?.restart).toBeUndefined();
   });
 
   it.each(['worker', 'notifier', 'gateway'])('builds %s from the repo Dockerfile with its environment', (name) => {
