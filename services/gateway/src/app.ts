@@ -33,6 +33,12 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   const metrics = new Metrics();
+  // When the request arrived, before authentication, idempotency and queueing: a reply received
+  // before a deadline counts as before it however long the rest takes.
+  app.use((_req, res, next) => {
+    res.locals.receivedAt = Date.now();
+    next();
+  });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');

@@ -37,7 +37,7 @@ const keyed = (res: Response, purpose: string): string | undefined => {
 /** The Update's id, and when the request was received: the ticket decides deadlines by that. */
 const updateOptions = (res: Response) => {
   const updateId = keyed(res, 'update');
-  return { receivedAt: Date.now(), ...(updateId ? { updateId } : {}) };
+  return { receivedAt: (res.locals.receivedAt as number | undefined) ?? Date.now(), ...(updateId ? { updateId } : {}) };
 };
 /** Who may call a route, as the document shows it: from the rules' own tables. */
 const rolesOf = (...types: CommandType[]): string => describeRoles(whoMay(...types));
