@@ -1,6 +1,10 @@
 // Configuration comes from the environment and is checked once, at start-up: a service with a bad
 // setting refuses to start and says which variable is wrong, instead of failing on first use.
 import { z } from 'zod';
+import { createLogger } from './logger';
+
+export { createLogger, prettyLine, temporalLogger, temporalRuntimeOptions } from './logger';
+export type { LogFields, LogFormat, LogLevel, Logger, LoggerOptions, TemporalLogLevel, TemporalLogger } from './logger';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -30,7 +34,9 @@ const ZConfigSchema = z.object({
   COMMAND_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
   /** How long a store operation looks for a reachable server before failing (503 at the gateway). */
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** json, or pretty for a person; unset: pretty when stdout is a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -55,31 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-/** Minimal structured JSON logger: one line per record, with the service name on each. */
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  /** The one line supervisors wait for ({"msg":"ready"}); printed whatever the level. */
-  ready(fields?: Record<string, unknown>): void;
-}
-
-const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-
-export function createLogger(service: string, level: Config['LOG_LEVEL'] = 'info'): Logger {
-  const min = LEVELS.indexOf(level);
-  const write = (lvl: (typeof LEVELS)[number], always = false) => (msg: string, fields?: Record<string, unknown>) => {
-    if (!always && LEVELS.indexOf(lvl) < min) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, service, msg, ...fields });
-    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
-  };
-  const ready = write('info', true);
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), ready: (fields) => ready('ready', fields) };
-}
-
 /**
- * Run a service's main(): a configuration or connection problem prints one clear JSON line and
+ * Run a service's main(): a configuration or connection problem prints one clear log line and
  * exits 1 instead of a stack trace.
  */
 export function runMain(service: string, main: () => Promise<void>): void {
@@ -89,9 +72,9 @@ export function runMain(service: string, main: () => Promise<void>): void {
     const hint = connection ? 'Check that Temporal (TEMPORAL_ADDRESS) and the store (MONGO_URL) are running and reachable.' : undefined;
     // A stack trace only when asked for: a person starting the service wants the reason and the fix.
     const stack = process.env.LOG_LEVEL === 'debug' && err instanceof Error ? err.stack : undefined;
-    process.stderr.write(
-      JSON.stringify({ time: new Date().toISOString(), level: 'error', service, msg: 'failed to start', error: message, ...(hint ? { hint } : {}), ...(stack ? { stack } : {}) }) + '\n',
-    );
+    // Only the format is taken from the environment: the rest of it may be what is wrong.
+    const format = process.env.LOG_FORMAT === 'pretty' || process.env.LOG_FORMAT === 'json' ? process.env.LOG_FORMAT : undefined;
+    createLogger(service, { format }).error('failed to start', { error: message, ...(hint ? { hint } : {}), ...(stack ? { stack } : {}) });
     process.exit(1);
   });
 }

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Notification, NotifierActivities, SendResult } from '@helpdesk/contracts';
 import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
+import type { Logger } from '@helpdesk/config';
 import { renderMail } from './templates';
 
 /** How long one attempt holds a notification (longer than the activity's start-to-close). */
@@ -46,7 +47,7 @@ async function threadOf(store: Store, ticketId: string, except: string): Promise
   return all.sort((a, b) => a.at - b.at).map((m) => m.id).slice(-20);
 }
 
-export function createNotifierActivities(store: Store, smtpUrl: string): NotifierActivities & { close(): void } {
+export function createNotifierActivities(store: Store, smtpUrl: string, logger?: Logger): NotifierActivities & { close(): void } {
   const transport = nodemailer.createTransport(smtpUrl);
   const { Notification: Outbox } = store.models;
   return {
@@ -74,12 +75,13 @@ export function createNotifierActivities(store: Store, smtpUrl: string): Notifie
         if (doc?.status === 'failed') throw ApplicationFailure.nonRetryable(`The mail server rejected this mail: ${doc.error ?? ''}`, MAIL_REJECTED);
         throw ApplicationFailure.retryable('Another attempt is sending this notification right now', 'NotificationBusy');
       }
+      let sent: { messageId?: string; response?: string } | undefined;
       const thread = await threadOf(store, n.ticketId, messageId).catch(async (err: unknown) => {
         await Outbox.updateOne({ _id: n.id }, { $set: { leaseUntil: 0 } });
         throw err;
       });
       try {
-        await transport.sendMail({
+        sent = await transport.sendMail({
           ...(thread.length > 0 ? { inReplyTo: thread[thread.length - 1], references: thread } : {}),
           from: settings.notificationSender,
           to: n.to,
@@ -103,6 +105,16 @@ export function createNotifierActivities(store: Store, smtpUrl: string): Notifie
         throw err;
       }
       await Outbox.updateOne({ _id: n.id }, { $set: { status: 'sent', sentAt: Date.now(), leaseUntil: 0 } });
+      // One line per mail that left, with what the server answered, for whoever asks "was it sent?".
+      logger?.info('mail sent', {
+        notificationId: n.id,
+        kind: n.kind,
+        ticketId: n.ticketId,
+        reference: n.reference,
+        recipients: n.to.length + n.cc.length,
+        messageId: sent?.messageId ?? messageId,
+        smtpResponse: sent?.response,
+      });
       return { id: n.id, messageId, sentNow: true };
     },
     close: () => transport.close(),

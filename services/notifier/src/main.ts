@@ -1,9 +1,9 @@
 // The notifier process: its own worker on the notifications task queue (outbound mail), and the
 // mail collector (inbound mail over SMTP and over HTTP).
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { notificationsQueueFor } from '@helpdesk/contracts';
-import { createLogger, loadConfig, runMain } from '@helpdesk/config';
+import { createLogger, loadConfig, runMain, temporalRuntimeOptions } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { createNotifierActivities } from './activities';
@@ -12,12 +12,14 @@ import { startHttpInbound, startSmtpServer } from './inbound/servers';
 
 async function main() {
   const config = loadConfig();
-  const logger = createLogger('notifier', config.LOG_LEVEL);
+  const logger = createLogger('notifier', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  // Before the first connection: the SDK's logs then come out as ours do.
+  Runtime.install(temporalRuntimeOptions(logger));
   const store = await Store.connect(config.MONGO_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL);
+  const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL, logger);
   const taskQueue = notificationsQueueFor(config.TICKETS_TASK_QUEUE);
   const worker = await Worker.create({
     connection,

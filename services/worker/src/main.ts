@@ -1,14 +1,16 @@
 // The ticket worker process: hosts the ticket workflow and its activities.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createLogger, loadConfig, runMain } from '@helpdesk/config';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createLogger, loadConfig, runMain, temporalRuntimeOptions } from '@helpdesk/config';
 import { Store, backfillSearchWords } from '@helpdesk/persistence';
 import { ensureSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
 async function main() {
   const config = loadConfig();
-  const logger = createLogger('worker', config.LOG_LEVEL);
+  const logger = createLogger('worker', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  // Before the first connection: the SDK's and workflows' logs then come out as ours do.
+  Runtime.install(temporalRuntimeOptions(logger));
   const store = await Store.connect(config.MONGO_URL);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   // Activities that signal or start other tickets use a client of their own.
