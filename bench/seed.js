@@ -2,7 +2,7 @@
 // batches. Fields vary independently (no two filters derive from the same counter), old tickets are
 // mostly closed as in a real helpdesk, and each ticket carries message text for the search.
 const { randomUUID } = require('node:crypto');
-const { searchFields } = require('@helpdesk/persistence');
+const { Store, searchFields } = require('@helpdesk/persistence');
 
 const YEAR = 365 * 24 * 3_600_000;
 const WORDS = ['printer', 'vpn', 'laptop', 'password', 'invoice', 'email', 'badge', 'monitor', 'imprimante', 'contraseña'];
@@ -88,7 +88,8 @@ async function seedTickets(store, count, batch = 1000) {
       const { id: _id, ...fields } = state;
       docs.push({ _id: id, ...fields, ...searchFields(state, events) });
     }
-    await store.models.Ticket.collection.insertMany(docs, { ordered: false });
+    // Seeded straight into the collection (the benchmark's escape hatch: Store.modelsForTestsOnly).
+    await Store.modelsForTestsOnly(store).Ticket.collection.insertMany(docs, { ordered: false });
   }
   return { ms: Date.now() - started, followUpOf, sampleReference };
 }

@@ -7,12 +7,15 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RECIPIENTS, TEXT_LIMITS } from '@helpdesk/contracts';
 import { freePort } from '@helpdesk/dev-stack';
+import { Store } from '@helpdesk/persistence';
 import { api, createTicket, eventually, stack, token, useStore } from '../support/api';
 import { SUPPORT, sendMail, uniqueAddress } from '../support/mail';
 import { startPrivateServices } from '../support/private-services';
 import type { PrivateServices } from '../support/private-services';
 
 const store = useStore();
+// Look-ups no service makes go through the models' test-only escape hatch; the rest through the repositories.
+const models = () => Store.modelsForTestsOnly(store());
 const mid = () => `<${randomUUID()}@customer.example>`;
 
 function postRaw(raw: string | Buffer): Promise<Response> {
@@ -28,7 +31,7 @@ const rawMail = (headers: Record<string, string>, body: string) =>
 /** The collector's record of a mail, once it is no longer being processed. */
 async function settled(from: string) {
   return eventually(async () => {
-    const doc = await store().models.InboundMail.findOne({ from }).lean();
+    const doc = await models().InboundMail.findOne({ from }).lean();
     return doc && doc.status !== 'processing' ? doc : undefined;
   }, 60_000, `the mail from ${from} to be acted on`);
 }
@@ -50,8 +53,8 @@ describe('mail beyond what a ticket holds', () => {
     const download = await fetch(`${stack().gateway}/v1/attachments/${full.id}`, { headers: { authorization: `Bearer ${token('agent', 'alice')}` } });
     expect((await download.text()).length).toBe(full.size);
     // The raw message is kept whole.
-    const raw = await store().models.InboundRaw.findById(mail._id);
-    expect(raw?.raw.length).toBeGreaterThan(3_000_000);
+    const raw = await store().inboundMail.rawMessage(mail._id);
+    expect(raw?.length).toBeGreaterThan(3_000_000);
   });
 
   it('a 3 MB body over SMTP is accepted (250), not answered "try again later"', async () => {
@@ -79,7 +82,7 @@ describe('mail beyond what a ticket holds', () => {
     expect([res.status, outcome.status, outcome.reason]).toEqual([202, 'suspended', expect.stringContaining('header')]);
     const mail = await settled(from);
     expect([mail.status, mail.suspendedReason]).toEqual(['suspended', outcome.reason]);
-    expect((await store().models.InboundRaw.findById(mail._id))?.raw.length).toBeGreaterThan(1024 * 1024);
+    expect((await store().inboundMail.rawMessage(mail._id))?.length).toBeGreaterThan(1024 * 1024);
     const listed = await api<{ items: { id: string; from: string; reason: string }[] }>('GET', '/v1/suspended', { token: token('agent', 'alice') });
     expect(listed.body.items.find((m) => m.id === mail._id)).toMatchObject({ from, reason: outcome.reason });
     const bySmtp = uniqueAddress('huge-subject-smtp');
@@ -112,7 +115,7 @@ describe('mail beyond what the store holds', () => {
       (err: { responseCode?: number }) => err.responseCode,
     );
     expect(smtp).toBe(552);
-    expect(await store().models.InboundMail.countDocuments({ from })).toBe(0);
+    expect(await models().InboundMail.countDocuments({ from })).toBe(0);
   });
 });
 
@@ -181,7 +184,7 @@ describe('outbound mail the server refuses', () => {
     expect(failed.data).toMatchObject({ kind: 'ticket_received', to: [to] });
     // The timeline says what the server answered, not only that an activity failed.
     expect(String(failed.data?.error)).toContain('550');
-    const outbox = await store().models.Notification.findOne({ ticketId: ticket.id, kind: 'ticket_received' }).lean();
+    const outbox = await models().Notification.findOne({ ticketId: ticket.id, kind: 'ticket_received' }).lean();
     expect([outbox?.status, outbox?.attempts, outbox?.error]).toEqual(['failed', 1, expect.stringContaining('550')]);
     // A retry would come 2 s after the first attempt: none comes.
     await new Promise((r) => setTimeout(r, 3_000));

@@ -35,7 +35,7 @@ async function send(from: string, subject: string) {
 }
 
 const ticketOf = (from: string) =>
-  eventually(async () => (await store.models.Ticket.findOne({ 'requester.email': from }).lean()) ?? undefined, 30_000, `a ticket from ${from}`);
+  eventually(async () => (await Store.modelsForTestsOnly(store).Ticket.findOne({ 'requester.email': from }).lean()) ?? undefined, 30_000, `a ticket from ${from}`);
 
 describe('unknown senders', () => {
   it('are rejected as unknown address and closed, without an acknowledgement', async () => {
@@ -52,8 +52,8 @@ describe('unknown senders', () => {
 
     // A second mail from them is still unknown: their own rejected ticket does not vouch for them.
     await send(stranger, 'Please');
-    await eventually(async () => ((await store.models.Ticket.countDocuments({ 'requester.email': stranger })) === 2 ? true : undefined), 30_000, 'the second ticket');
-    const all = await store.models.Ticket.find({ 'requester.email': stranger }).lean();
+    await eventually(async () => ((await Store.modelsForTestsOnly(store).Ticket.countDocuments({ 'requester.email': stranger })) === 2 ? true : undefined), 30_000, 'the second ticket');
+    const all = await Store.modelsForTestsOnly(store).Ticket.find({ 'requester.email': stranger }).lean();
     await eventually(async () => {
       const states = await Promise.all(all.map((t) => store.getTicket(t._id)));
       return states.every((t) => t?.resolution?.method === 'unknown_address') ? true : undefined;

@@ -3,12 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { freePort, startMailSink } from '@helpdesk/dev-stack';
+import { Store } from '@helpdesk/persistence';
 import { api, command, eventually, stack, token, useStore } from '../support/api';
 import type { TicketBody } from '../support/api';
 import { SUPPORT, sendMail, sentTo, uniqueAddress, waitForMail } from '../support/mail';
 import { startPrivateServices } from '../support/private-services';
 
 const store = useStore();
+// Look-ups no service makes go through the models' test-only escape hatch; the rest through the repositories.
+const models = () => Store.modelsForTestsOnly(store());
 
 
 const agent = () => token('agent', 'alice');
@@ -17,7 +20,7 @@ const mid = () => `<${randomUUID()}@customer.example>`;
 /** The ticket a mail made (looked up by its requester), once the collector has acted on it. */
 async function ticketFrom(address: string, count = 1) {
   return eventually(async () => {
-    const docs = await store().models.Ticket.find({ 'requester.email': address }).sort({ createdAt: 1 }).lean();
+    const docs = await models().Ticket.find({ 'requester.email': address }).sort({ createdAt: 1 }).lean();
     return docs.length >= count ? docs.map((d) => d._id) : undefined;
   }, 30_000, `a ticket from ${address}`);
 }
@@ -56,7 +59,7 @@ describe('inbound mail', () => {
     }, 30_000, 'two replies on the ticket');
     expect(replies.map((e) => e.data?.body)).toEqual(['Here is a photo.', 'And another thing.']);
     expect(replies.every((e) => e.channel === 'email')).toBe(true);
-    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(1);
+    expect(await models().Ticket.countDocuments({ 'requester.email': address })).toBe(1);
   });
 
   it('a reply to a waiting ticket brings it back; inside the feedback window it reopens', async () => {
@@ -81,7 +84,7 @@ describe('inbound mail', () => {
     await command(ticket.id, 'spam');
     await sendMail({ from: address, to: 'billing@helpdesk.local', cc: 'new-cc@customer.example', subject: `Re: [${ticket.reference}] again`, text: 'It happened again.' });
     const followUp = await eventually(async () => {
-      const doc = await store().models.Ticket.findOne({ 'links.followUpOf': ticket.id }).lean();
+      const doc = await models().Ticket.findOne({ 'links.followUpOf': ticket.id }).lean();
       return doc ? store().getTicket(doc._id) : undefined;
     }, 30_000, 'the follow-up');
     expect(followUp).toMatchObject({
@@ -117,7 +120,7 @@ describe('inbound mail', () => {
     await sendMail(message);
     await ticketFrom(address);
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(1);
+    expect(await models().Ticket.countDocuments({ 'requester.email': address })).toBe(1);
     const [id] = await ticketFrom(address);
     expect((await store().listEvents(id!)).map((e) => e.type)).toEqual(['created']);
     expect(await waitForMail(address, 'Duplicate me')).toHaveLength(1);
@@ -131,7 +134,7 @@ describe('inbound mail', () => {
       return list.body.items.find((m) => m.from === address);
     }, 30_000, 'the suspended mail');
     expect(suspended.reason).toContain('auto-submitted');
-    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(0);
+    expect(await models().Ticket.countDocuments({ 'requester.email': address })).toBe(0);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await sentTo(address)).toEqual([]);
 
@@ -167,7 +170,7 @@ describe('inbound mail', () => {
     await sendMail({ from: SUPPORT, subject: 'Loop', text: 'From ourselves' });
     await sendMail({ from: address, to: 'someone-else@elsewhere.example', subject: 'Wrong door', text: 'Not for you' });
     const reasons = await eventually(async () => {
-      const docs = await store().models.InboundMail.find({ status: 'suspended', subject: { $in: ['Bounce', 'Loop', 'Wrong door'] }, receivedAt: { $gt: Date.now() - 60_000 } }).lean();
+      const docs = await models().InboundMail.find({ status: 'suspended', subject: { $in: ['Bounce', 'Loop', 'Wrong door'] }, receivedAt: { $gt: Date.now() - 60_000 } }).lean();
       return docs.length >= 3 ? Object.fromEntries(docs.map((d) => [d.subject, d.suspendedReason])) : undefined;
     }, 30_000, 'three suspended mails');
     expect(reasons.Bounce).toContain('null return path');
@@ -179,12 +182,12 @@ describe('inbound mail', () => {
     const address = uniqueAddress('kim');
     for (let i = 0; i < 6; i++) await sendMail({ from: address, subject: `Storm ${i}`, text: `message ${i}` });
     const limited = await eventually(
-      async () => (await store().models.InboundMail.findOne({ from: address, status: 'suspended' }).lean()) ?? undefined,
+      async () => (await models().InboundMail.findOne({ from: address, status: 'suspended' }).lean()) ?? undefined,
       30_000,
       'the rate-limited mail',
     );
     expect(limited.suspendedReason).toContain('rate limited');
-    expect(await store().models.Ticket.countDocuments({ 'requester.email': address })).toBe(5);
+    expect(await models().Ticket.countDocuments({ 'requester.email': address })).toBe(5);
   });
 
   it('a raw message posted to the HTTP endpoint goes through the same pipeline', async () => {

@@ -6,7 +6,7 @@
 // private database on the same server, dropped afterwards; the API checks use the shared stack.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store, backfillSearchWords, lifecycleReport, listTickets, searchFields } from '@helpdesk/persistence';
+import { Store, searchFields } from '@helpdesk/persistence';
 import type { ListOptions, TicketDoc, TicketFilter } from '@helpdesk/persistence';
 import type { TicketEvent, TicketState, TicketStatus } from '@helpdesk/contracts';
 import { api, command, createTicket, eventually, stack, token } from '../support/api';
@@ -153,7 +153,7 @@ async function pageAll(f: TicketFilter, o: Omit<ListOptions, 'cursor'>, maxPages
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < maxPages; pages++) {
-    const page = await listTickets(db().models.Ticket, f, { ...o, ...(cursor ? { cursor } : {}) });
+    const page = await db().readModel.list(f, { ...o, ...(cursor ? { cursor } : {}) });
     seen.push(...page.items.map((t) => t.id));
     cursor = page.nextCursor;
     if (!cursor) break;
@@ -219,14 +219,14 @@ describe('lists over the store', () => {
     finds.length = 0;
     for (const f of FILTERS()) {
       for (const o of SORTS) {
-        const first = await listTickets(db().models.Ticket, f, { ...o, limit: 5 });
-        if (first.nextCursor) await listTickets(db().models.Ticket, f, { ...o, limit: 5, cursor: first.nextCursor });
+        const first = await db().readModel.list(f, { ...o, limit: 5 });
+        if (first.nextCursor) await db().readModel.list(f, { ...o, limit: 5, cursor: first.nextCursor });
       }
     }
     for (const scope of ['all', 'public'] as const) {
-      await listTickets(db().models.Ticket, { q: 'imprimante bloquee' }, { sort: 'created', order: 'desc', limit: 5, search: scope });
-      await listTickets(db().models.Ticket, { q: 'RP-00042' }, { sort: 'updated', order: 'asc', limit: 5, search: scope });
-      await listTickets(db().models.Ticket, { q: 'toner', requester: 'r3' }, { sort: 'created', order: 'desc', limit: 5, search: scope });
+      await db().readModel.list({ q: 'imprimante bloquee' }, { sort: 'created', order: 'desc', limit: 5, search: scope });
+      await db().readModel.list({ q: 'RP-00042' }, { sort: 'updated', order: 'asc', limit: 5, search: scope });
+      await db().readModel.list({ q: 'toner', requester: 'r3' }, { sort: 'created', order: 'desc', limit: 5, search: scope });
     }
     expect(finds.length).toBeGreaterThan(100);
     const shapes = new Map<string, Record<string, unknown>>();
@@ -246,7 +246,7 @@ describe('lists over the store', () => {
   });
 
   it('a garbled cursor is refused', async () => {
-    await expect(listTickets(db().models.Ticket, {}, { sort: 'created', order: 'desc', limit: 5, cursor: 'garbage' })).rejects.toThrow(/cursor/);
+    await expect(db().readModel.list({}, { sort: 'created', order: 'desc', limit: 5, cursor: 'garbage' })).rejects.toThrow(/cursor/);
   });
 });
 
@@ -270,7 +270,7 @@ function stagesOf(plan: unknown): string[] {
 
 describe('search over the store', () => {
   const search = (q: string, scope: 'all' | 'public', f: TicketFilter = {}) =>
-    listTickets(db().models.Ticket, { ...f, q }, { sort: 'created', order: 'desc', limit: 100, search: scope }).then((p) => p.items);
+    db().readModel.list({ ...f, q }, { sort: 'created', order: 'desc', limit: 100, search: scope }).then((p) => p.items);
 
   it('finds words in the title, description and every message, without their accents', async () => {
     const want = (pred: (i: number) => boolean) => docs.filter((d, i) => !d.deleted && pred(i)).map((d) => d._id).sort();
@@ -319,7 +319,7 @@ describe('the lifecycle report', () => {
       [NOW - 3 * DAY, NOW - 1 * DAY],
     ] as const) {
       const rows = docs.filter((d) => d.createdAt >= from && d.createdAt < to);
-      const report = await lifecycleReport(db().models.Ticket, from, to);
+      const report = await db().readModel.lifecycleReport(from, to);
       const fr = rows.flatMap((d) => (d.firstPublicReplyAt !== undefined ? [d.firstPublicReplyAt - (d.submittedAt ?? d.createdAt)] : []));
       const res = rows.flatMap((d) => (d.resolution ? [d.resolution.at - (d.submittedAt ?? d.createdAt)] : []));
       const count = (key: (d: TicketDoc) => string | undefined) => rows.reduce<Record<string, number>>((m, d) => ({ ...m, [key(d) ?? 'none']: (m[key(d) ?? 'none'] ?? 0) + 1 }), {});
@@ -356,14 +356,14 @@ describe('tickets projected before the search words', () => {
     const { state } = ticket(7);
     const { id: _old, ...fields } = { ...state, reference: `RP-LEGACY-${id.slice(-6)}`, title: 'Ancienne fiche', deleted: false };
     await db().connection.db?.collection('tickets').insertOne({ _id: id, ...fields } as never);
-    await db().models.TicketEvent.collection.insertOne({ _id: `${id}:1`, ticketId: id, seq: 1, type: 'note_added', at: NOW, actor: { id: 'a', role: 'agent' }, channel: 'web', data: { body: 'grenouille', visibility: 'private_note' } } as never);
-    const find = (q: string, scope: 'all' | 'public') => listTickets(db().models.Ticket, { q }, { sort: 'created', order: 'desc', limit: 5, search: scope }).then((p) => p.items.map((t) => t.id));
+    await Store.modelsForTestsOnly(db()).TicketEvent.collection.insertOne({ _id: `${id}:1`, ticketId: id, seq: 1, type: 'note_added', at: NOW, actor: { id: 'a', role: 'agent' }, channel: 'web', data: { body: 'grenouille', visibility: 'private_note' } } as never);
+    const find = (q: string, scope: 'all' | 'public') => db().readModel.list({ q }, { sort: 'created', order: 'desc', limit: 5, search: scope }).then((p) => p.items.map((t) => t.id));
     expect(await find('ancienne', 'all')).toEqual([]);
-    expect(await backfillSearchWords(db().models.Ticket, db().models.TicketEvent)).toBe(1);
+    expect(await db().readModel.backfillSearchWords()).toBe(1);
     expect(await find('ancienne fiche', 'public')).toEqual([id]);
     expect(await find('grenouille', 'all')).toEqual([id]);
     expect(await find('grenouille', 'public')).toEqual([]);
-    expect(await backfillSearchWords(db().models.Ticket, db().models.TicketEvent)).toBe(0);
+    expect(await db().readModel.backfillSearchWords()).toBe(0);
   });
 });
 

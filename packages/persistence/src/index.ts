@@ -1,10 +1,12 @@
 export { Store, toDoc, fromDoc } from './store';
 export type { Models, TicketDoc, TicketEventDoc, NotificationDoc, IdempotencyDoc, InboundMailDoc } from './models';
-export { listTickets, lifecycleReport, primeListAnchors, backfillSearchWords, listPlan, InvalidCursorError, WindowWalk, nextWidth } from './queries';
+// The queries that take a model (lists, report, backfill) are reached through Store.readModel.
+export { listPlan, InvalidCursorError, WindowWalk, nextWidth } from './queries';
 export type { TicketFilter, ListOptions, TicketPage, DurationStats } from './queries';
 export { keywordsOf, normalizeText, referenceKeyword, searchFields, searchFieldsUpdate, SEARCH_FIELDS } from './search';
 export type { SearchScope, SearchField } from './search';
 export { AttachmentStore } from './attachments';
 export type { StoredAttachment } from './attachments';
+export type { InboundMailRepository, OutboxRepository, IdempotencyRepository, TicketReadModel } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';

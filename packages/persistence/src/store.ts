@@ -9,6 +9,7 @@ import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
 import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
+import { IdempotencyRepository, InboundMailRepository, OutboxRepository, TicketReadModel } from './repositories';
 
 const SETTINGS_ID = 'global';
 
@@ -23,11 +24,29 @@ export class Store {
   /** Top-level fields of the ticket read model (from its schema). */
   private readonly ticketFields: string[];
 
+  // Services go through these, never through a model: every query lives in this package.
+  readonly inboundMail: InboundMailRepository;
+  readonly outbox: OutboxRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly readModel: TicketReadModel;
+
   private constructor(
     readonly connection: mongoose.Connection,
-    readonly models: Models,
+    private readonly models: Models,
   ) {
     this.ticketFields = Object.keys(models.Ticket.schema.paths).filter((p) => p !== '_id' && !p.includes('.'));
+    this.inboundMail = new InboundMailRepository(models.InboundMail, models.InboundRaw);
+    this.outbox = new OutboxRepository(models.Notification);
+    this.idempotency = new IdempotencyRepository(models.Idempotency);
+    this.readModel = new TicketReadModel(models.Ticket, models.TicketEvent);
+  }
+
+  /**
+   * The mongoose models, for tests and the benchmark only (seeding, test-only look-ups). Service
+   * code must use the repositories above; test/repo/models.test.ts fails if it calls this.
+   */
+  static modelsForTestsOnly(store: Store): Models {
+    return store.models;
   }
 
   /**
@@ -52,8 +71,9 @@ export class Store {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    const store = new Store(connection, registerModels(connection));
-    await Promise.all(Object.values(store.models).map((m) => m.createIndexes()));
+    const registered = registerModels(connection);
+    const store = new Store(connection, registered);
+    await Promise.all(Object.values(registered).map((m) => m.createIndexes()));
     return store;
   }
 
@@ -187,13 +207,9 @@ export class Store {
   /** Purge: the ticket and its whole history go for good. */
   async purgeTicket(id: string): Promise<void> {
     await new AttachmentStore(this.connection).deleteForTicket(id);
-    const mails = await this.models.InboundMail.find({ ticketId: id }, { _id: 1 }).lean();
-    if (mails.length > 0) {
-      await this.models.InboundRaw.deleteMany({ _id: { $in: mails.map((m) => m._id) } });
-      await this.models.InboundMail.deleteMany({ ticketId: id });
-    }
+    await this.inboundMail.deleteForTicket(id);
     await this.models.TicketEvent.deleteMany({ ticketId: id });
-    await this.models.Notification.deleteMany({ ticketId: id });
+    await this.outbox.deleteForTicket(id);
     await this.models.Ticket.deleteOne({ _id: id });
   }
 
@@ -233,6 +249,15 @@ export class Store {
     const value: Settings = { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
     this.settingsCache = { value, until: Date.now() + 1_000 };
     return value;
+  }
+
+  /**
+   * The settings as stored now, past the one-second cache: for a deadline about to act on them,
+   * which must see a change made a moment ago.
+   */
+  async currentSettings(): Promise<Settings> {
+    const doc = await this.models.Settings.findOne({}, { value: 1, version: 1 }).lean();
+    return { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
   }
 
   /** Change settings; every change gets the next version (an atomic increment on the store). */

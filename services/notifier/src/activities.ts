@@ -3,7 +3,6 @@
 import nodemailer from 'nodemailer';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Notification, NotifierActivities, SendResult } from '@helpdesk/contracts';
-import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import type { Logger } from '@helpdesk/config';
 import { renderMail } from './templates';
@@ -37,8 +36,8 @@ export const messageIdFor = (notificationId: string, domain = 'helpdesk.local') 
 async function threadOf(store: Store, ticketId: string, except: string): Promise<string[]> {
   // Equality filters only (pushed down by FerretDB too); the rest is sorted out here.
   const [sent, received] = await Promise.all([
-    store.models.Notification.find({ ticketId }, { messageId: 1, sentAt: 1, status: 1 }).lean(),
-    store.models.InboundMail.find({ ticketId }, { messageId: 1, receivedAt: 1 }).lean(),
+    store.outbox.forTicket(ticketId),
+    store.inboundMail.receivedForTicket(ticketId),
   ]);
   const all = [
     ...sent.filter((m) => m.status === 'sent' && m.messageId !== except).map((m) => ({ id: m.messageId, at: m.sentAt ?? 0 })),
@@ -49,35 +48,25 @@ async function threadOf(store: Store, ticketId: string, except: string): Promise
 
 export function createNotifierActivities(store: Store, smtpUrl: string, logger?: Logger): NotifierActivities & { close(): void } {
   const transport = nodemailer.createTransport(smtpUrl);
-  const { Notification: Outbox } = store.models;
+  const { outbox } = store;
   return {
     async sendNotification(n: Notification): Promise<SendResult> {
       const messageId = messageIdFor(n.id);
       const settings = await store.getSettings();
       const mail = renderMail(n, settings);
       const now = Date.now();
-      await Outbox.updateOne(
-        { _id: n.id },
-        { $setOnInsert: { ticketId: n.ticketId, kind: n.kind, to: n.to, subject: mail.subject, status: 'sending', createdAt: now, messageId, attempts: 0, leaseUntil: 0 } },
-        { upsert: true },
-      ).catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err; // two first attempts raced to create it: fine
-      });
+      await outbox.enqueue({ _id: n.id, ticketId: n.ticketId, kind: n.kind, to: n.to, subject: mail.subject, createdAt: now, messageId });
       // Claim the send: one attempt at a time, so a retry and a continued run never both send.
-      const claimed = await Outbox.findOneAndUpdate(
-        { _id: n.id, status: 'sending', leaseUntil: { $lt: now } },
-        { $set: { leaseUntil: now + LEASE_MS }, $inc: { attempts: 1 } },
-        { new: true },
-      ).lean();
+      const claimed = await outbox.claim(n.id, now, LEASE_MS);
       if (!claimed) {
-        const doc = await Outbox.findById(n.id).lean();
+        const doc = await outbox.get(n.id);
         if (doc?.status === 'sent') return { id: n.id, messageId, sentNow: false };
         if (doc?.status === 'failed') throw ApplicationFailure.nonRetryable(`The mail server rejected this mail: ${doc.error ?? ''}`, MAIL_REJECTED);
         throw ApplicationFailure.retryable('Another attempt is sending this notification right now', 'NotificationBusy');
       }
       let sent: { messageId?: string; response?: string } | undefined;
       const thread = await threadOf(store, n.ticketId, messageId).catch(async (err: unknown) => {
-        await Outbox.updateOne({ _id: n.id }, { $set: { leaseUntil: 0 } });
+        await outbox.release(n.id);
         throw err;
       });
       try {
@@ -97,14 +86,14 @@ export function createNotifierActivities(store: Store, smtpUrl: string, logger?:
         if (rejection) {
           // Final: recorded so that no later run sends it, and failed without retry so the ticket's
           // timeline says so at once.
-          await Outbox.updateOne({ _id: n.id }, { $set: { status: 'failed', error: rejection, leaseUntil: 0 } });
+          await outbox.markFailed(n.id, rejection);
           throw ApplicationFailure.nonRetryable(`The mail server rejected this mail: ${rejection}`, MAIL_REJECTED);
         }
         // Not sent: let the next attempt claim it at once.
-        await Outbox.updateOne({ _id: n.id }, { $set: { leaseUntil: 0 } });
+        await outbox.release(n.id);
         throw err;
       }
-      await Outbox.updateOne({ _id: n.id }, { $set: { status: 'sent', sentAt: Date.now(), leaseUntil: 0 } });
+      await outbox.markSent(n.id, Date.now());
       // One line per mail that left, with what the server answered, for whoever asks "was it sent?".
       logger?.info('mail sent', {
         notificationId: n.id,

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger, loadConfig, runMain, temporalRuntimeOptions } from '@helpdesk/config';
-import { Store, backfillSearchWords } from '@helpdesk/persistence';
+import { Store } from '@helpdesk/persistence';
 import { ensureSchedules } from './schedules';
 import { createTicketWorker } from './worker';
 
@@ -26,7 +26,7 @@ async function main() {
   });
   await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
   // Tickets projected before search words existed get them, in the background (idempotent).
-  void backfillSearchWords(store.models.Ticket, store.models.TicketEvent).then(
+  void store.readModel.backfillSearchWords().then(
     (n) => n > 0 && logger.info('search words backfilled', { tickets: n }),
     (err: unknown) => logger.warn('search words backfill failed; it runs again at the next start', { error: String(err) }),
   );

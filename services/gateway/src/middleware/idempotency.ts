@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { IDEMPOTENCY_KEY_TTL_MS as KEY_TTL_MS } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
-import { isDuplicateKey } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { AppError, RETRY_AFTER_SECONDS, ValidationError } from '../errors';
 
@@ -19,7 +18,7 @@ const RENEW_EVERY_MS = 1_000;
 const PENDING_LEASE_MS = 5_000;
 
 export function idempotency(store: Store, commandTimeoutMs: number): RequestHandler {
-  const { Idempotency } = store.models;
+  const keys = store.idempotency;
   // Temporal calls end by commandTimeoutMs: a duplicate need not wait longer than the first can run.
   const WAIT_FOR_FIRST_MS = commandTimeoutMs + 1_000;
   return async (req, res, next) => {
@@ -34,18 +33,13 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
 
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      try {
-        await Idempotency.create({ _id: id, requestHash, state: 'pending', createdAt: Date.now() });
-        break; // we are first: run the request
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
-      const seen = await Idempotency.findById(id).lean();
+      if (await keys.claim(id, requestHash)) break; // we are first: run the request
+      const seen = await keys.get(id);
       if (!seen) continue; // the first one failed and gave the key back
       const abandoned = seen.state === 'pending' && seen.createdAt < Date.now() - PENDING_LEASE_MS;
       if (seen.createdAt < Date.now() - KEY_TTL_MS || abandoned) {
         // Expired, or left pending by a request that died: the key is free again.
-        await Idempotency.deleteOne({ _id: id, createdAt: seen.createdAt });
+        await keys.freeIfUnchanged(id, seen.createdAt);
         continue;
       }
       if (seen.requestHash !== requestHash) {
@@ -68,7 +62,7 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
     // Even if two requests ever ran with one key (a renewal lost while the store was down), the
     // derived ids keep it to one effect: the lease only spares a retry a long wait.
     const renewal = setInterval(() => {
-      void Idempotency.updateOne({ _id: id, state: 'pending' }, { $set: { createdAt: Date.now() } }).catch(() => undefined);
+      void keys.renew(id).catch(() => undefined);
     }, RENEW_EVERY_MS).unref();
     res.once('finish', () => clearInterval(renewal));
     res.once('close', () => clearInterval(renewal));
@@ -76,12 +70,9 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
       status >= 500
         ? // Not awaited: with the store down this would hold the 503 for the server-selection time;
           // a key the delete misses is freed by its lease.
-          void Idempotency.deleteOne({ _id: id }).catch(() => undefined)
-        : Idempotency.updateOne(
-            { _id: id },
-            // Kept as the JSON text that was sent, so the replay is byte for byte the same answer.
-            { $set: { state: 'done', response: { status, body: JSON.stringify(body), ...(location ? { location } : {}) } } },
-          ).then(() => undefined),
+          void keys.release(id).catch(() => undefined)
+        : // Kept as the JSON text that was sent, so the replay is byte for byte the same answer.
+          keys.remember(id, { status, body: JSON.stringify(body), ...(location ? { location } : {}) }),
     );
     next();
   };

@@ -3,7 +3,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { DAY_MS, ZLifecycleReportSchema, ZTicketListSchema } from '@helpdesk/contracts';
 import type { TLifecycleReport } from '@helpdesk/contracts';
-import { lifecycleReport, listTickets } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { WHO_MAY_ALSO, describeRoles, mayDo } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
@@ -53,7 +52,7 @@ export function reportRoutes(store: Store): Router {
     const { limit, cursor } = parse(ZHistoryQuerySchema, req.query, 'query');
     const party = req.params.id;
     const list = (by: 'requester' | 'company') =>
-      listTickets(store.models.Ticket, { [by]: party }, { sort: 'created', order: 'desc', limit, ...(cursor ? { cursor } : {}) });
+      store.readModel.list({ [by]: party }, { sort: 'created', order: 'desc', limit, ...(cursor ? { cursor } : {}) });
     // A party with no tickets of its own as requester may be a company (third party): staff then
     // see the company's history, and its cursors page on through the company's list.
     const page = await readPage(async () => {
@@ -74,7 +73,7 @@ export function reportRoutes(store: Store): Router {
     const report: TLifecycleReport = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      ...(await lifecycleReport(store.models.Ticket, from, to)),
+      ...(await store.readModel.lifecycleReport(from, to)),
     };
     res.json(report);
   });

@@ -56,35 +56,33 @@ const recoveredTicketId = (identity: string) => uuidFrom(`${identity}:recovered`
 
 export function suspendedRoutes(tickets: Tickets, store: Store): Router {
   const router = Router();
-  const { InboundMail, InboundRaw } = store.models;
+  const mails = store.inboundMail;
   const staffOnly = (actor: Actor) => {
     if (!mayDo(actor, 'handle_mail')) throw new ForbiddenError('Only staff handle suspended mail');
   };
 
   router.get('/', async (_req, res) => {
     staffOnly(actorOf(res));
-    const docs = await InboundMail.find({ status: 'suspended' }).sort({ receivedAt: -1 }).limit(500).lean();
+    const docs = await mails.listSuspended();
     res.json({ items: docs.map(present) });
   });
 
   router.post('/:id/recover', async (req, res) => {
     const actor = actorOf(res);
     staffOnly(actor);
-    const mail = await InboundMail.findById(req.params.id).lean();
+    const mail = await mails.get(req.params.id);
     if (!mail) throw new NotFoundError('Suspended mail');
     if (mail.status !== 'suspended' && !mail.recoveredTicketId) throw new AppError(409, 'not_suspended', 'This mail is not suspended');
     // Built as the collector builds a new mail's ticket (the raw message stays whole in the store).
     const fields = ticketFromMail(mail, await store.getSettings());
     const ticket = await tickets.create(fields, actor, 'email', { ticketId: recoveredTicketId(mail._id) });
-    await InboundMail.updateOne({ _id: mail._id }, { $set: { status: 'done', action: 'created', ticketId: ticket.id, recoveredTicketId: ticket.id } });
+    await mails.markRecovered(mail._id, ticket.id);
     res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
   });
 
   router.delete('/:id', async (req, res) => {
     staffOnly(actorOf(res));
-    const { deletedCount } = await InboundMail.deleteOne({ _id: req.params.id, status: 'suspended' });
-    if (deletedCount === 0) throw new NotFoundError('Suspended mail');
-    await InboundRaw.deleteOne({ _id: req.params.id });
+    if (!(await mails.dropSuspended(req.params.id))) throw new NotFoundError('Suspended mail');
     res.status(204).end();
   });
   return router;

@@ -19,7 +19,6 @@ import {
   zRecipients,
 } from '@helpdesk/contracts';
 import type { Channel, CommandType, EditableFields, TicketCommand } from '@helpdesk/contracts';
-import { listTickets } from '@helpdesk/persistence';
 import type { Store, TicketFilter } from '@helpdesk/persistence';
 import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
@@ -251,7 +250,7 @@ export function ticketRoutes(tickets: Tickets, store: Store): Router {
     }
     // Requesters search only what they may read (no private notes or messages).
     const search = actor.role === 'requester' ? 'public' : 'all';
-    const page = await readPage(() => listTickets(store.models.Ticket, filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) }));
+    const page = await readPage(() => store.readModel.list(filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) }));
     res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
   });
 

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { HOUR_MS, TEXT_LIMITS, clip, normalizeAddress } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
-import { AttachmentStore, isDuplicateKey } from '@helpdesk/persistence';
+import { AttachmentStore } from '@helpdesk/persistence';
 import type { InboundMailDoc, Store } from '@helpdesk/persistence';
 import { TicketRefusedError, mailCcs, supportAddressOf, supportAddresses, ticketFromMail, uuidFrom } from '@helpdesk/ticket-client';
 import type { MailForTicket, Tickets } from '@helpdesk/ticket-client';
@@ -58,7 +58,6 @@ export class InboundPipeline {
     const { facts, attachments } = parsed;
     if (envelope.rcptTo?.length) facts.to = [...new Set([...facts.to, ...envelope.rcptTo.map(normalizeAddress)])];
     const identity = identityOf(facts, raw);
-    const { InboundMail, InboundRaw } = this.store.models;
 
     // What a ticket can hold: longer subjects and texts are cut to the API's limits; the raw
     // message is kept whole, and a cut text is attached in full (GridFS, outside the workflow).
@@ -74,16 +73,10 @@ export class InboundPipeline {
       receivedAt: Date.now(),
       status: 'processing',
     };
-    try {
-      await InboundMail.create(doc);
-      await InboundRaw.updateOne({ _id: identity }, { $setOnInsert: { raw } }, { upsert: true });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const seen = await InboundMail.findById(identity).lean();
-      // Finished before: never twice. Still processing (a parallel delivery, or a crash mid-way):
-      // go on; every step below is idempotent under this identity.
-      if (seen && seen.status !== 'processing') return { status: 'duplicate', identity, ...(seen.ticketId ? { ticketId: seen.ticketId } : {}) };
-    }
+    const seen = await this.store.inboundMail.recordArrival(doc, raw);
+    // Finished before: never twice. Still processing (a parallel delivery, or a crash mid-way):
+    // go on; every step below is idempotent under this identity.
+    if (seen && seen.status !== 'processing') return { status: 'duplicate', identity, ...(seen.ticketId ? { ticketId: seen.ticketId } : {}) };
 
     try {
       const files: MailFile[] = attachments.map((a, i) => ({ filename: a.filename ?? `attachment-${i}`, contentType: a.contentType, content: a.content, size: a.size }));
@@ -96,7 +89,6 @@ export class InboundPipeline {
   }
 
   private async act(identity: string, facts: MailFacts, text: string, attachments: MailFile[], receivedAt: number): Promise<InboundOutcome> {
-    const { InboundMail } = this.store.models;
     const settings = await this.store.getSettings();
     const suspended = await this.suspensionReason(facts, settings);
     if (suspended) return this.suspend(identity, suspended);
@@ -104,7 +96,7 @@ export class InboundPipeline {
     // The same cap as the API's: the first CCs that are addresses (never the sender or the
     // helpdesk itself); the others are recorded on the mail as dropped, and get nothing.
     const ccs = mailCcs(facts, settings);
-    if (ccs.dropped.length > 0) await InboundMail.updateOne({ _id: identity }, { $set: { droppedCc: ccs.dropped } });
+    if (ccs.dropped.length > 0) await this.store.inboundMail.recordDroppedCcs(identity, ccs.dropped);
     const subject = clip(facts.subject, TEXT_LIMITS.title);
 
     const target = await this.thread(facts);
@@ -152,7 +144,7 @@ export class InboundPipeline {
         });
     }
 
-    await InboundMail.updateOne({ _id: identity }, { $set: { status: 'done', action: result.action, ticketId: result.ticket.id } });
+    await this.store.inboundMail.markDone(identity, result.action, result.ticket.id);
     return { status: 'done', identity, action: result.action, ticketId: result.ticket.id, ...(ccs.dropped.length > 0 ? { droppedCc: ccs.dropped } : {}) };
   }
 
@@ -164,8 +156,8 @@ export class InboundPipeline {
     const identity = contentIdentity(raw);
     const from = /^From:[^\r\n]*?([^\s<>",:]+@[^\s<>",]+)/im.exec(raw.subarray(0, 64 * 1024).toString('latin1'))?.[1];
     const reason = `cannot be read: ${err.message}`;
-    try {
-      await this.store.models.InboundMail.create({
+    const first = await this.store.inboundMail.recordSuspended(
+      {
         _id: identity,
         from: from ? normalizeAddress(from) : '',
         to: [],
@@ -175,12 +167,10 @@ export class InboundPipeline {
         receivedAt: Date.now(),
         status: 'suspended',
         suspendedReason: reason,
-      });
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      return { status: 'duplicate', identity };
-    }
-    await this.store.models.InboundRaw.updateOne({ _id: identity }, { $setOnInsert: { raw } }, { upsert: true });
+      },
+      raw,
+    );
+    if (!first) return { status: 'duplicate', identity };
     return { status: 'suspended', identity, reason };
   }
 
@@ -189,9 +179,8 @@ export class InboundPipeline {
     const ticketId = uuidFrom(`${identity}:ticket`);
     // Decided once and kept, so a redelivery decides the same even though this mail's own ticket
     // now exists; the ticket id is known before the ticket, so its acknowledgement answers in-thread.
-    const seen = await this.store.models.InboundMail.findById(identity, { senderKnown: 1 }).lean();
-    const known = seen?.senderKnown ?? (settings.collectorAllowUnknownSenders || (await this.isKnownSender(mail.from, settings)));
-    await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { ticketId, senderKnown: known } });
+    const known = (await this.store.inboundMail.senderKnown(identity)) ?? (settings.collectorAllowUnknownSenders || (await this.isKnownSender(mail.from, settings)));
+    await this.store.inboundMail.assignTicket(identity, ticketId, known);
     // An unknown sender's ticket is never submitted: no acknowledgement goes to them.
     const fields = ticketFromMail(mail, settings, CLIPPED(TEXT_LIMITS.description));
     const ticket = await this.tickets.create({ ...(known ? {} : { draft: true }), ...fields }, actor, 'email', { ticketId });
@@ -210,15 +199,14 @@ export class InboundPipeline {
   private async thread(facts: MailFacts): Promise<TicketState | undefined> {
     const refs = [...new Set([facts.inReplyTo, ...facts.references].filter((r): r is string => Boolean(r)))];
     if (refs.length > 0) {
-      const sent = await this.store.models.Notification.findOne({ messageId: { $in: refs } }).lean();
-      const ticketId = sent?.ticketId ?? (await this.store.models.InboundMail.findOne({ messageId: { $in: refs }, ticketId: { $exists: true } }).lean())?.ticketId;
+      const ticketId = (await this.store.outbox.ticketOfMessage(refs)) ?? (await this.store.inboundMail.ticketOfMessage(refs));
       const ticket = ticketId ? await this.store.getTicket(ticketId) : undefined;
       if (ticket) return ticket;
     }
     const reference = subjectReference(facts.subject);
     if (reference) {
-      const doc = await this.store.models.Ticket.findOne({ reference }, { _id: 1 }).lean();
-      if (doc) return this.store.getTicket(doc._id);
+      const id = await this.store.readModel.idOfReference(reference);
+      if (id) return this.store.getTicket(id);
     }
     return undefined;
   }
@@ -227,7 +215,7 @@ export class InboundPipeline {
     const domain = from.split('@')[1] ?? '';
     if (settings.collectorKnownDomains.map((d) => d.toLowerCase()).includes(domain)) return true;
     // Their own rejected tickets do not make them known.
-    return Boolean(await this.store.models.Ticket.exists({ 'requester.email': from, 'resolution.method': { $ne: 'unknown_address' } }));
+    return this.store.readModel.hasAcceptedTicketFrom(from);
   }
 
   private async suspensionReason(facts: MailFacts, settings: Settings): Promise<string | undefined> {
@@ -243,18 +231,18 @@ export class InboundPipeline {
   /** Storm protection: how much mail from one sender, or into one ticket, may act per hour. */
   private async overLimit(from: string, ticketId: string | undefined, settings: Settings, identity: string): Promise<string | undefined> {
     const since = Date.now() - HOUR_MS;
-    const { InboundMail } = this.store.models;
-    const bySender = await InboundMail.countDocuments({ from, status: 'done', receivedAt: { $gte: since }, _id: { $ne: identity } });
+    const mails = this.store.inboundMail;
+    const bySender = await mails.countActedSince({ from }, since, identity);
     if (bySender >= settings.mailLimitPerSenderPerHour) return `rate limited: more than ${settings.mailLimitPerSenderPerHour} mails an hour from ${from}`;
     if (ticketId) {
-      const byTicket = await InboundMail.countDocuments({ ticketId, status: 'done', receivedAt: { $gte: since }, _id: { $ne: identity } });
+      const byTicket = await mails.countActedSince({ ticketId }, since, identity);
       if (byTicket >= settings.mailLimitPerTicketPerHour) return `rate limited: more than ${settings.mailLimitPerTicketPerHour} mails an hour into this ticket`;
     }
     return undefined;
   }
 
   private async suspend(identity: string, reason: string): Promise<InboundOutcome> {
-    await this.store.models.InboundMail.updateOne({ _id: identity }, { $set: { status: 'suspended', suspendedReason: reason } });
+    await this.store.inboundMail.suspend(identity, reason);
     return { status: 'suspended', identity, reason };
   }
 }

@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { DAY_MS, DEFAULT_SETTINGS, IDEMPOTENCY_KEY_TTL_MS, childReopenedSignal, childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
+import { DAY_MS, IDEMPOTENCY_KEY_TTL_MS, childReopenedSignal, childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
@@ -40,8 +40,7 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
      * shortened window lengthened again) must be seen, or it would act on the older one.
      */
     async currentSettings(): Promise<Settings> {
-      const doc = await store.models.Settings.findOne({}, { value: 1, version: 1 }).lean();
-      return { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
+      return store.currentSettings();
     },
 
     async purgeTicket(ticketId: string): Promise<void> {
@@ -95,18 +94,12 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
     async purgeSuspendedMail(): Promise<number> {
       const { suspendedRetentionDays } = await store.getSettings();
       const cutoff = Date.now() - suspendedRetentionDays * DAY_MS;
-      const old = await store.models.InboundMail.find({ status: 'suspended', receivedAt: { $lt: cutoff } }, { _id: 1 }).lean();
-      const ids = old.map((d) => d._id);
-      if (ids.length === 0) return 0;
-      await store.models.InboundRaw.deleteMany({ _id: { $in: ids } });
-      await store.models.InboundMail.deleteMany({ _id: { $in: ids } });
-      return ids.length;
+      return store.inboundMail.purgeSuspendedBefore(cutoff);
     },
 
     /** Idempotency keys are remembered for a day. */
     async purgeIdempotencyKeys(): Promise<number> {
-      const { deletedCount } = await store.models.Idempotency.deleteMany({ createdAt: { $lt: Date.now() - IDEMPOTENCY_KEY_TTL_MS } });
-      return deletedCount;
+      return store.idempotency.purgeCreatedBefore(Date.now() - IDEMPOTENCY_KEY_TTL_MS);
     },
 
     /**
