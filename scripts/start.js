@@ -2,8 +2,13 @@
 // `npm start`: the whole helpdesk on this machine. Temporal dev server + Web UI, the store, the
 // SMTP sink and the three services, with data kept in ./.data so tickets survive a restart.
 // Whatever dies on its own is started again with backoff (logged), as a supervisor would.
-// Ctrl-C stops everything.
+// Ctrl-C stops everything. The console shows progress and the services' own logs (pretty at a
+// terminal or with LOG_FORMAT=pretty); Temporal's, the store's and the mail sink's output stay in
+// their files under the log folder.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
+const { prettyLine } = require('@helpdesk/config');
 const { startStack, StackError } = require('@helpdesk/dev-stack');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -19,9 +24,72 @@ const port = (name, fallback) => {
   return n;
 };
 
+const SERVICES = ['worker', 'notifier', 'gateway'];
+const began = Date.now();
+const elapsed = (ms = Date.now() - began) => `${(ms / 1000).toFixed(1)} s`;
+const say = (m) => console.log(`[start +${elapsed()}] ${m}`);
+
+/** Build what is missing (turbo skips what is up to date), unless `npm start` just did. */
+async function build() {
+  if ((env.npm_lifecycle_script || '').includes('turbo run build')) return;
+  say('building…');
+  const t = Date.now();
+  const ticker = setInterval(() => say(`still building… (${elapsed(Date.now() - t)})`), 10_000);
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [require.resolve('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT, stdio: 'inherit' });
+    child.once('exit', resolve);
+    child.once('error', () => resolve(1));
+  });
+  clearInterval(ticker);
+  if (code !== 0) {
+    console.error('The build failed (see above).');
+    process.exit(1);
+  }
+  say(`built in ${elapsed(Date.now() - t)}`);
+}
+
+/**
+ * Print what the services log, as it is written. Their files hold JSON (the stack's readiness
+ * check and operators read them); a person at a terminal gets it pretty.
+ */
+function followServiceLogs(logDir) {
+  const pretty = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && process.stdout.isTTY) ? prettyLine() : undefined;
+  const files = SERVICES.map((name) => {
+    const file = path.join(logDir, `${name}.log`);
+    // From the end: only what this run logs.
+    return { file, offset: fs.existsSync(file) ? fs.statSync(file).size : 0, rest: '' };
+  });
+  const timer = setInterval(() => {
+    for (const f of files) {
+      let size;
+      try {
+        size = fs.statSync(f.file).size;
+      } catch {
+        continue;
+      }
+      if (size < f.offset) f.offset = 0; // truncated or replaced
+      if (size === f.offset) continue;
+      const fd = fs.openSync(f.file, 'r');
+      const buf = Buffer.alloc(size - f.offset);
+      fs.readSync(fd, buf, 0, buf.length, f.offset);
+      fs.closeSync(fd);
+      f.offset = size;
+      const lines = (f.rest + buf.toString('utf8')).split('\n');
+      f.rest = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) process.stdout.write(pretty ? pretty(line) : `${line}\n`);
+    }
+  }, 200);
+  return () => clearInterval(timer);
+}
+
+const LABELS = { temporal: 'Temporal dev server', store: 'store', mail: 'mail sink' };
+
 async function main() {
   const dataDir = path.resolve(env.DATA_DIR || path.join(ROOT, '.data'));
   console.log(`Starting the helpdesk (data in ${path.relative(process.cwd(), dataDir) || '.'}) ...`);
+  await build();
+  // The stack keeps its logs in <data>/logs (RunningStack.logDir), known only once it is up.
+  const stopFollowing = followServiceLogs(path.join(dataDir, 'logs'));
   const stack = await startStack({
     dataDir,
     persistent: true,
@@ -36,13 +104,14 @@ async function main() {
       inboundHttp: port('INBOUND_HTTP_PORT', 3025),
     },
     ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
-    services: ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
+    services: SERVICES.map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
     log: (m) => console.log(m),
+    progress: (name, state, ms) => say(state === 'starting' ? `starting ${LABELS[name] || name}…` : `${LABELS[name] || name} ready (${elapsed(ms)})`),
     supervise: true,
   });
   const { urls } = stack;
   console.log(`
-  Helpdesk is up.
+  Helpdesk is up (${elapsed()}).
     Gateway API     ${urls.gateway}        (GET /healthz)
     Temporal UI     ${urls.temporalUi}     (find a ticket: TicketStatus = "in_progress")
     Temporal gRPC   ${urls.temporal}
@@ -62,6 +131,7 @@ async function main() {
     stopping = true;
     console.log('\nStopping...');
     await stack.stop();
+    stopFollowing();
     process.exit(0);
   };
   process.on('SIGINT', stop);

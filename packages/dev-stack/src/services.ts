@@ -17,7 +17,9 @@ const READY = /"msg":"ready"/;
 export async function startService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logDir: string, timeoutMs = 60_000): Promise<ManagedProcess> {
   const logFile = `${logDir}/${spec.name}.log`;
   const offset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
-  const proc = startProcess(spec.name, process.execPath, [spec.entry], { logDir, env: { ...env, ...spec.env } });
+  // JSON in the log file whatever the caller's LOG_FORMAT: the ready line below, the tests and
+  // `npm start`'s console (which pretty-prints it) read that file.
+  const proc = startProcess(spec.name, process.execPath, [spec.entry], { logDir, env: { ...env, LOG_FORMAT: 'json', ...spec.env } });
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void proc.exited.then((code) => (exitCode = code));

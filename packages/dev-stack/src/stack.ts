@@ -27,6 +27,8 @@ export interface StackOptions {
   /** Extra environment for the services. */
   env?: NodeJS.ProcessEnv;
   log?: (m: string) => void;
+  /** Told when each part starts and when it is up (after `ms`), for a console that shows progress. */
+  progress?: (name: ComponentName, state: 'starting' | 'ready', ms: number) => void;
   /** Start again whatever dies on its own (a service, Temporal, the store), with backoff, logged. */
   supervise?: boolean;
   backoff?: Backoff;
@@ -77,7 +79,10 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     });
     // Kept before it is up, so a failure elsewhere during start-up stops it too.
     components.set(name, c);
+    const began = Date.now();
+    opts.progress?.(name, 'starting', 0);
     await c.start();
+    opts.progress?.(name, 'ready', Date.now() - began);
     return c;
   };
   const services = new Map<string, ManagedProcess>();
