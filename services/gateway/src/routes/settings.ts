@@ -71,6 +71,7 @@ document({
   tag: 'settings',
   roles: describeRoles(WHO_MAY_ALSO.change_settings),
   body: ZSettingsPatchSchema,
+  example: { feedbackWindowHours: 72, defaultWaitDays: 5, resolutionRequiresMessage: true },
   responses: { 200: ZSettingsSchema },
   problems: [403],
 });

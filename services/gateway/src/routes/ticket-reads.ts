@@ -1,0 +1,82 @@
+// Reading tickets: one ticket (with its ETag), its timeline, and lists with filters, text search
+// and cursor pagination. Requesters read only their own.
+import { Router } from 'express';
+import { z } from 'zod';
+import { TICKET_STATUSES, ZEventListSchema, ZTicketListSchema, ZTicketSchema } from '@helpdesk/contracts';
+import type { Store, TicketFilter } from '@helpdesk/persistence';
+import type { Tickets } from '@helpdesk/ticket-client';
+import { actorOf } from '../auth';
+import { ForbiddenError } from '../errors';
+import { document } from '../openapi';
+import { presentEvents, presentTicket } from '../present';
+import { parse, readPage, zCursor } from '../validate';
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const ZListQuerySchema = z.strictObject({
+  status: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(z.enum(TICKET_STATUSES)))
+    .optional()
+    .meta({ description: `Comma-separated statuses: ${TICKET_STATUSES.join(', ')}` }),
+  assignee: z.string().max(200).optional(),
+  group: z.string().max(100).optional(),
+  requester: z.string().max(200).optional(),
+  company: z.string().max(200).optional(),
+  tag: z.string().max(60).optional(),
+  type: z.string().max(100).optional(),
+  severity: z.string().max(100).optional(),
+  channel: z.string().max(30).optional(),
+  followUpOf: z.string().max(100).optional(),
+  attention: bool.optional(),
+  breached: bool.optional(),
+  deleted: bool.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(['created', 'updated']).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: zCursor.optional(),
+});
+
+document({ method: 'get', path: '/v1/tickets', summary: 'List tickets: filters, ranked text search (reference, title, description, messages; requesters search public text only), cursor pagination', tag: 'tickets', roles: 'everyone (requesters see their own)', query: ZListQuerySchema, responses: { 200: ZTicketListSchema }, problems: [403] });
+document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / If-None-Match)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZTicketSchema, 304: undefined }, problems: [403, 404] });
+document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
+
+export function ticketReads(tickets: Tickets, store: Store): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const actor = actorOf(res);
+    const { sort, order, limit, cursor, ...filter } = parse(ZListQuerySchema, req.query, 'query');
+    if (actor.role === 'requester') {
+      if (filter.requester && filter.requester !== actor.id) throw new ForbiddenError('Requesters list only their own tickets');
+      filter.requester = actor.id;
+      if (filter.deleted) throw new ForbiddenError('Requesters cannot list deleted tickets');
+    }
+    // Requesters search only what they may read (no private notes or messages).
+    const search = actor.role === 'requester' ? 'public' : 'all';
+    const page = await readPage(() => store.readModel.list(filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) }));
+    res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const actor = actorOf(res);
+    const ticket = await tickets.get(req.params.id, actor);
+    const etag = `W/"${ticket.id}-${ticket.revision}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (req.get('If-None-Match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.json(presentTicket(ticket, actor));
+  });
+
+  router.get('/:id/events', async (req, res) => {
+    const actor = actorOf(res);
+    await tickets.get(req.params.id, actor);
+    res.json({ items: presentEvents(await store.listEvents(req.params.id), actor) });
+  });
+
+  return router;
+}
