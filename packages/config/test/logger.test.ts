@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createLogger, loadConfig, temporalLogger } from '../src/index';
+import { ConfigError, createLogger, loadConfig, temporalLogger, temporalRuntimeOptions } from '../src/index';
 import type { LoggerOptions } from '../src/index';
 
 /** A logger writing into an array of parsed JSON lines. */
@@ -71,5 +71,13 @@ describe('temporalLogger', () => {
       expect.objectContaining({ level: 'debug', msg: 'core detail', sdkComponent: 'core' }),
       expect.objectContaining({ level: 'error', msg: 'failed' }),
     ]);
+  });
+
+  it('runtime options forward core logs from WARN up through the same logger', () => {
+    const { logger, lines } = capture();
+    const options = temporalRuntimeOptions(logger);
+    expect(options.telemetryOptions.logging).toEqual({ filter: { core: 'WARN', other: 'ERROR' }, forward: {} });
+    options.logger.warn('core says', { sdkComponent: 'core' });
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', msg: 'core says', sdkComponent: 'core', service: 'svc' })]);
   });
 });
