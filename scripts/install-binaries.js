@@ -3,8 +3,9 @@
 // STORE selects (default: SecantusDB, or mongod when the machine has one). Missing ones are built
 // (Temporal CLI and FerretDB with Go; secantusd-rs with cargo, ~15 minutes once) into Go's or
 // cargo's bin folder and cached there; without cargo, SecantusDB's Python server is installed
-// into a venv. Needs the dev-stack package built.
-const { findTemporalCli, findStoreBinary, StackError } = require('@helpdesk/dev-stack');
+// into a venv. Temporal's time-skipping test server (Java, for the worker's time-skipping tests) is
+// fetched with Maven into ~/.cache/helpdesk. Needs the dev-stack package built.
+const { findTemporalCli, findStoreBinary, findTestServer, StackError } = require('@helpdesk/dev-stack');
 
 try {
   const temporal = findTemporalCli({ build: true });
@@ -13,6 +14,7 @@ try {
   const store = process.env.MONGO_URL ? undefined : findStoreBinary({ build: true, install: true });
   console.log(`temporal: ${temporal}`);
   console.log(store ? `store: ${store.kind}${store.kind === 'secantus' ? ` (${store.flavor})` : ''} ${store.path}` : `store: MONGO_URL (none to install)`);
+  console.log(`time-skipping test server: ${findTestServer({ install: true })}`);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);

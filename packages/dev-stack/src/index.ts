@@ -13,3 +13,4 @@ export { StackError, MissingBinaryError, PortInUseError, StartupTimeoutError } f
 export { startService } from './services';
 export type { ServiceSpec } from './services';
 export type { ManagedProcess } from './processes';
+export { findTestServer, testServerVersion, TEST_SERVER_POM, type TestServerOptions } from './test-server';
