@@ -1,0 +1,237 @@
+// Timer-driven ticket behaviour in @temporalio/testing's time-skipping environment: the ticket
+// worker as it ships (the built workflow bundle, the real activities) against a private store, on
+// Temporal's Java test server (fetched with Maven, see packages/dev-stack/src/test-server.ts).
+// Days of deadlines pass in seconds, and what the workflow records is checked in workflow time.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { DAY_MS, HOUR_MS, notificationsQueueFor, searchAttributes, stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
+import type { Actor, Notification, NotifierActivities, SendResult, TicketEvent } from '@helpdesk/contracts';
+import { findTestServer, freePort, startStore } from '@helpdesk/dev-stack';
+import type { RunningStore } from '@helpdesk/dev-stack';
+import { Store } from '@helpdesk/persistence';
+import { Tickets } from '@helpdesk/ticket-client';
+import { createTicketWorker } from '@helpdesk/worker';
+
+const AGENT: Actor = { id: 'alice', role: 'agent', email: 'alice@example.com' };
+const TICKET = { title: 'VPN down', description: 'Since 9am', requester: { id: 'bob', email: 'bob@example.com' } };
+const MAIN_CLASS = 'io.temporal.testserver.TestServer';
+
+// Errors only: the test server lacks capabilities a real server advertises (the SDK warns about
+// each at worker start), and the mail worker polls no workflows (warned too), both as intended.
+Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+
+let launcher: string;
+let dataDir: string;
+let runningStore: RunningStore | undefined;
+let store: Store;
+
+beforeAll(async () => {
+  // Fetched with Maven on first use (install-binaries does it ahead in CI).
+  launcher = findTestServer();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-time-skipping-'));
+  const database = `time-skipping-${randomUUID()}`;
+  let url: string;
+  if (process.env.MONGO_URL) {
+    url = process.env.MONGO_URL.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
+  } else {
+    runningStore = await startStore({ port: await freePort(), dataDir: path.join(dataDir, 'store'), logDir: dataDir, database });
+    url = runningStore.url;
+  }
+  store = await Store.connect(url);
+}, 600_000);
+
+afterAll(async () => {
+  await store?.close();
+  await runningStore?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Processes still running the test server on `port` (the server itself or its launcher's watchdog). */
+function serverProcesses(port: number): string[] {
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let args: string[];
+    try {
+      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if ((args.includes(MAIN_CLASS) || args.some((a) => a === launcher)) && args.includes(String(port))) found.push(`${pid}: ${args.join(' ')}`);
+  }
+  return found;
+}
+
+interface Env {
+  env: TestWorkflowEnvironment;
+  tickets: Tickets;
+  mail: Notification[];
+  /** Workflow (server) time now. */
+  now(): Promise<number>;
+}
+
+/** This test's server and workers, stopped after it whatever happened. */
+let running: { env: TestWorkflowEnvironment; port: number; workers: Worker[]; done: Promise<unknown> } | undefined;
+
+/**
+ * One server per test: time skipping is global to a server, and a ticket's first instant comes
+ * from the wall clock, which a fresh server shares.
+ */
+async function environment(): Promise<Env> {
+  const port = await freePort();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { port, executable: { type: 'existing-path', path: launcher } } });
+  const current: NonNullable<typeof running> = { env, port, workers: [], done: Promise.resolve() };
+  running = current;
+  const namespace = env.namespace ?? 'default';
+  // Tickets start with their search attributes set, which a server refuses until they are defined.
+  const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, keyword])),
+  });
+  const taskQueue = `time-skipping-${randomUUID()}`;
+  current.workers.push(await createTicketWorker({ connection: env.nativeConnection, client: env.client, namespace, taskQueue, store }));
+  // The mail the tickets ask for, recorded instead of sent (the notifier is not under test here).
+  const mail: Notification[] = [];
+  const notifier: NotifierActivities = {
+    async sendNotification(n: Notification): Promise<SendResult> {
+      mail.push(n);
+      return { id: n.id, messageId: `<${n.id}@test>`, sentNow: true };
+    },
+  };
+  current.workers.push(await Worker.create({ connection: env.nativeConnection, taskQueue: notificationsQueueFor(taskQueue), activities: notifier }));
+  current.done = Promise.all(current.workers.map((w) => w.run()));
+  return { env, tickets: new Tickets({ client: env.client, store, taskQueue }), mail, now: () => env.currentTimeMs() };
+}
+
+afterEach(async () => {
+  if (!running) return;
+  const { env, workers, done, port } = running;
+  running = undefined;
+  try {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await done;
+  } finally {
+    await env.teardown();
+  }
+  // The SDK kills the server; the launcher's watchdog goes within its one-second poll.
+  const deadline = Date.now() + 5_000;
+  while (serverProcesses(port).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(serverProcesses(port)).toEqual([]);
+}, 30_000);
+
+/** Polls `read` until `done` holds or 10 s pass (projections and mail run in the workers, after the timer's task). */
+async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The read model's event of `type`, once projected. */
+async function projected(ticketId: string, type: TicketEvent['type']): Promise<TicketEvent | undefined> {
+  const events = await eventually(() => store.listEvents(ticketId), (list) => list.some((e) => e.type === type));
+  return events.find((e) => e.type === type);
+}
+
+/**
+ * A deadline acts late by the length of the workflow task that armed its timer: a timer runs from
+ * when the server records it (the task's end, after its local-activity projection), and the
+ * workflow computes its duration from the task's start. 40–350 ms here; the bound leaves room for
+ * a loaded machine and still tells a timer from a sweep.
+ */
+const LATENESS_BOUND_MS = 5_000;
+function expectActedAt(actual: number | undefined, due: number): void {
+  expect(actual).toBeGreaterThanOrEqual(due);
+  expect((actual ?? Infinity) - due).toBeLessThan(LATENESS_BOUND_MS);
+}
+
+/** When the ticket's timers rang, by the server: each TimerStarted's time plus its duration. */
+async function timersRang(handle: WorkflowHandle): Promise<number[]> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).flatMap((e) => (e.timerStartedEventAttributes ? [tsToMs(e.eventTime) + tsToMs(e.timerStartedEventAttributes.startToFireTimeout)] : []));
+}
+
+describe('ticket timers in skipped time (Java test server)', () => {
+  it('closes a resolved ticket when the default 168-hour feedback window lapses', async () => {
+    const { env, tickets, mail } = await environment();
+    expect((await store.getSettings()).feedbackWindowHours).toBe(168);
+    const started = Date.now();
+    const created = await tickets.create(TICKET, AGENT, 'api');
+    const resolved = await tickets.command(created.id, { type: 'resolve', method: 'customer_communication' }, AGENT);
+    expect(resolved.status).toBe('resolved');
+    const resolvedAt = resolved.resolution?.at ?? NaN;
+
+    // Awaiting the result lets the server skip to each timer the workflow sets.
+    const final = await env.client.workflow.getHandle(ticketWorkflowId(created.id)).result();
+    expect(final.status).toBe('closed');
+    const closed = await projected(created.id, 'closed');
+    // The close waits out the receipt grace (3 s by default) after the window.
+    expectActedAt(closed?.at, resolvedAt + 168 * HOUR_MS + 3_000);
+    expect((await store.getTicket(created.id))?.status).toBe('closed');
+    expect(mail.filter((n) => n.kind === 'closed').map((n) => n.to)).toEqual([['bob@example.com']]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('resumes a ticket waiting until a date three days ahead, when that date comes', async () => {
+    const { env, tickets, now } = await environment();
+    const created = await tickets.create(TICKET, AGENT, 'api');
+    const until = (await now()) + 3 * DAY_MS;
+    const waiting = await tickets.command(created.id, { type: 'wait', waitType: 'until', until }, AGENT);
+    expect(waiting.status).toBe('waiting');
+    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.id));
+
+    await env.sleep(3 * DAY_MS - HOUR_MS);
+    expect((await handle.query(stateQuery)).status).toBe('waiting');
+    await env.sleep(2 * HOUR_MS);
+    const resumed = await projected(created.id, 'resumed');
+    expect(resumed?.data).toMatchObject({ reason: 'wait_over' });
+    expectActedAt(resumed?.at, until);
+    expect(await store.getTicket(created.id)).toMatchObject({ status: 'in_progress', attention: true });
+  }, 60_000);
+
+  it('records a response-delay breach when its timer rings, 8 hours after submission', async () => {
+    const { env, tickets, mail } = await environment();
+    expect((await store.getSettings()).responseDelayHours).toBe(8);
+    const created = await tickets.create({ ...TICKET, group: 'support' }, AGENT, 'api');
+    const dueAt = (created.submittedAt ?? NaN) + 8 * HOUR_MS;
+    const handle = env.client.workflow.getHandle(ticketWorkflowId(created.id));
+
+    await env.sleep(8 * HOUR_MS - 60_000);
+    expect((await handle.query(stateQuery)).breaches).toEqual([]);
+    await env.sleep(2 * 60_000);
+    const breached = await projected(created.id, 'breached');
+    expect(breached?.data).toEqual({ kind: 'response', dueAt });
+    const breach = (await handle.query(stateQuery)).breaches;
+    expect(breach).toEqual([{ kind: 'response', dueAt, at: breached?.at }]);
+    expectActedAt(breached?.at, dueAt);
+    // The lateness is the timer's: the breach is recorded in the task its ringing started.
+    const rang = (await timersRang(handle)).find((t) => t >= dueAt && t - dueAt < LATENESS_BOUND_MS);
+    expect(rang).toBeDefined();
+    expect(breached?.at).toBeGreaterThanOrEqual(rang ?? Infinity);
+    expect((breached?.at ?? Infinity) - (rang ?? 0)).toBeLessThan(LATENESS_BOUND_MS);
+    // The group is told (the ticket has no assignee).
+    const told = await eventually(() => mail.filter((n) => n.kind === 'breach'), (list) => list.length > 0);
+    expect(told.map((n) => n.to)).toEqual([['support@groups.helpdesk.local']]);
+  }, 60_000);
+
+  // Issue 11 wants deadlines acted on at the exact instant. They are not yet (see LATENESS_BOUND_MS):
+  // this fails until the worker arms its timers for the instant; then make it a plain `it`.
+  it.fails('records the breach at exactly its dueAt in workflow time (known gap)', async () => {
+    const { env, tickets } = await environment();
+    const created = await tickets.create(TICKET, AGENT, 'api');
+    const dueAt = (created.submittedAt ?? NaN) + 8 * HOUR_MS;
+    await env.sleep(8 * HOUR_MS + 60_000);
+    const { breaches } = await env.client.workflow.getHandle(ticketWorkflowId(created.id)).query(stateQuery);
+    expect(breaches).toEqual([{ kind: 'response', dueAt, at: dueAt }]);
+  }, 60_000);
+});
