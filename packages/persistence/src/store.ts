@@ -29,6 +29,7 @@ export class Store {
   readonly outbox: OutboxRepository;
   readonly idempotency: IdempotencyRepository;
   readonly readModel: TicketReadModel;
+  readonly attachments: AttachmentStore;
 
   private constructor(
     readonly connection: mongoose.Connection,
@@ -39,6 +40,7 @@ export class Store {
     this.outbox = new OutboxRepository(models.Notification);
     this.idempotency = new IdempotencyRepository(models.Idempotency);
     this.readModel = new TicketReadModel(models.Ticket, models.TicketEvent);
+    this.attachments = new AttachmentStore(connection);
   }
 
   /**
@@ -206,7 +208,7 @@ export class Store {
 
   /** Purge: the ticket and its whole history go for good. */
   async purgeTicket(id: string): Promise<void> {
-    await new AttachmentStore(this.connection).deleteForTicket(id);
+    await this.attachments.deleteForTicket(id);
     await this.inboundMail.deleteForTicket(id);
     await this.models.TicketEvent.deleteMany({ ticketId: id });
     await this.outbox.deleteForTicket(id);

@@ -5,8 +5,7 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import { ZAttachmentSchema } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
-import { AttachmentStore } from '@helpdesk/persistence';
-import type { StoredAttachment, Store } from '@helpdesk/persistence';
+import type { AttachmentStore, StoredAttachment, Store } from '@helpdesk/persistence';
 import { describeRoles, whoMay } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
 import { AppError, NotFoundError, ValidationError } from '../errors';
@@ -77,7 +76,7 @@ function receiveFile(req: Request, files: AttachmentStore, ticketId: string, act
 }
 
 export function attachmentRoutes(tickets: Tickets, store: Store, maxBytes: number): { upload: Router; download: Router } {
-  const files = new AttachmentStore(store.connection);
+  const files = store.attachments;
   const upload = Router();
   upload.post('/:id/attachments', async (req, res) => {
     const actor = actorOf(res);

@@ -5,8 +5,7 @@
 import { Readable } from 'node:stream';
 import { HOUR_MS, TEXT_LIMITS, clip, normalizeAddress } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
-import { AttachmentStore } from '@helpdesk/persistence';
-import type { InboundMailDoc, Store } from '@helpdesk/persistence';
+import type { AttachmentStore, InboundMailDoc, Store } from '@helpdesk/persistence';
 import { TicketRefusedError, mailCcs, supportAddressOf, supportAddresses, ticketFromMail, uuidFrom } from '@helpdesk/ticket-client';
 import type { MailForTicket, Tickets } from '@helpdesk/ticket-client';
 import { autoReplyReason, contentIdentity, identityOf, stripQuoted, subjectReference } from './classify';
@@ -49,7 +48,7 @@ export class InboundPipeline {
     private readonly tickets: Tickets,
     private readonly maxAttachmentBytes: number,
   ) {
-    this.files = new AttachmentStore(store.connection);
+    this.files = store.attachments;
   }
 
   async ingest(raw: Buffer, envelope: { mailFrom?: string; rcptTo?: string[] } = {}): Promise<InboundOutcome> {
