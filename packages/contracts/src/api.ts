@@ -83,6 +83,10 @@ export const ZTicketListSchema = z
 
 export const ZEventListSchema = z.object({ items: z.array(ZTicketEventSchema) }).meta({ id: 'TicketEventList' });
 
+/** What the API depends on; a 503 or 504 names the one that failed. */
+export const DEPENDENCIES = ['temporal', 'store'] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
+
 export const ZProblemSchema = z
   .object({
     type: z.string(),
@@ -95,6 +99,7 @@ export const ZProblemSchema = z
     currentStatus: z.enum(TICKET_STATUSES).optional(),
     allowedCommands: z.array(z.enum(COMMAND_TYPES)).optional(),
     hint: z.string().optional(),
+    dependency: z.enum(DEPENDENCIES).optional().describe('With 503 and 504: what was unreachable or too slow'),
   })
   .meta({ id: 'Problem' });
 

@@ -1,6 +1,6 @@
 // Application errors, each with its HTTP status, and the one place that turns any error into an
 // `application/problem+json` answer.
-import type { CommandType, Refusal, TicketStatus } from '@helpdesk/contracts';
+import type { CommandType, Dependency, Refusal, TicketStatus } from '@helpdesk/contracts';
 import type { ErrorRequestHandler } from 'express';
 import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from '@helpdesk/ticket-client';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
@@ -32,7 +32,6 @@ export class AppError extends Error {
   }
 }
 
-export type Dependency = 'temporal' | 'store';
 
 /** Long enough for a restart of a dependency, short enough that clients come back soon. */
 export const RETRY_AFTER_SECONDS = 5;

@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { ZProblemSchema, ZTicketSchema } from '@helpdesk/contracts';
 import type { CommandType } from '@helpdesk/contracts';
 import { RETRY_AFTER_SECONDS } from './errors';
-import type { Dependency } from './errors';
 
 export interface OperationDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -83,13 +82,7 @@ const problemExample = (status: number, code: string, detail: string, extra: Rec
   ...extra,
 });
 
-/** What problemHandler writes besides the contracts' fields: which dependency an outage names. */
-const DEPENDENCY_PROPERTY = {
-  type: 'string',
-  enum: ['temporal', 'store'] satisfies Dependency[],
-  description: 'With 503 and 504: what was unreachable or too slow',
-} as const;
-type Problem = z.output<typeof ZProblemSchema> & { dependency?: Dependency };
+type Problem = z.output<typeof ZProblemSchema>;
 
 /** One example per problem status, as problemHandler (errors.ts) writes them. */
 export const PROBLEM_EXAMPLES: Record<number, Problem> = {
@@ -244,11 +237,9 @@ export function buildOpenApi(): Record<string, unknown> {
       paths,
     },
     {
-      // The problem schema lives in contracts; what its command names mean, and the outage field
-      // problemHandler adds, are the gateway's to say.
+      // The problem schema lives in contracts; what its command names mean is the gateway's to say.
       override: ({ zodSchema, jsonSchema }) => {
         if (zodSchema === allowedCommands) jsonSchema.description = [ALLOWED_COMMANDS_NOTE, ...routes].join('\n- ');
-        if (zodSchema === ZProblemSchema) jsonSchema.properties = { ...jsonSchema.properties, dependency: DEPENDENCY_PROPERTY };
       },
     },
   ) as unknown as Record<string, unknown>;
