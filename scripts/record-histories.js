@@ -162,7 +162,7 @@ async function main() {
     transport.close();
     let byMail;
     for (let i = 0; i < 100 && !byMail; i++) {
-      byMail = await store.models.Ticket.findOne({ 'requester.email': 'mailer@customer.example' }).lean();
+      byMail = await Store.modelsForTestsOnly(store).Ticket.findOne({ 'requester.email': 'mailer@customer.example' }).lean();
       if (!byMail) await sleep(200);
     }
     await call('POST', `/v1/tickets/${byMail._id}/replies`, { body: 'Answer', resolve: { method: 'customer_communication' } });

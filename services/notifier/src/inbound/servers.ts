@@ -32,7 +32,7 @@ export function startSmtpServer(pipeline: InboundPipeline, port: number, logger:
         // and the pipeline's idempotency makes the retry safe.
         pipeline.ingest(Buffer.concat(chunks), { mailFrom, rcptTo }).then(
           (outcome) => {
-            logger.info('mail received', { ...outcome });
+            logger.info('mail received', { via: 'smtp', ...outcome });
             callback();
           },
           (err: unknown) => {
@@ -84,7 +84,10 @@ export function startHttpInbound(pipeline: InboundPipeline, port: number, secret
     req.on('end', () => {
       if (size === 0) return problem(res, 400, 'The body is empty');
       pipeline.ingest(Buffer.concat(chunks)).then(
-        (outcome) => answer(res, outcome.status === 'duplicate' ? 200 : 202, outcome),
+        (outcome) => {
+          logger.info('mail received', { via: 'http', ...outcome });
+          answer(res, outcome.status === 'duplicate' ? 200 : 202, outcome);
+        },
         (err: unknown) => {
           logger.error('mail processing failed', { error: err instanceof Error ? err.stack : String(err) });
           problem(res, 503, 'Could not process the message now; retry later');
