@@ -22,7 +22,10 @@ const { round } = require('./lib');
 const ROOT = path.resolve(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
 const FAULTS = ['worker', 'notifier', 'gateway', 'temporal', 'store'];
-const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const ONLY = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const num = (name, full, quick) => Number(process.env[name] || (QUICK ? quick : full));
 /** Clients sending at once; each works through its tickets one action at a time. */
 const LANES = num('FAULTS_LANES', 6, 4);
@@ -41,7 +44,9 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-faults-'));
   const secret = 'faults-secret-at-least-16-chars';
   const supervisorLog = [];
-  console.log(`Starting a persistent, supervised stack for the fault suite${QUICK ? ' (quick)' : ''} in ${dataDir} ...`);
+  console.log(
+    `Starting a persistent, supervised stack for the fault suite${QUICK ? ' (quick)' : ''} in ${dataDir} ...`,
+  );
   const stack = await startStack({
     dataDir,
     persistent: true,
@@ -51,7 +56,10 @@ async function main() {
       console.log(`  ${m}`);
     },
     env: { AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000' },
-    services: ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
+    services: ['worker', 'notifier', 'gateway'].map((name) => ({
+      name,
+      entry: path.join(ROOT, 'services', name, 'dist', 'main.js'),
+    })),
   });
   const { gateway, temporal: temporalAddress, mongo: mongoUrl, mailUi } = stack.urls;
   const token = signToken({ sub: 'faults', role: 'agent' }, secret);
@@ -62,7 +70,9 @@ async function main() {
   const details = {};
   try {
     for (const fault of FAULTS.filter((f) => !ONLY || ONLY.includes(f))) {
-      console.log(`\nFault: kill -9 ${fault} ${KILL_AFTER_MS / 1000}s into a ${BURST_MS / 1000}s burst (${LANES} clients, a create and ${REPLIES} replies per ticket)`);
+      console.log(
+        `\nFault: kill -9 ${fault} ${KILL_AFTER_MS / 1000}s into a ${BURST_MS / 1000}s burst (${LANES} clients, a create and ${REPLIES} replies per ticket)`,
+      );
       const result = await phase(fault, { stack, gateway, token, store, client, mailUi });
       rows.push(result.row);
       details[fault] = result.details;
@@ -78,10 +88,21 @@ async function main() {
   printRows(rows);
   const outDir = path.join(__dirname, 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `faults-${new Date().toISOString().replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
-  const machine = { cpus: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30), node: process.version, store: stack.store?.kind ?? 'MONGO_URL' };
+  const file = path.join(
+    outDir,
+    `faults-${new Date().toISOString().replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`,
+  );
+  const machine = {
+    cpus: os.cpus().length,
+    memGiB: round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    store: stack.store?.kind ?? 'MONGO_URL',
+  };
   const config = { LANES, REPLIES, BURST_MS, KILL_AFTER_MS, GIVE_UP_MS, quick: QUICK };
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, config, rows, details, supervisorLog }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ date: new Date().toISOString(), machine, config, rows, details, supervisorLog }, null, 2),
+  );
   console.log(`\nJSON: ${path.relative(process.cwd(), file)}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
@@ -110,7 +131,9 @@ async function phase(fault, { stack, gateway, token, store, client, mailUi }) {
         const token = `${run}-${i}-r${r}-${randomUUID().slice(0, 6)}`;
         const reply = { token, ok: false };
         t.replies.push(reply);
-        reply.ok = (await send('POST', `/v1/tickets/${t.id}/replies`, { body: `Reply ${token}` }, `${run}-${i}-reply-${r}`)).ok;
+        reply.ok = (
+          await send('POST', `/v1/tickets/${t.id}/replies`, { body: `Reply ${token}` }, `${run}-${i}-reply-${r}`)
+        ).ok;
       }
     }
   };
@@ -129,7 +152,8 @@ async function phase(fault, { stack, gateway, token, store, client, mailUi }) {
   let check;
   for (;;) {
     check = await verify(tickets, { store, client, mailUi });
-    if ((check.stateMismatches === 0 && check.mailLost === 0 && check.lost === 0) || Date.now() - sent > SETTLE_MS) break;
+    if ((check.stateMismatches === 0 && check.mailLost === 0 && check.lost === 0) || Date.now() - sent > SETTLE_MS)
+      break;
     await sleep(2_000);
   }
   const actions = tickets.reduce((n, t) => n + 1 + t.replies.length, 0);
@@ -197,7 +221,11 @@ async function recovery(gateway, token, ticketId, run, killedAt) {
       if (ready.status === 200) {
         const res = await fetch(`${gateway}/v1/tickets/${ticketId}/notes`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `${run}-probe-note-${n}` },
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': `${run}-probe-note-${n}`,
+          },
           body: JSON.stringify({ body: `probe ${n}` }),
           signal: AbortSignal.timeout(60_000),
         });
@@ -229,7 +257,9 @@ async function verify(tickets, { store, client, mailUi }) {
     if (!t.id) continue;
     const events = await store.listEvents(t.id);
     for (const r of t.replies) {
-      const n = events.filter((e) => e.type === 'replied' && typeof e.data?.body === 'string' && e.data.body.includes(r.token)).length;
+      const n = events.filter(
+        (e) => e.type === 'replied' && typeof e.data?.body === 'string' && e.data.body.includes(r.token),
+      ).length;
       if (r.ok && n === 0) (out.lost++, note(`reply ${r.token} missing`));
       if (n > 1) (out.duplicated++, note(`reply ${r.token} ${n} times`));
       if (r.ok) {
@@ -238,7 +268,9 @@ async function verify(tickets, { store, client, mailUi }) {
         if (sent > 1) (out.mailDuplicated++, note(`reply mail ${r.token} sent ${sent} times`));
       }
     }
-    const acks = mail.filter((m) => m.to.some((to) => to.address === t.requester.email) && m.subject.includes('Request received')).length;
+    const acks = mail.filter(
+      (m) => m.to.some((to) => to.address === t.requester.email) && m.subject.includes('Request received'),
+    ).length;
     if (t.created && acks === 0) out.mailLost++;
     if (acks > 1) (out.mailDuplicated++, note(`acknowledgement of ${t.i} sent ${acks} times`));
     const [projected, live] = await Promise.all([
@@ -248,11 +280,18 @@ async function verify(tickets, { store, client, mailUi }) {
         .query(stateQuery)
         .catch(() => undefined),
     ]);
-    const same = projected && live && projected.status === live.status && projected.revision === live.revision && projected.eventSeq === live.eventSeq;
+    const same =
+      projected &&
+      live &&
+      projected.status === live.status &&
+      projected.revision === live.revision &&
+      projected.eventSeq === live.eventSeq;
     const complete = projected && events.length === projected.eventSeq;
     if (!same || !complete) {
       out.stateMismatches++;
-      note(`state of ${t.i}: read model ${projected?.status}@${projected?.revision} (${events.length} events), workflow ${live?.status}@${live?.revision}`);
+      note(
+        `state of ${t.i}: read model ${projected?.status}@${projected?.revision} (${events.length} events), workflow ${live?.status}@${live?.revision}`,
+      );
     }
   }
   return out;

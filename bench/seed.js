@@ -5,7 +5,18 @@ const { randomUUID } = require('node:crypto');
 const { Store, searchFields } = require('@helpdesk/persistence');
 
 const YEAR = 365 * 24 * 3_600_000;
-const WORDS = ['printer', 'vpn', 'laptop', 'password', 'invoice', 'email', 'badge', 'monitor', 'imprimante', 'contraseña'];
+const WORDS = [
+  'printer',
+  'vpn',
+  'laptop',
+  'password',
+  'invoice',
+  'email',
+  'badge',
+  'monitor',
+  'imprimante',
+  'contraseña',
+];
 const MESSAGES = [
   'The toner cartridge is empty again',
   'Mon imprimante affiche une erreur de bourrage',
@@ -42,7 +53,10 @@ async function seedTickets(store, count, batch = 1000) {
       const createdAt = now - YEAR + Math.floor((i / count) * YEAR);
       const age = now - createdAt;
       // Old tickets are closed; recent ones spread over every status.
-      const status = age > 30 * 24 * 3_600_000 && rand() < 0.95 ? 'closed' : pick(['new', 'in_progress', 'waiting', 'resolved', 'closed']);
+      const status =
+        age > 30 * 24 * 3_600_000 && rand() < 0.95
+          ? 'closed'
+          : pick(['new', 'in_progress', 'waiting', 'resolved', 'closed']);
       // Within a week of creation and never in the future, without piling up on one instant.
       const updatedAt = createdAt + Math.floor(rand() * Math.min(7 * 24 * 3_600_000, now - createdAt));
       const id = randomUUID();
@@ -71,20 +85,35 @@ async function seedTickets(store, count, batch = 1000) {
         attention: rand() < 0.05,
         deleted: rand() < 0.01,
         links: { followUps: [], children: [], ...(followUpOf && rand() < 0.001 ? { followUpOf } : {}) },
-        breaches: rand() < 0.03 ? [{ kind: 'response', dueAt: submittedAt + 8 * 3_600_000, at: submittedAt + 8 * 3_600_000 }] : [],
+        breaches:
+          rand() < 0.03
+            ? [{ kind: 'response', dueAt: submittedAt + 8 * 3_600_000, at: submittedAt + 8 * 3_600_000 }]
+            : [],
         createdAt,
         createdBy: 'bench',
         submittedAt,
         updatedAt,
         lastActionAt: updatedAt,
         ...(replied ? { firstPublicReplyAt: submittedAt + Math.floor(rand() * 24 * 3_600_000) } : {}),
-        ...(status === 'resolved' || status === 'closed' ? { resolution: { method: 'customer_communication', at: updatedAt, by: 'bench' } } : {}),
+        ...(status === 'resolved' || status === 'closed'
+          ? { resolution: { method: 'customer_communication', at: updatedAt, by: 'bench' } }
+          : {}),
         reopenCount: rand() < 0.05 ? 1 : 0,
         revision: 1,
         eventSeq: 1,
       };
       if (i === 10) followUpOf = id;
-      const events = [{ ticketId: id, seq: 1, type: 'replied', at: updatedAt, actor: { id: 'bench', role: 'agent' }, channel: 'web', data: { body: pick(MESSAGES), visibility: 'public' } }];
+      const events = [
+        {
+          ticketId: id,
+          seq: 1,
+          type: 'replied',
+          at: updatedAt,
+          actor: { id: 'bench', role: 'agent' },
+          channel: 'web',
+          data: { body: pick(MESSAGES), visibility: 'public' },
+        },
+      ];
       const { id: _id, ...fields } = state;
       docs.push({ _id: id, ...fields, ...searchFields(state, events) });
     }

@@ -13,7 +13,11 @@ try {
   // MONGO_URL: the tests and `npm start` use that server and start none.
   const store = process.env.MONGO_URL ? undefined : findStoreBinary({ build: true, install: true });
   console.log(`temporal: ${temporal}`);
-  console.log(store ? `store: ${store.kind}${store.kind === 'secantus' ? ` (${store.flavor})` : ''} ${store.path}` : `store: MONGO_URL (none to install)`);
+  console.log(
+    store
+      ? `store: ${store.kind}${store.kind === 'secantus' ? ` (${store.flavor})` : ''} ${store.path}`
+      : `store: MONGO_URL (none to install)`,
+  );
   console.log(`time-skipping test server: ${findTestServer({ install: true })}`);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));

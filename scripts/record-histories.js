@@ -16,7 +16,14 @@ const { commandUpdates, ticketWorkflowId } = require('@helpdesk/contracts');
 const ROOT = path.resolve(__dirname, '..');
 // One folder per generation of the workflow code: older generations stay, so tickets started by
 // earlier code are still proven to replay (through their patches).
-const OUT = path.join(ROOT, 'services', 'worker', 'test', 'histories', process.env.HISTORIES_GENERATION || 'receipt-time');
+const OUT = path.join(
+  ROOT,
+  'services',
+  'worker',
+  'test',
+  'histories',
+  process.env.HISTORIES_GENERATION || 'receipt-time',
+);
 const SECOND_IN_HOURS = 1 / 3600;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,10 +34,17 @@ async function main() {
     dataDir,
     persistent: false,
     env: { AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
-    services: ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
+    services: ['worker', 'notifier', 'gateway'].map((name) => ({
+      name,
+      entry: path.join(ROOT, 'services', name, 'dist', 'main.js'),
+    })),
   });
   const store = await Store.connect(stack.urls.mongo);
-  await store.putSettings({ feedbackWindowHours: 2 * SECOND_IN_HOURS, responseDelayHours: null, actionDelayHours: null });
+  await store.putSettings({
+    feedbackWindowHours: 2 * SECOND_IN_HOURS,
+    responseDelayHours: null,
+    actionDelayHours: null,
+  });
   const connection = await Connection.connect({ address: stack.urls.temporal });
   const client = new Client({ connection });
   const agent = signToken({ sub: 'alice', role: 'agent' }, secret);
@@ -45,7 +59,12 @@ async function main() {
     return json;
   };
   const create = (extra = {}) =>
-    call('POST', '/v1/tickets', { title: 'Recorded', description: 'A recorded ticket', requester: { id: 'rq', email: 'rq@example.com' }, ...extra });
+    call('POST', '/v1/tickets', {
+      title: 'Recorded',
+      description: 'A recorded ticket',
+      requester: { id: 'rq', email: 'rq@example.com' },
+      ...extra,
+    });
   const closed = async (id) => {
     for (let i = 0; i < 100; i++) {
       if ((await store.getTicket(id))?.status === 'closed') return;
@@ -79,14 +98,20 @@ async function main() {
     await sleep(2_000);
     await call('POST', `/v1/tickets/${t.id}/wait`, { waitType: 'case' });
     await call('POST', `/v1/tickets/${t.id}/end_case`, {});
-    await call('POST', `/v1/tickets/${t.id}/wait`, { waitType: 'until', until: new Date(Date.now() + 1_000).toISOString() });
+    await call('POST', `/v1/tickets/${t.id}/wait`, {
+      waitType: 'until',
+      until: new Date(Date.now() + 1_000).toISOString(),
+    });
     await sleep(2_000);
     await call('POST', `/v1/tickets/${t.id}/spam`, {});
     recorded['waits'] = t.id;
 
     // Draft, refused submit, submit, modify, release, assign, delete, restore, resolve, close.
     t = await call('POST', '/v1/tickets', { draft: true, title: 'Draft' });
-    await call('POST', `/v1/tickets/${t.id}/submit`, { description: 'Complete', requester: { id: 'rq', email: 'rq@example.com' } });
+    await call('POST', `/v1/tickets/${t.id}/submit`, {
+      description: 'Complete',
+      requester: { id: 'rq', email: 'rq@example.com' },
+    });
     await call('PATCH', `/v1/tickets/${t.id}`, { priority: 'high' });
     await call('POST', `/v1/tickets/${t.id}/release`, {});
     await call('POST', `/v1/tickets/${t.id}/assign`, { assignee: 'bob' });
@@ -121,7 +146,8 @@ async function main() {
     await call('POST', `/v1/tickets/${firstChild}/resolve`, { method: 'customer_communication' });
     await call('POST', `/v1/tickets/${firstChild}/replies`, { body: 'Not this part' }, requester);
     await sleep(500);
-    for (const child of split.links.children) await call('POST', `/v1/tickets/${child}/resolve`, { method: 'customer_communication' });
+    for (const child of split.links.children)
+      await call('POST', `/v1/tickets/${child}/resolve`, { method: 'customer_communication' });
     await closed(parent.id);
     recorded['split-parent'] = parent.id;
     recorded['split-child'] = split.links.children[0];
@@ -133,7 +159,13 @@ async function main() {
     const lapse = Date.parse(done.resolution.at) + 2_000;
     await sleep(Math.max(0, lapse + 300 - Date.now()));
     await client.workflow.getHandle(ticketWorkflowId(t.id)).executeUpdate(commandUpdates.customer_reply, {
-      args: [{ command: { type: 'customer_reply', body: 'Sent just in time', via: 'web' }, actor: { id: 'rq', role: 'requester' }, receivedAt: lapse - 100 }],
+      args: [
+        {
+          command: { type: 'customer_reply', body: 'Sent just in time', via: 'web' },
+          actor: { id: 'rq', role: 'requester' },
+          receivedAt: lapse - 100,
+        },
+      ],
     });
     await call('POST', `/v1/tickets/${t.id}/resolve`, { method: 'customer_communication' });
     await closed(t.id);
@@ -158,14 +190,24 @@ async function main() {
     // A ticket opened by mail, answered, closed.
     const nodemailer = require('nodemailer');
     const transport = nodemailer.createTransport(stack.urls.inboundSmtp);
-    await transport.sendMail({ from: 'mailer@customer.example', to: 'support@helpdesk.local', subject: 'By mail', text: 'Hello by mail' });
+    await transport.sendMail({
+      from: 'mailer@customer.example',
+      to: 'support@helpdesk.local',
+      subject: 'By mail',
+      text: 'Hello by mail',
+    });
     transport.close();
     let byMail;
     for (let i = 0; i < 100 && !byMail; i++) {
-      byMail = await Store.modelsForTestsOnly(store).Ticket.findOne({ 'requester.email': 'mailer@customer.example' }).lean();
+      byMail = await Store.modelsForTestsOnly(store)
+        .Ticket.findOne({ 'requester.email': 'mailer@customer.example' })
+        .lean();
       if (!byMail) await sleep(200);
     }
-    await call('POST', `/v1/tickets/${byMail._id}/replies`, { body: 'Answer', resolve: { method: 'customer_communication' } });
+    await call('POST', `/v1/tickets/${byMail._id}/replies`, {
+      body: 'Answer',
+      resolve: { method: 'customer_communication' },
+    });
     await closed(byMail._id);
     recorded['by-mail'] = byMail._id;
 
@@ -175,7 +217,8 @@ async function main() {
     for (let i = 0; i < 12; i++) await call('POST', `/v1/tickets/${long.id}/notes`, { body: `note ${i}` });
     await sleep(1_000);
     const runs = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowId = "${ticketWorkflowId(long.id)}"` })) runs.push(wf);
+    for await (const wf of client.workflow.list({ query: `WorkflowId = "${ticketWorkflowId(long.id)}"` }))
+      runs.push(wf);
     const first = runs.sort((a, b) => a.startTime - b.startTime)[0];
     const firstHistory = await client.workflow.getHandle(first.workflowId, first.runId).fetchHistory();
     fs.mkdirSync(OUT, { recursive: true });

@@ -36,7 +36,11 @@ async function build() {
   const t = Date.now();
   const ticker = setInterval(() => say(`still building… (${elapsed(Date.now() - t)})`), 10_000);
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'], { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('turbo/bin/turbo'), 'run', 'build', '--output-logs=errors-only'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     child.once('exit', resolve);
     child.once('error', () => resolve(1));
   });
@@ -53,7 +57,8 @@ async function build() {
  * check and operators read them); a person at a terminal gets it pretty.
  */
 function followServiceLogs(logDir) {
-  const pretty = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && process.stdout.isTTY) ? prettyLine() : undefined;
+  const pretty =
+    env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && process.stdout.isTTY) ? prettyLine() : undefined;
   const files = SERVICES.map((name) => {
     const file = path.join(logDir, `${name}.log`);
     // From the end: only what this run logs.
@@ -106,7 +111,10 @@ async function main() {
     ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
     services: SERVICES.map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
     log: (m) => console.log(m),
-    progress: (name, state, ms) => say(state === 'starting' ? `starting ${LABELS[name] || name}…` : `${LABELS[name] || name} ready (${elapsed(ms)})`),
+    progress: (name, state, ms) =>
+      say(
+        state === 'starting' ? `starting ${LABELS[name] || name}…` : `${LABELS[name] || name} ready (${elapsed(ms)})`,
+      ),
     supervise: true,
   });
   const { urls } = stack;

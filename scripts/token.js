@@ -18,7 +18,9 @@ try {
     },
   });
   if (!values.role || !ROLES.includes(values.role) || !values.sub) {
-    throw new Error(`usage: npm run token -- --role <${ROLES.join('|')}> --sub <id> [--name N] [--email E] [--expires 12h]`);
+    throw new Error(
+      `usage: npm run token -- --role <${ROLES.join('|')}> --sub <id> [--name N] [--email E] [--expires 12h]`,
+    );
   }
   const { AUTH_JWT_SECRET } = loadConfig();
   const claims = { sub: values.sub, role: values.role };

@@ -11,18 +11,32 @@ import type { PrivateServices } from '../support/private-services';
 
 const store = useStore();
 
-type Problem = { type: string; title: string; status: number; detail: string; requestId: string; errors?: { field: string; message: string }[]; currentStatus?: string; allowedCommands?: string[]; hint?: string };
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  requestId: string;
+  errors?: { field: string; message: string }[];
+  currentStatus?: string;
+  allowedCommands?: string[];
+  hint?: string;
+};
 type List = { items: TicketBody[]; nextCursor: string | null };
 
 const agent = () => token('agent', 'alice', 'alice@example.com');
 const admin = () => token('admin', 'root');
 
-
 describe('tickets', () => {
   it('creates, reads (with ETag), modifies, lists and times every step, as documented', async () => {
     const created = await checked<TicketBody>('POST', '/v1/tickets', {
       token: agent(),
-      body: { title: 'Laptop', description: 'Will not boot', requester: { id: 'api-rq', email: 'api-rq@example.com' }, tags: ['api'] },
+      body: {
+        title: 'Laptop',
+        description: 'Will not boot',
+        requester: { id: 'api-rq', email: 'api-rq@example.com' },
+        tags: ['api'],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/tickets/${created.body.id}`);
@@ -30,15 +44,31 @@ describe('tickets', () => {
     const got = await checked<TicketBody>('GET', `/v1/tickets/${created.body.id}`, { token: agent() });
     const etag = got.headers.get('etag');
     expect(etag).toMatch(/^W\/".+-1"$/);
-    const notModified = await checked('GET', `/v1/tickets/${created.body.id}`, { token: agent(), headers: { 'if-none-match': etag ?? '' } });
+    const notModified = await checked('GET', `/v1/tickets/${created.body.id}`, {
+      token: agent(),
+      headers: { 'if-none-match': etag ?? '' },
+    });
     expect(notModified.status).toBe(304);
 
-    const patched = await checked<TicketBody>('PATCH', `/v1/tickets/${created.body.id}`, { token: agent(), body: { priority: 'high', tags: ['api', 'laptop'] } });
-    expect([patched.status, patched.body.priority, patched.body.status, patched.body.assignee]).toEqual([200, 'high', 'in_progress', 'alice']);
-    const changed = await checked('GET', `/v1/tickets/${created.body.id}`, { token: agent(), headers: { 'if-none-match': etag ?? '' } });
+    const patched = await checked<TicketBody>('PATCH', `/v1/tickets/${created.body.id}`, {
+      token: agent(),
+      body: { priority: 'high', tags: ['api', 'laptop'] },
+    });
+    expect([patched.status, patched.body.priority, patched.body.status, patched.body.assignee]).toEqual([
+      200,
+      'high',
+      'in_progress',
+      'alice',
+    ]);
+    const changed = await checked('GET', `/v1/tickets/${created.body.id}`, {
+      token: agent(),
+      headers: { 'if-none-match': etag ?? '' },
+    });
     expect(changed.status).toBe(200);
 
-    const events = await checked<{ items: { type: string }[] }>('GET', `/v1/tickets/${created.body.id}/events`, { token: agent() });
+    const events = await checked<{ items: { type: string }[] }>('GET', `/v1/tickets/${created.body.id}/events`, {
+      token: agent(),
+    });
     expect(events.body.items.map((e) => e.type)).toEqual(['created', 'modified', 'taken']);
   });
 
@@ -66,7 +96,10 @@ describe('tickets', () => {
       const r = await checked<TicketBody>('POST', `/v1/tickets/${id}/${name}`, { token: agent(), body });
       expect(r.status, `${name}: ${JSON.stringify(r.body)}`).toBe(status);
     }
-    const draft = await checked<TicketBody>('POST', '/v1/tickets', { token: agent(), body: { draft: true, title: 'Draft' } });
+    const draft = await checked<TicketBody>('POST', '/v1/tickets', {
+      token: agent(),
+      body: { draft: true, title: 'Draft' },
+    });
     const submitted = await checked<TicketBody>('POST', `/v1/tickets/${draft.body.id}/submit`, {
       token: agent(),
       body: { description: 'Done', requester: { id: 'x', email: 'x@example.com' } },
@@ -74,10 +107,22 @@ describe('tickets', () => {
     expect(submitted.body.status).toBe('new');
     const deleted = await checked<TicketBody>('DELETE', `/v1/tickets/${draft.body.id}`, { token: agent() });
     expect(deleted.body.deleted).toBe(true);
-    expect((await checked('POST', `/v1/tickets/${draft.body.id}/restore`, { token: agent(), body: {} })).status).toBe(200);
+    expect((await checked('POST', `/v1/tickets/${draft.body.id}/restore`, { token: agent(), body: {} })).status).toBe(
+      200,
+    );
     const other = await createTicket({}, { token: agent() });
-    expect((await checked('POST', `/v1/tickets/${other.id}/split`, { token: agent(), body: { children: [{ title: 'c', description: 'd' }] } })).status).toBe(200);
-    expect((await checked('POST', `/v1/tickets/${draft.body.id}/merge`, { token: agent(), body: { targetId: other.id } })).status).toBe(200);
+    expect(
+      (
+        await checked('POST', `/v1/tickets/${other.id}/split`, {
+          token: agent(),
+          body: { children: [{ title: 'c', description: 'd' }] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await checked('POST', `/v1/tickets/${draft.body.id}/merge`, { token: agent(), body: { targetId: other.id } }))
+        .status,
+    ).toBe(200);
     expect((await checked('DELETE', `/v1/tickets/${draft.body.id}/purge`, { token: admin() })).status).toBe(204);
   });
 });
@@ -86,15 +131,24 @@ describe('roles', () => {
   it('requesters create for themselves, see only their own, and may reply and reopen but not work the ticket', async () => {
     const me = `rq-${randomUUID()}`;
     const mine = token('requester', me, `${me}@example.com`);
-    const created = await checked<TicketBody>('POST', '/v1/tickets', { token: mine, body: { title: 'Mine', description: 'Help' } });
+    const created = await checked<TicketBody>('POST', '/v1/tickets', {
+      token: mine,
+      body: { title: 'Mine', description: 'Help' },
+    });
     expect([created.status, (created.body.requester as { id: string } | undefined)?.id]).toEqual([201, me]);
-    const forOther = await checked<Problem>('POST', '/v1/tickets', { token: mine, body: { title: 'x', description: 'y', requester: { id: 'someone' } } });
+    const forOther = await checked<Problem>('POST', '/v1/tickets', {
+      token: mine,
+      body: { title: 'x', description: 'y', requester: { id: 'someone' } },
+    });
     expect(forOther.status).toBe(403);
     const list = await checked<List>('GET', '/v1/tickets', { token: mine });
     expect(list.body.items.map((t) => t.id)).toEqual([created.body.id]);
     expect((await checked('GET', '/v1/tickets?requester=someone', { token: mine })).status).toBe(403);
     expect((await checked('POST', `/v1/tickets/${created.body.id}/take`, { token: mine, body: {} })).status).toBe(403);
-    expect((await checked('POST', `/v1/tickets/${created.body.id}/replies`, { token: mine, body: { body: 'more info' } })).status).toBe(200);
+    expect(
+      (await checked('POST', `/v1/tickets/${created.body.id}/replies`, { token: mine, body: { body: 'more info' } }))
+        .status,
+    ).toBe(200);
     expect((await checked('GET', '/v1/settings', { token: mine })).status).toBe(403);
     expect((await checked('GET', '/v1/reports/lifecycle', { token: mine })).status).toBe(403);
     expect((await checked('GET', `/v1/requesters/${me}/tickets`, { token: mine })).status).toBe(200);
@@ -104,9 +158,16 @@ describe('roles', () => {
   it('services may send customer-side input for any ticket, but not work it', async () => {
     const t = await createTicket({}, { token: agent() });
     const svc = token('service', 'mail-bridge');
-    expect((await checked('POST', `/v1/tickets/${t.id}/replies`, { token: svc, body: { body: 'from mail' } })).status).toBe(200);
-    expect((await checked('POST', `/v1/tickets/${t.id}/resolve`, { token: svc, body: { method: 'rejected' } })).status).toBe(403);
-    const created = await checked<TicketBody>('POST', '/v1/tickets', { token: svc, body: { title: 'x', description: 'y', requester: { id: 'r' } } });
+    expect(
+      (await checked('POST', `/v1/tickets/${t.id}/replies`, { token: svc, body: { body: 'from mail' } })).status,
+    ).toBe(200);
+    expect(
+      (await checked('POST', `/v1/tickets/${t.id}/resolve`, { token: svc, body: { method: 'rejected' } })).status,
+    ).toBe(403);
+    const created = await checked<TicketBody>('POST', '/v1/tickets', {
+      token: svc,
+      body: { title: 'x', description: 'y', requester: { id: 'r' } },
+    });
     expect(created.body.channel).toBe('api');
   });
 
@@ -125,13 +186,23 @@ describe('errors', () => {
       ['POST', '/v1/tickets', { token: agent(), body: { title: 5, whatever: true } }, 400],
       ['GET', '/v1/tickets', {}, 401],
       ['GET', '/v1/tickets', { token: 'not-a-jwt' }, 401],
-      ['GET', '/v1/tickets', { token: jwt.sign({ sub: 'a', role: 'agent' }, stack().jwtSecret, { expiresIn: -10 }) }, 401],
+      [
+        'GET',
+        '/v1/tickets',
+        { token: jwt.sign({ sub: 'a', role: 'agent' }, stack().jwtSecret, { expiresIn: -10 }) },
+        401,
+      ],
       ['GET', '/v1/tickets', { token: jwt.sign({ sub: 'a', role: 'agent' }, 'another-secret-entirely') }, 401],
       ['GET', '/v1/tickets', { token: jwt.sign({ sub: 'a', role: 'overlord' }, stack().jwtSecret) }, 401],
       ['PUT', '/v1/settings', { token: agent(), body: {} }, 403],
       ['GET', `/v1/tickets/${randomUUID()}`, { token: agent() }, 404],
       ['POST', `/v1/tickets/${t.id}/resume`, { token: agent(), body: {} }, 409],
-      ['POST', `/v1/tickets/${t.id}/replies`, { token: agent(), body: 'plain text', headers: { 'content-type': 'text/plain' } }, 415],
+      [
+        'POST',
+        `/v1/tickets/${t.id}/replies`,
+        { token: agent(), body: 'plain text', headers: { 'content-type': 'text/plain' } },
+        415,
+      ],
       ['POST', '/v1/tickets', { token: agent(), body: `{"title":"${'x'.repeat(1_100_000)}"}` }, 413],
       ['POST', '/v1/tickets', { token: agent(), body: '{"title": broken' }, 400],
       ['GET', '/v1/tickets?limit=1000&colour=red', { token: agent() }, 400],
@@ -144,7 +215,8 @@ describe('errors', () => {
       expect(r.body.status).toBe(status);
       expect(r.body.requestId).toBeTruthy();
       expect(r.body.detail.length).toBeGreaterThan(5);
-      if (path.startsWith('/v1/tickets') && method !== 'PUT' && status !== 413 && status !== 401) await checked(method, path, opts);
+      if (path.startsWith('/v1/tickets') && method !== 'PUT' && status !== 413 && status !== 401)
+        await checked(method, path, opts);
     }
     const bad = await api<Problem>('POST', '/v1/tickets', { token: agent(), body: { title: 5, whatever: true } });
     expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['body', 'body.title']);
@@ -156,7 +228,12 @@ describe('errors', () => {
     expect(unknown.status).toBe(404);
     const missing = await api<Problem>('POST', '/v1/tickets', { token: agent(), body: {} });
     // Every field a submit needs, named as a submit names them (the primary contact defaults to the requester).
-    expect(missing.body.errors?.map((e) => e.field)).toEqual(['body.title', 'body.description', 'body.primaryContact', 'body.requester']);
+    expect(missing.body.errors?.map((e) => e.field)).toEqual([
+      'body.title',
+      'body.description',
+      'body.primaryContact',
+      'body.requester',
+    ]);
   });
 
   it('answers 429 with Retry-After past the per-principal limit', async () => {
@@ -173,7 +250,9 @@ describe('errors', () => {
       expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(last?.body.status).toBe(429);
       // Another principal is not limited by the first one's use.
-      expect((await api('GET', '/v1/tickets?limit=1', { base: svc.gateway, token: token('agent', 'other') })).status).toBe(200);
+      expect(
+        (await api('GET', '/v1/tickets?limit=1', { base: svc.gateway, token: token('agent', 'other') })).status,
+      ).toBe(200);
     } finally {
       await svc.stop();
     }
@@ -186,16 +265,32 @@ describe('idempotency', () => {
   it('a retry with the same key returns the first answer and does nothing twice', async () => {
     const tag = `idem-${randomUUID()}`;
     const key = randomUUID();
-    const first = await checked<TicketBody>('POST', '/v1/tickets', { token: agent(), body: body(tag), headers: { 'idempotency-key': key } });
-    const retry = await checked<TicketBody>('POST', '/v1/tickets', { token: agent(), body: body(tag), headers: { 'idempotency-key': key } });
+    const first = await checked<TicketBody>('POST', '/v1/tickets', {
+      token: agent(),
+      body: body(tag),
+      headers: { 'idempotency-key': key },
+    });
+    const retry = await checked<TicketBody>('POST', '/v1/tickets', {
+      token: agent(),
+      body: body(tag),
+      headers: { 'idempotency-key': key },
+    });
     expect([first.status, retry.status]).toEqual([201, 201]);
     expect(retry.body.id).toBe(first.body.id);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     const list = await api<List>('GET', `/v1/tickets?tag=${tag}`, { token: agent() });
     expect(list.body.items).toHaveLength(1);
 
-    const take1 = await api<TicketBody>('POST', `/v1/tickets/${first.body.id}/take`, { token: agent(), body: {}, headers: { 'idempotency-key': `${key}-take` } });
-    const take2 = await api<TicketBody>('POST', `/v1/tickets/${first.body.id}/take`, { token: agent(), body: {}, headers: { 'idempotency-key': `${key}-take` } });
+    const take1 = await api<TicketBody>('POST', `/v1/tickets/${first.body.id}/take`, {
+      token: agent(),
+      body: {},
+      headers: { 'idempotency-key': `${key}-take` },
+    });
+    const take2 = await api<TicketBody>('POST', `/v1/tickets/${first.body.id}/take`, {
+      token: agent(),
+      body: {},
+      headers: { 'idempotency-key': `${key}-take` },
+    });
     expect([take1.status, take2.status]).toEqual([200, 200]);
     expect((await store().listEvents(first.body.id)).filter((e) => e.type === 'taken')).toHaveLength(1);
   });
@@ -203,7 +298,11 @@ describe('idempotency', () => {
   it('the same key with a different body is a 422', async () => {
     const key = randomUUID();
     await api('POST', '/v1/tickets', { token: agent(), body: body('a'), headers: { 'idempotency-key': key } });
-    const conflict = await checked<Problem>('POST', '/v1/tickets', { token: agent(), body: body('b'), headers: { 'idempotency-key': key } });
+    const conflict = await checked<Problem>('POST', '/v1/tickets', {
+      token: agent(),
+      body: body('b'),
+      headers: { 'idempotency-key': key },
+    });
     expect(conflict.status).toBe(422);
     expect(conflict.body.type).toContain('idempotency_key_reused');
   });
@@ -212,7 +311,13 @@ describe('idempotency', () => {
     const tag = `race-${randomUUID()}`;
     const key = randomUUID();
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => api<TicketBody>('POST', '/v1/tickets', { token: agent(), body: body(tag), headers: { 'idempotency-key': key } })),
+      Array.from({ length: 6 }, () =>
+        api<TicketBody>('POST', '/v1/tickets', {
+          token: agent(),
+          body: body(tag),
+          headers: { 'idempotency-key': key },
+        }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
@@ -225,7 +330,8 @@ describe('lists', () => {
   it('pages across the whole result without gaps or repeats, in a stable order, both ways', async () => {
     const tag = `page-${randomUUID()}`;
     const ids = new Set<string>();
-    for (let i = 0; i < 7; i++) ids.add((await createTicket({ tags: [tag], title: `Paged ${i}` }, { token: agent() })).id);
+    for (let i = 0; i < 7; i++)
+      ids.add((await createTicket({ tags: [tag], title: `Paged ${i}` }, { token: agent() })).id);
     for (const order of ['desc', 'asc']) {
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -249,9 +355,13 @@ describe('lists', () => {
   it('filters by status, assignee, attention, follow-up-of, breached, and searches reference and subject', async () => {
     const tag = `filter-${randomUUID()}`;
     const a = await createTicket({ tags: [tag], title: `Unique zebra ${tag}` }, { token: agent() });
-    const b = await createTicket({ tags: [tag], group: 'support', type: 'incident', severity: 'high' }, { token: agent() });
+    const b = await createTicket(
+      { tags: [tag], group: 'support', type: 'incident', severity: 'high' },
+      { token: agent() },
+    );
     await api('POST', `/v1/tickets/${b.id}/take`, { token: agent(), body: {} });
-    const q = async (query: string) => (await checked<List>('GET', `/v1/tickets?tag=${tag}&${query}`, { token: agent() })).body.items.map((t) => t.id);
+    const q = async (query: string) =>
+      (await checked<List>('GET', `/v1/tickets?tag=${tag}&${query}`, { token: agent() })).body.items.map((t) => t.id);
     expect(await q('status=in_progress')).toEqual([b.id]);
     expect(await q('status=new,in_progress')).toHaveLength(2);
     expect(await q('assignee=alice')).toEqual([b.id]);
@@ -274,12 +384,16 @@ describe('history and reports', () => {
     const second = await createTicket({ requester: { id: rq }, company }, { token: agent() });
     const byRequester = await checked<List>('GET', `/v1/requesters/${rq}/tickets`, { token: agent() });
     expect(byRequester.body.items.map((t) => t.id)).toEqual([second.id, first.id]);
-    const byCompany = await checked<List>('GET', `/v1/requesters/${encodeURIComponent(company)}/tickets`, { token: agent() });
+    const byCompany = await checked<List>('GET', `/v1/requesters/${encodeURIComponent(company)}/tickets`, {
+      token: agent(),
+    });
     expect(byCompany.body.items.map((t) => t.id)).toEqual([second.id, first.id]);
   });
 
   it('the lifecycle report counts and times exactly what happened (own database)', async () => {
-    const svc: PrivateServices = await startPrivateServices(['worker', 'gateway'], { database: `helpdesk_report_${randomUUID().slice(0, 8)}` });
+    const svc: PrivateServices = await startPrivateServices(['worker', 'gateway'], {
+      database: `helpdesk_report_${randomUUID().slice(0, 8)}`,
+    });
     try {
       const o = { base: svc.gateway, token: agent() };
       const from = new Date(Date.now() - 1000).toISOString();
@@ -292,11 +406,13 @@ describe('history and reports', () => {
       await api('POST', `/v1/tickets/${t2.id}/spam`, { ...o, body: {} });
       await api('POST', `/v1/tickets/${t2.id}/follow-ups`, { ...o, body: { description: 'again' } });
       const to = new Date(Date.now() + 1000).toISOString();
-      const r = await checked<Record<string, unknown> & { byStatus: Record<string, number>; firstResponse: { count: number; medianHours: number }; resolution: { count: number } }>(
-        'GET',
-        `/v1/reports/lifecycle?from=${from}&to=${to}`,
-        o,
-      );
+      const r = await checked<
+        Record<string, unknown> & {
+          byStatus: Record<string, number>;
+          firstResponse: { count: number; medianHours: number };
+          resolution: { count: number };
+        }
+      >('GET', `/v1/reports/lifecycle?from=${from}&to=${to}`, o);
       expect(r.body.total).toBe(4);
       expect(r.body.byStatus).toEqual({ in_progress: 1, closed: 1, new: 2 });
       expect(r.body.byType).toEqual({ incident: 1, question: 2, none: 1 });
@@ -319,17 +435,28 @@ describe('attachments', () => {
     const bytes = Buffer.from(`log line ${randomUUID()}\n`.repeat(200));
     const form = new FormData();
     form.append('file', new Blob([bytes], { type: 'text/plain' }), 'app.log');
-    const res = await fetch(`${stack().gateway}/v1/tickets/${t.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${agent()}` }, body: form });
+    const res = await fetch(`${stack().gateway}/v1/tickets/${t.id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent()}` },
+      body: form,
+    });
     const stored = (await res.json()) as { id: string; size: number; filename: string };
     expect([res.status, stored.size, stored.filename]).toEqual([201, bytes.length, 'app.log']);
-    const ticket = await api<TicketBody & { attachments: { id: string }[] }>('GET', `/v1/tickets/${t.id}`, { token: agent() });
+    const ticket = await api<TicketBody & { attachments: { id: string }[] }>('GET', `/v1/tickets/${t.id}`, {
+      token: agent(),
+    });
     expect(ticket.body.attachments.map((a) => a.id)).toEqual([stored.id]);
-    const download = await fetch(`${stack().gateway}/v1/attachments/${stored.id}`, { headers: { authorization: `Bearer ${agent()}` } });
+    const download = await fetch(`${stack().gateway}/v1/attachments/${stored.id}`, {
+      headers: { authorization: `Bearer ${agent()}` },
+    });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
     const stranger = await api('GET', `/v1/attachments/${stored.id}`, { token: token('requester', 'stranger') });
     expect(stranger.status).toBe(403);
-    const asJson = await api<Problem>('POST', `/v1/tickets/${t.id}/attachments`, { token: agent(), body: { file: 'nope' } });
+    const asJson = await api<Problem>('POST', `/v1/tickets/${t.id}/attachments`, {
+      token: agent(),
+      body: { file: 'nope' },
+    });
     expect(asJson.status).toBe(415);
     expect((await api('GET', '/v1/attachments/000000000000000000000000', { token: agent() })).status).toBe(404);
   });
@@ -340,7 +467,11 @@ describe('attachments', () => {
       const t = await createTicket({}, { token: agent() });
       const form = new FormData();
       form.append('file', new Blob([Buffer.alloc(5000, 1)]), 'big.bin');
-      const res = await fetch(`${svc.gateway}/v1/tickets/${t.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${agent()}` }, body: form });
+      const res = await fetch(`${svc.gateway}/v1/tickets/${t.id}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agent()}` },
+        body: form,
+      });
       expect(res.status).toBe(413);
       expect((await store().getTicket(t.id))?.attachments ?? []).toEqual([]);
     } finally {
@@ -356,7 +487,17 @@ describe('operations', () => {
     expect([ready.status, ready.body.temporal, ready.body.store]).toEqual([200, true, true]);
     const doc = await api<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
-    for (const path of ['/v1/tickets', '/v1/tickets/{id}', '/v1/tickets/{id}/events', '/v1/tickets/{id}/take', '/v1/tickets/{id}/attachments', '/v1/attachments/{id}', '/v1/requesters/{id}/tickets', '/v1/reports/lifecycle', '/v1/settings']) {
+    for (const path of [
+      '/v1/tickets',
+      '/v1/tickets/{id}',
+      '/v1/tickets/{id}/events',
+      '/v1/tickets/{id}/take',
+      '/v1/tickets/{id}/attachments',
+      '/v1/attachments/{id}',
+      '/v1/requesters/{id}/tickets',
+      '/v1/reports/lifecycle',
+      '/v1/settings',
+    ]) {
       expect(doc.body.paths, path).toHaveProperty([path]);
     }
   });

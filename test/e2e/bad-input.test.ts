@@ -26,7 +26,10 @@ const addresses = (n: number, tag = 'cc') => Array.from({ length: n }, (_, i) =>
 // of our own, so the shared stack's other tests never see it.
 let svc: PrivateServices;
 beforeAll(async () => {
-  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], { database: `helpdesk_bad_input_${randomUUID().slice(0, 8)}`, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], {
+    database: `helpdesk_bad_input_${randomUUID().slice(0, 8)}`,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
 });
 afterAll(async () => {
   await svc?.stop();
@@ -35,7 +38,10 @@ const own = () => ({ base: svc.gateway });
 
 describe('cursors', () => {
   it('every paginated route answers 400 naming the cursor it did not hand out, and pages on with its own', async () => {
-    const doc = await api<{ paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>('GET', '/openapi.json');
+    const doc = await api<{ paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>(
+      'GET',
+      '/openapi.json',
+    );
     const paginated = Object.entries(doc.body.paths)
       .filter(([, ops]) => ops.get?.parameters?.some((p) => p.name === 'cursor'))
       .map(([path]) => path);
@@ -43,18 +49,39 @@ describe('cursors', () => {
 
     const requester = `cursor-${randomUUID().slice(0, 8)}`;
     for (let i = 0; i < 3; i++) await createTicket({ requester: { id: requester, email: `${requester}@example.com` } });
-    const urls = [`/v1/requesters/${requester}/tickets`, `/v1/tickets?requester=${requester}`, `/v1/tickets?q=printer&requester=${requester}`, `/v1/tickets?sort=updated&order=asc&requester=${requester}`];
-    const foreign = ['abc', '!!!', 'not a cursor', b64(null), b64({ v: 'x', id: 1 }), b64([1, 2]), b64({ id: 'x' }), '%00', 'x'.repeat(501)];
+    const urls = [
+      `/v1/requesters/${requester}/tickets`,
+      `/v1/tickets?requester=${requester}`,
+      `/v1/tickets?q=printer&requester=${requester}`,
+      `/v1/tickets?sort=updated&order=asc&requester=${requester}`,
+    ];
+    const foreign = [
+      'abc',
+      '!!!',
+      'not a cursor',
+      b64(null),
+      b64({ v: 'x', id: 1 }),
+      b64([1, 2]),
+      b64({ id: 'x' }),
+      '%00',
+      'x'.repeat(501),
+    ];
     for (const url of urls) {
       const sep = url.includes('?') ? '&' : '?';
       for (const cursor of foreign) {
         const res = await api<Problem>('GET', `${url}${sep}cursor=${encodeURIComponent(cursor)}`, { token: agent() });
         expect([url, cursor, res.status, fields(res)]).toEqual([url, cursor, 400, ['query.cursor']]);
       }
-      const first = await api<{ items: unknown[]; nextCursor: string | null }>('GET', `${url}${sep}limit=2`, { token: agent() });
+      const first = await api<{ items: unknown[]; nextCursor: string | null }>('GET', `${url}${sep}limit=2`, {
+        token: agent(),
+      });
       expect([url, first.status, first.body.items.length]).toEqual([url, 200, 2]);
       expect(first.body.nextCursor).toEqual(expect.any(String));
-      const next = await api<{ items: unknown[]; nextCursor: string | null }>('GET', `${url}${sep}limit=2&cursor=${first.body.nextCursor}`, { token: agent() });
+      const next = await api<{ items: unknown[]; nextCursor: string | null }>(
+        'GET',
+        `${url}${sep}limit=2&cursor=${first.body.nextCursor}`,
+        { token: agent() },
+      );
       expect([url, next.status, next.body.items.length, next.body.nextCursor]).toEqual([url, 200, 1, null]);
     }
   });
@@ -65,7 +92,9 @@ describe('settings', () => {
 
   it('map keys the store cannot hold are a 400 naming the key', async () => {
     for (const key of ['$set', 'a.b', '', '.hidden']) {
-      const res = await put({ brandSupportAddresses: { default: 'support@helpdesk.local', [key]: 'other@helpdesk.local' } });
+      const res = await put({
+        brandSupportAddresses: { default: 'support@helpdesk.local', [key]: 'other@helpdesk.local' },
+      });
       expect([key, res.status, fields(res)]).toEqual([key, 400, [`body.brandSupportAddresses.${key}`]]);
       expect(res.body.errors?.[0]?.message).toContain(JSON.stringify(key));
     }
@@ -80,7 +109,10 @@ describe('settings', () => {
       [{ numberingMask: 'Ticket #{0000}' }, ['body.numberingMask']],
       [{ numberingMask: '{0000}{0000}' }, ['body.numberingMask']],
       [{ notificationSender: 'Helpdesk' }, ['body.notificationSender']],
-      [{ notificationSender: 'Helpdesk <support@helpdesk.local>\r\nBcc: all@example.com' }, ['body.notificationSender']],
+      [
+        { notificationSender: 'Helpdesk <support@helpdesk.local>\r\nBcc: all@example.com' },
+        ['body.notificationSender'],
+      ],
       [{ creationNotificationAddress: 'not an address' }, ['body.creationNotificationAddress']],
       [{ collectorAddresses: ['support@helpdesk.local', 'nope'] }, ['body.collectorAddresses.1']],
       [{ brandSupportAddresses: { default: 'nope' } }, ['body.brandSupportAddresses.default']],
@@ -91,27 +123,49 @@ describe('settings', () => {
       expect([body, res.status, fields(res)]).toEqual([body, 400, expected]);
     }
     // Consistent changes pass, and a brand and its default can change together.
-    const ok = await put({ brandSupportAddresses: { main: 'main@helpdesk.local', billing: 'billing@helpdesk.local' }, defaultBrand: 'main', numberingMask: 'HD-{yy}-{0000}', notificationSender: 'Help <main@helpdesk.local>' });
+    const ok = await put({
+      brandSupportAddresses: { main: 'main@helpdesk.local', billing: 'billing@helpdesk.local' },
+      defaultBrand: 'main',
+      numberingMask: 'HD-{yy}-{0000}',
+      notificationSender: 'Help <main@helpdesk.local>',
+    });
     expect(ok.status).toBe(200);
     const created = await createTicket({}, own());
     expect([created.brand, created.reference]).toEqual(['main', expect.stringMatching(/^HD-\d\d-\d{4}$/)]);
   });
 
   it('a ticket names a brand of the settings, on creation, modification, submission and split', async () => {
-    const unknown = await api<Problem>('POST', '/v1/tickets', { ...own(), token: agent(), body: { title: 't', description: 'd', requester: { id: 'bob' }, brand: 'acme' } });
+    const unknown = await api<Problem>('POST', '/v1/tickets', {
+      ...own(),
+      token: agent(),
+      body: { title: 't', description: 'd', requester: { id: 'bob' }, brand: 'acme' },
+    });
     expect([unknown.status, fields(unknown)]).toEqual([400, ['body.brand']]);
     const known = await createTicket({ brand: 'billing' }, own());
     expect(known.brand).toBe('billing');
-    const patch = await api<Problem>('PATCH', `/v1/tickets/${known.id}`, { ...own(), token: agent(), body: { brand: 'acme' } });
+    const patch = await api<Problem>('PATCH', `/v1/tickets/${known.id}`, {
+      ...own(),
+      token: agent(),
+      body: { brand: 'acme' },
+    });
     expect([patch.status, fields(patch)]).toEqual([400, ['body.brand']]);
     const split = await api<Problem>('POST', `/v1/tickets/${known.id}/split`, {
       ...own(),
       token: agent(),
-      body: { children: [{ title: 'a', description: 'a' }, { title: 'b', description: 'b', brand: 'acme' }] },
+      body: {
+        children: [
+          { title: 'a', description: 'a' },
+          { title: 'b', description: 'b', brand: 'acme' },
+        ],
+      },
     });
     expect([split.status, fields(split)]).toEqual([400, ['body.children.1.brand']]);
     const draft = await api<{ id: string }>('POST', '/v1/tickets', { ...own(), token: agent(), body: { draft: true } });
-    const submit = await api<Problem>('POST', `/v1/tickets/${draft.body.id}/submit`, { ...own(), token: agent(), body: { brand: 'acme' } });
+    const submit = await api<Problem>('POST', `/v1/tickets/${draft.body.id}/submit`, {
+      ...own(),
+      token: agent(),
+      body: { brand: 'acme' },
+    });
     expect([submit.status, fields(submit)]).toEqual([400, ['body.brand']]);
   });
 });
@@ -123,8 +177,18 @@ describe('recipients', () => {
     const cases: [string, string, unknown, string[]][] = [
       ['POST', `/v1/tickets/${ticket.id}/messages`, { body: 'psst', recipients: ['alice'] }, ['body.recipients.0']],
       ['POST', `/v1/tickets/${ticket.id}/messages`, { body: 'psst', recipients: tooMany }, ['body.recipients']],
-      ['POST', `/v1/tickets/${ticket.id}/replies`, { body: 'psst', visibility: 'private_message', recipients: ['not@'] }, ['body.recipients.0']],
-      ['POST', `/v1/tickets/${ticket.id}/replies`, { body: 'psst', visibility: 'private_message', recipients: tooMany }, ['body.recipients']],
+      [
+        'POST',
+        `/v1/tickets/${ticket.id}/replies`,
+        { body: 'psst', visibility: 'private_message', recipients: ['not@'] },
+        ['body.recipients.0'],
+      ],
+      [
+        'POST',
+        `/v1/tickets/${ticket.id}/replies`,
+        { body: 'psst', visibility: 'private_message', recipients: tooMany },
+        ['body.recipients'],
+      ],
       ['PATCH', `/v1/tickets/${ticket.id}`, { ccs: tooMany }, ['body.ccs']],
       ['PATCH', `/v1/tickets/${ticket.id}`, { ccs: ['boss'] }, ['body.ccs.0']],
       ['POST', '/v1/tickets', { title: 't', description: 'd', requester: { id: 'bob' }, ccs: tooMany }, ['body.ccs']],
@@ -133,7 +197,10 @@ describe('recipients', () => {
       const res = await api<Problem>(method, url, { token: agent(), body });
       expect([method, url, res.status, fields(res)]).toEqual([method, url, 400, expected]);
     }
-    const most = await api('POST', `/v1/tickets/${ticket.id}/messages`, { token: agent(), body: { body: 'psst', recipients: addresses(MAX_RECIPIENTS) } });
+    const most = await api('POST', `/v1/tickets/${ticket.id}/messages`, {
+      token: agent(),
+      body: { body: 'psst', recipients: addresses(MAX_RECIPIENTS) },
+    });
     expect(most.status).toBe(200);
   });
 
@@ -141,8 +208,18 @@ describe('recipients', () => {
     const ticket = await createTicket();
     const long = (n: number) => 'x'.repeat(n + 1);
     const cases: [string, string, unknown, string][] = [
-      ['POST', '/v1/tickets', { title: long(TEXT_LIMITS.title), description: 'd', requester: { id: 'bob' } }, 'body.title'],
-      ['POST', '/v1/tickets', { title: 't', description: long(TEXT_LIMITS.description), requester: { id: 'bob' } }, 'body.description'],
+      [
+        'POST',
+        '/v1/tickets',
+        { title: long(TEXT_LIMITS.title), description: 'd', requester: { id: 'bob' } },
+        'body.title',
+      ],
+      [
+        'POST',
+        '/v1/tickets',
+        { title: 't', description: long(TEXT_LIMITS.description), requester: { id: 'bob' } },
+        'body.description',
+      ],
       ['POST', `/v1/tickets/${ticket.id}/replies`, { body: long(TEXT_LIMITS.message) }, 'body.body'],
       ['POST', `/v1/tickets/${ticket.id}/notes`, { body: long(TEXT_LIMITS.message) }, 'body.body'],
     ];
@@ -150,7 +227,10 @@ describe('recipients', () => {
       const res = await api<Problem>(method, url, { token: agent(), body });
       expect([url, res.status, fields(res)]).toEqual([url, 400, [field]]);
     }
-    const huge = await api('POST', `/v1/tickets/${ticket.id}/notes`, { token: agent(), body: { body: 'x'.repeat(3 * 1024 * 1024) } });
+    const huge = await api('POST', `/v1/tickets/${ticket.id}/notes`, {
+      token: agent(),
+      body: { body: 'x'.repeat(3 * 1024 * 1024) },
+    });
     expect(huge.status).toBe(413);
   });
 });
@@ -168,7 +248,11 @@ describe('fuzzing the API from its OpenAPI document', () => {
     const tickets = await Promise.all(Array.from({ length: 8 }, () => createTicket({ requester }, own())));
     const form = new FormData();
     form.append('file', new Blob(['hello']), 'hello.txt');
-    const upload = await fetch(`${svc.gateway}/v1/tickets/${tickets[0]?.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${agent()}` }, body: form });
+    const upload = await fetch(`${svc.gateway}/v1/tickets/${tickets[0]?.id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent()}` },
+      body: form,
+    });
     const attachment = ((await upload.json()) as { id: string }).id;
     const ids = [...tickets.map((t) => t.id), attachment, requester.id];
     const knownValues = {
@@ -211,18 +295,35 @@ describe('fuzzing the API from its OpenAPI document', () => {
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
             if (res.status < 300) accepted.add(`${op.method} ${op.path}`);
             let problem = res.status >= 500 ? `answered ${res.status}` : '';
-            if (!problem) problem = await assertDocumented(r.method, r.path, res).then(() => '', (err: unknown) => (err instanceof Error ? err.message : String(err)));
+            if (!problem)
+              problem = await assertDocumented(r.method, r.path, res).then(
+                () => '',
+                (err: unknown) => (err instanceof Error ? err.message : String(err)),
+              );
             const where = `${op.method} ${op.path}`;
             if (problem && !failures.has(`${where} ${problem.slice(0, 120)}`)) {
-              failures.set(`${where} ${problem.slice(0, 120)}`, `${where} as ${r.role}: ${problem}\n  request: ${r.path.slice(0, 300)} ${JSON.stringify(r.body)?.slice(0, 300)}\n  answer: ${JSON.stringify(res.body)?.slice(0, 300)}`);
+              failures.set(
+                `${where} ${problem.slice(0, 120)}`,
+                `${where} as ${r.role}: ${problem}\n  request: ${r.path.slice(0, 300)} ${JSON.stringify(r.body)?.slice(0, 300)}\n  answer: ${JSON.stringify(res.body)?.slice(0, 300)}`,
+              );
             }
           }),
         );
       }
     }
-    const tally = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
-    console.log(`fuzz: ${operations.length * runs} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed}, ${runs} per operation): ${tally}`);
-    console.log(`fuzz: never accepted: ${operations.map((op) => `${op.method} ${op.path}`).filter((o) => !accepted.has(o)).join(', ')}`);
+    const tally = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
+    console.log(
+      `fuzz: ${operations.length * runs} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${seed}, ${runs} per operation): ${tally}`,
+    );
+    console.log(
+      `fuzz: never accepted: ${operations
+        .map((op) => `${op.method} ${op.path}`)
+        .filter((o) => !accepted.has(o))
+        .join(', ')}`,
+    );
     expect([...failures.values()].slice(0, 25).join('\n\n')).toBe('');
   }, 180_000);
 });

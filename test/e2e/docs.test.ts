@@ -7,14 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { stack } from '../support/api';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
 describe('/docs', () => {
   it('renders every tag of the API and the schemas of its answers in headless Chromium', async () => {
     expect(CHROMIUM, 'Chromium is needed for this test: apt-get install chromium (.ci/run does)').toBeTruthy();
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -41,7 +51,9 @@ describe('/docs', () => {
         .locator('article[data-json-schema-level="1"]')
         .evaluateAll((els) => els.map((e) => e.querySelector('.json-schema-2020-12__title')?.textContent));
       expect(await model.locator('.json-schema-2020-12__title').first().textContent()).toBe('Ticket');
-      expect(fields).toEqual(expect.arrayContaining(['id', 'reference', 'status', 'requester', 'assignee', 'revision']));
+      expect(fields).toEqual(
+        expect.arrayContaining(['id', 'reference', 'status', 'requester', 'assignee', 'revision']),
+      );
       // The outage answers are there too, with their Retry-After header.
       const down = op.locator('tr.response[data-code="503"]');
       expect(await down.textContent()).toContain('Retry-After');

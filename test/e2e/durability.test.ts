@@ -45,10 +45,14 @@ describe('durability', () => {
     expect((await store().getTicket(id))?.status).toBe('waiting');
     await svc.start('worker');
 
-    const resumed = await eventually(async () => {
-      const t = await store().getTicket(id);
-      return t?.status === 'in_progress' ? t : undefined;
-    }, 30_000, 'the ticket to come back from waiting');
+    const resumed = await eventually(
+      async () => {
+        const t = await store().getTicket(id);
+        return t?.status === 'in_progress' ? t : undefined;
+      },
+      30_000,
+      'the ticket to come back from waiting',
+    );
     expect(resumed.attention).toBe(true);
 
     // And it keeps working after the restart: resolve, then the feedback window closes it.
@@ -60,11 +64,14 @@ describe('durability', () => {
     expect(resolved.body.status).toBe('resolved');
     await svc.kill('worker');
     await svc.start('worker');
-    await eventually(async () => ((await store().getTicket(id))?.status === 'closed' ? true : undefined), 30_000, 'the ticket to close');
+    await eventually(
+      async () => ((await store().getTicket(id))?.status === 'closed' ? true : undefined),
+      30_000,
+      'the ticket to close',
+    );
 
     const events = await store().listEvents(id);
     expect(events.map((e) => e.type)).toEqual(['created', 'taken', 'waiting', 'resumed', 'resolved', 'closed']);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
-

@@ -13,19 +13,29 @@ const temporal = useTemporal();
 
 const requesterOf = (t: TicketBody) => t.requester as { id: string; email: string };
 const asRequester = (t: TicketBody) => token('requester', requesterOf(t).id, requesterOf(t).email);
-const reply = (t: TicketBody, id = t.id) => api<TicketBody>('POST', `/v1/tickets/${id}/replies`, { token: asRequester(t), body: { body: 'Still broken' } });
+const reply = (t: TicketBody, id = t.id) =>
+  api<TicketBody>('POST', `/v1/tickets/${id}/replies`, { token: asRequester(t), body: { body: 'Still broken' } });
 const types = async (id: string) => (await store().listEvents(id)).map((e) => e.type);
 /** Wait until the read model shows what `check` looks for. */
 const until = (id: string, what: string, check: (t: TicketState) => boolean) =>
-  eventually(async () => {
-    const t = await store().getTicket(id);
-    return t && check(t) ? t : undefined;
-  }, 20_000, `ticket ${id}: ${what}`);
+  eventually(
+    async () => {
+      const t = await store().getTicket(id);
+      return t && check(t) ? t : undefined;
+    },
+    20_000,
+    `ticket ${id}: ${what}`,
+  );
 
 describe('a split parent reflects its children', () => {
   it('does not resolve while a child reopened before the last one resolved is open again, and comes back when one reopens after', async () => {
     const parent = await createTicket();
-    const split = await command(parent.id, 'split', { children: [{ title: 'A', description: 'a' }, { title: 'B', description: 'b' }] });
+    const split = await command(parent.id, 'split', {
+      children: [
+        { title: 'A', description: 'a' },
+        { title: 'B', description: 'b' },
+      ],
+    });
     expect(split.status).toBe(200);
     const [c1, c2] = split.body.links.children as [string, string];
     const child = { ...parent, id: c1 };
@@ -65,7 +75,11 @@ describe('a merged ticket', () => {
     expect([answer.status, answer.body.id, answer.body.links.mergedInto]).toEqual([200, source.id, target.id]);
     const events = await store().listEvents(target.id);
     const landed = events.find((e) => e.type === 'customer_replied');
-    expect([landed?.actor.id, landed?.data?.body, landed?.data?.through]).toEqual([requesterOf(source).id, 'Still broken', source.id]);
+    expect([landed?.actor.id, landed?.data?.body, landed?.data?.through]).toEqual([
+      requesterOf(source).id,
+      'Still broken',
+      source.id,
+    ]);
     expect((await store().getTicket(source.id))?.status).toBe('closed');
   });
 
@@ -115,7 +129,12 @@ describe("an operator ends a ticket's workflow outside the helpdesk", () => {
     const path = `/v1/tickets/${t.id}/restart`;
     expect((await checked('POST', path, { token: token('agent', 'alice'), body: {} })).status).toBe(403);
     const restarted = await checked<TicketBody>('POST', path, { token: token('admin', 'root'), body: {} });
-    expect([restarted.status, restarted.body.status, restarted.body.assignee, restarted.body.halted]).toEqual([200, 'in_progress', 'alice', undefined]);
+    expect([restarted.status, restarted.body.status, restarted.body.assignee, restarted.body.halted]).toEqual([
+      200,
+      'in_progress',
+      'alice',
+      undefined,
+    ]);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     expect((await store().listEvents(t.id)).at(-1)?.type).toBe('restarted');
     // The ticket works again, and a running ticket has nothing to restart.
@@ -127,18 +146,30 @@ describe("an operator ends a ticket's workflow outside the helpdesk", () => {
   it('a run whose history is gone is reported as such and restarts too; a closed ticket never restarts', async () => {
     const t = await createTicket();
     const client = temporal();
-    await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId: ticketWorkflowId(t.id) } });
-    const refused = await eventually(async () => {
-      const r = await command<{ detail: string }>(t.id, 'take');
-      return r.status === 409 && /no longer exists/.test(r.body.detail) ? r : undefined;
-    }, 20_000, 'the deleted run to be found');
+    await client.workflowService.deleteWorkflowExecution({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId: ticketWorkflowId(t.id) },
+    });
+    const refused = await eventually(
+      async () => {
+        const r = await command<{ detail: string }>(t.id, 'take');
+        return r.status === 409 && /no longer exists/.test(r.body.detail) ? r : undefined;
+      },
+      20_000,
+      'the deleted run to be found',
+    );
     expect(refused.body.detail).toMatch(/restart/);
     expect((await store().getTicket(t.id))?.halted).toBe('missing');
-    const restarted = await api<TicketBody>('POST', `/v1/tickets/${t.id}/restart`, { token: token('admin', 'root'), body: {} });
+    const restarted = await api<TicketBody>('POST', `/v1/tickets/${t.id}/restart`, {
+      token: token('admin', 'root'),
+      body: {},
+    });
     expect([restarted.status, restarted.body.status]).toEqual([200, 'new']);
     expect((await command(t.id, 'spam')).status).toBe(200);
     await waitForStatus(store(), t.id, 'closed');
-    expect((await api('POST', `/v1/tickets/${t.id}/restart`, { token: token('admin', 'root'), body: {} })).status).toBe(409);
+    expect((await api('POST', `/v1/tickets/${t.id}/restart`, { token: token('admin', 'root'), body: {} })).status).toBe(
+      409,
+    );
   });
 });
 

@@ -10,14 +10,20 @@ const temporal = useTemporal();
 // Seeding old records goes through the models' escape hatch (no service writes them this way).
 const models = () => Store.modelsForTestsOnly(store());
 
-
 describe('housekeeping', () => {
   it('is scheduled, and purges old suspended mail and old idempotency keys but nothing recent', async () => {
     const schedule = await temporal().schedule.getHandle('helpdesk-housekeeping-tickets').describe();
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'housekeepingWorkflow' });
 
     const day = 24 * 3_600_000;
-    const base = { from: 'x@example.com', to: ['support@helpdesk.local'], cc: [], subject: 's', body: 'b', status: 'suspended' as const };
+    const base = {
+      from: 'x@example.com',
+      to: ['support@helpdesk.local'],
+      cc: [],
+      subject: 's',
+      body: 'b',
+      status: 'suspended' as const,
+    };
     const oldId = `test:${randomUUID()}`;
     const newId = `test:${randomUUID()}`;
     await models().InboundMail.create([
@@ -25,9 +31,18 @@ describe('housekeeping', () => {
       { _id: newId, ...base, receivedAt: Date.now() - 1 * day },
     ]);
     const oldKey = `test:${randomUUID()}`;
-    await models().Idempotency.create({ _id: oldKey, requestHash: 'h', state: 'done', createdAt: Date.now() - 2 * day });
+    await models().Idempotency.create({
+      _id: oldKey,
+      requestHash: 'h',
+      state: 'done',
+      createdAt: Date.now() - 2 * day,
+    });
 
-    await temporal().workflow.execute('housekeepingWorkflow', { taskQueue: 'tickets', workflowId: `housekeeping-test-${randomUUID()}`, args: [] });
+    await temporal().workflow.execute('housekeepingWorkflow', {
+      taskQueue: 'tickets',
+      workflowId: `housekeeping-test-${randomUUID()}`,
+      args: [],
+    });
     expect(await store().inboundMail.get(oldId)).toBeUndefined();
     expect(await store().inboundMail.get(newId)).toBeDefined();
     expect(await store().idempotency.get(oldKey)).toBeUndefined();

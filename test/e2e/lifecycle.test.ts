@@ -1,11 +1,20 @@
 // The lifecycle of the spec, row by row, over HTTP against the shared stack (feedback window of a
 // few seconds): waits and their timers, follow-ups, merge, split, spam, delete, purge, drafts.
 import { describe, expect, it } from 'vitest';
-import { api, command, createTicket, eventually, mailTo, temporalClient, token, useStore, waitForStatus } from '../support/api';
+import {
+  api,
+  command,
+  createTicket,
+  eventually,
+  mailTo,
+  temporalClient,
+  token,
+  useStore,
+  waitForStatus,
+} from '../support/api';
 import type { TicketBody } from '../support/api';
 
 const store = useStore();
-
 
 const SECOND_IN_DAYS = 1 / 86_400;
 const types = async (id: string) => (await store().listEvents(id)).map((e) => e.type);
@@ -59,7 +68,10 @@ describe('waiting', () => {
   it('refuses a follow-up date in the past and leaves the ticket as it was', async () => {
     const t = await createTicket();
     const before = await store().getTicket(t.id);
-    const r = await command<{ detail: string }>(t.id, 'wait', { waitType: 'until', until: new Date(Date.now() - 60_000).toISOString() });
+    const r = await command<{ detail: string }>(t.id, 'wait', {
+      waitType: 'until',
+      until: new Date(Date.now() - 60_000).toISOString(),
+    });
     expect(r.status).toBe(400);
     expect(r.body.detail).toMatch(/future/);
     expect(await store().getTicket(t.id)).toEqual(before);
@@ -83,18 +95,27 @@ describe('assignment', () => {
 
 describe('drafts', () => {
   it('submit lists every missing field, then submits once they are there', async () => {
-    const created = await api<TicketBody>('POST', '/v1/tickets', { token: token('agent', 'alice'), body: { draft: true, title: 'Half done' } });
+    const created = await api<TicketBody>('POST', '/v1/tickets', {
+      token: token('agent', 'alice'),
+      body: { draft: true, title: 'Half done' },
+    });
     expect([created.status, created.body.status]).toEqual([201, 'draft']);
     const refused = await command<{ errors: { field: string }[]; currentStatus: string }>(created.body.id, 'submit');
     expect(refused.status).toBe(422);
     expect(refused.body.errors.map((e) => e.field)).toEqual(['description', 'primaryContact', 'requester']);
     expect(refused.body.currentStatus).toBe('draft');
-    const ok = await command(created.body.id, 'submit', { description: 'Now complete', requester: { id: 'rq', email: 'rq@example.com' } });
+    const ok = await command(created.body.id, 'submit', {
+      description: 'Now complete',
+      requester: { id: 'rq', email: 'rq@example.com' },
+    });
     expect([ok.status, ok.body.status]).toEqual([200, 'new']);
   });
 
   it('a draft can be resolved at first contact', async () => {
-    const created = await api<TicketBody>('POST', '/v1/tickets', { token: token('agent', 'alice'), body: { draft: true, title: 'Quick one' } });
+    const created = await api<TicketBody>('POST', '/v1/tickets', {
+      token: token('agent', 'alice'),
+      body: { draft: true, title: 'Quick one' },
+    });
     const r = await command(created.body.id, 'resolve', { method: 'customer_communication' });
     expect(r.body.status).toBe('resolved');
   });
@@ -103,11 +124,18 @@ describe('drafts', () => {
 describe('resolution', () => {
   it('send & resolve in one call, with the reply and resolution mails', async () => {
     const t = await createTicket();
-    const r = await command(t.id, 'replies', { body: 'Replaced the toner.', resolve: { method: 'customer_communication' } });
+    const r = await command(t.id, 'replies', {
+      body: 'Replaced the toner.',
+      resolve: { method: 'customer_communication' },
+    });
     expect([r.status, r.body.status]).toEqual([200, 'resolved']);
     expect(await types(t.id)).toEqual(['created', 'taken', 'replied', 'resolved']);
     const email = (t.requester as { email: string }).email;
-    await eventually(async () => ((await mailTo(email, 'Resolved:')).length === 1 ? true : undefined), 20_000, 'the resolution mail');
+    await eventually(
+      async () => ((await mailTo(email, 'Resolved:')).length === 1 ? true : undefined),
+      20_000,
+      'the resolution mail',
+    );
   });
 
   it('spam and unknown address close at once; reopen by hand inside the window', async () => {
@@ -168,12 +196,20 @@ describe('follow-ups', () => {
     expect(await types(fu.id)).toEqual(['created']);
 
     // The closed ticket lists its follow-ups, and is otherwise untouched.
-    const closed = await eventually(async () => {
-      const c = await store().getTicket(t.id);
-      return c?.links.followUps.includes(fu.id) ? c : undefined;
-    }, 10_000, 'the closed ticket to list its follow-up');
+    const closed = await eventually(
+      async () => {
+        const c = await store().getTicket(t.id);
+        return c?.links.followUps.includes(fu.id) ? c : undefined;
+      },
+      10_000,
+      'the closed ticket to list its follow-up',
+    );
     expect(closed.status).toBe('closed');
-    await eventually(async () => ((await mailTo(requester.email, 'Follow-up opened')).length === 1 ? true : undefined), 20_000, 'the follow-up mail');
+    await eventually(
+      async () => ((await mailTo(requester.email, 'Follow-up opened')).length === 1 ? true : undefined),
+      20_000,
+      'the follow-up mail',
+    );
   });
 
   it('an agent can open a follow-up by hand; only of a closed ticket', async () => {
@@ -195,13 +231,25 @@ describe('follow-ups', () => {
       expect([r.status, r.body.currentStatus, r.body.allowedCommands]).toEqual([409, 'closed', []]);
       expect(r.body.hint).toMatch(/follow-up/);
     }
-    const patched = await api('PATCH', `/v1/tickets/${t.id}`, { token: token('agent', 'alice'), body: { priority: 'low' } });
+    const patched = await api('PATCH', `/v1/tickets/${t.id}`, {
+      token: token('agent', 'alice'),
+      body: { priority: 'low' },
+    });
     expect(patched.status).toBe(409);
     // The rules decide a closed ticket too: its requester may not reclassify any ticket (403, as
     // the transition matrix says), closed or not.
     const requester = t.requester as { id: string; email: string };
-    const asRequester = await command<{ code: string; currentStatus: string; allowedCommands: string[] }>(t.id, 'reclassify', { group: 'billing' }, { token: token('requester', requester.id, requester.email) });
-    expect([asRequester.status, asRequester.body.currentStatus, asRequester.body.allowedCommands]).toEqual([403, 'closed', []]);
+    const asRequester = await command<{ code: string; currentStatus: string; allowedCommands: string[] }>(
+      t.id,
+      'reclassify',
+      { group: 'billing' },
+      { token: token('requester', requester.id, requester.email) },
+    );
+    expect([asRequester.status, asRequester.body.currentStatus, asRequester.body.allowedCommands]).toEqual([
+      403,
+      'closed',
+      [],
+    ]);
     expect(await types(t.id)).toEqual(['created', 'resolved', 'closed']);
   });
 });
@@ -215,10 +263,14 @@ describe('merge and split', () => {
     expect([merged.status, merged.body.status, merged.body.links.mergedInto]).toEqual([200, 'closed', target.id]);
     expect((merged.body.resolution as { method: string }).method).toBe('merged');
 
-    const note = await eventually(async () => {
-      const events = await store().listEvents(target.id);
-      return events.find((e) => e.type === 'merged_in');
-    }, 20_000, 'the merged thread in the target');
+    const note = await eventually(
+      async () => {
+        const events = await store().listEvents(target.id);
+        return events.find((e) => e.type === 'merged_in');
+      },
+      20_000,
+      'the merged thread in the target',
+    );
     expect(note.data?.visibility).toBe('private_note');
     expect(String(note.data?.body)).toContain('First answer on the duplicate');
     expect(String(note.data?.body)).toContain(source.reference);
@@ -252,9 +304,7 @@ describe('merge and split', () => {
     const childIds = split.body.links.children;
     expect(childIds).toHaveLength(2);
     const children = await Promise.all(
-      childIds.map((id) =>
-        eventually(async () => store().getTicket(id), 20_000, `child ${id}`),
-      ),
+      childIds.map((id) => eventually(async () => store().getTicket(id), 20_000, `child ${id}`)),
     );
     expect(children.map((c) => [c.title, c.links.parent, c.channel, c.requester?.id])).toEqual([
       ['Fix the printer', parent.id, 'split', (parent.requester as { id: string }).id],
@@ -270,33 +320,41 @@ describe('merge and split', () => {
 });
 
 describe('delete, restore, purge', () => {
-  it('delete hides and restore brings back; purge (admin only) removes the ticket and its history', { timeout: 120_000 }, async () => {
-    const t = await createTicket();
-    const deleted = await api<TicketBody>('DELETE', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') });
-    expect([deleted.status, deleted.body.deleted]).toEqual([200, true]);
-    expect((await command(t.id, 'take')).status).toBe(409);
-    const restored = await command(t.id, 'restore');
-    expect([restored.status, restored.body.deleted]).toEqual([200, false]);
+  it(
+    'delete hides and restore brings back; purge (admin only) removes the ticket and its history',
+    { timeout: 120_000 },
+    async () => {
+      const t = await createTicket();
+      const deleted = await api<TicketBody>('DELETE', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') });
+      expect([deleted.status, deleted.body.deleted]).toEqual([200, true]);
+      expect((await command(t.id, 'take')).status).toBe(409);
+      const restored = await command(t.id, 'restore');
+      expect([restored.status, restored.body.deleted]).toEqual([200, false]);
 
-    expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('agent', 'alice') })).status).toBe(403);
-    expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('admin', 'root') })).status).toBe(204);
-    expect((await api('GET', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') })).status).toBe(404);
-    expect(await store().listEvents(t.id)).toEqual([]);
-    // Its workflow history goes too.
-    const { client, close } = await temporalClient();
-    try {
-      await eventually(async () => {
-        try {
-          await client.workflow.getHandle(`ticket-${t.id}`).describe();
-          return undefined;
-        } catch (err) {
-          return (err as Error).name === 'WorkflowNotFoundError' ? true : undefined;
-        }
-      }, 90_000, 'the workflow history to be deleted'); // the server deletes asynchronously
-    } finally {
-      await close();
-    }
-  });
+      expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('agent', 'alice') })).status).toBe(403);
+      expect((await api('DELETE', `/v1/tickets/${t.id}/purge`, { token: token('admin', 'root') })).status).toBe(204);
+      expect((await api('GET', `/v1/tickets/${t.id}`, { token: token('agent', 'alice') })).status).toBe(404);
+      expect(await store().listEvents(t.id)).toEqual([]);
+      // Its workflow history goes too.
+      const { client, close } = await temporalClient();
+      try {
+        await eventually(
+          async () => {
+            try {
+              await client.workflow.getHandle(`ticket-${t.id}`).describe();
+              return undefined;
+            } catch (err) {
+              return (err as Error).name === 'WorkflowNotFoundError' ? true : undefined;
+            }
+          },
+          90_000,
+          'the workflow history to be deleted',
+        ); // the server deletes asynchronously
+      } finally {
+        await close();
+      }
+    },
+  );
 });
 
 describe('permissions', () => {
@@ -304,7 +362,9 @@ describe('permissions', () => {
     const t = await createTicket();
     await command(t.id, 'notes', { body: 'secret internal note' });
     const requester = t.requester as { id: string; email: string };
-    const own = await api<{ items: { type: string }[] }>('GET', `/v1/tickets/${t.id}/events`, { token: token('requester', requester.id) });
+    const own = await api<{ items: { type: string }[] }>('GET', `/v1/tickets/${t.id}/events`, {
+      token: token('requester', requester.id),
+    });
     expect(own.status).toBe(200);
     expect(own.body.items.map((e) => e.type)).toEqual(['created', 'taken']);
     expect((await api('GET', `/v1/tickets/${t.id}`, { token: token('requester', 'someone-else') })).status).toBe(403);

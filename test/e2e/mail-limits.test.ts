@@ -26,14 +26,20 @@ function postRaw(raw: string | Buffer): Promise<Response> {
   });
 }
 const rawMail = (headers: Record<string, string>, body: string) =>
-  [...Object.entries({ To: SUPPORT, 'Message-ID': mid(), ...headers }).map(([k, v]) => `${k}: ${v}`), '', body].join('\r\n');
+  [...Object.entries({ To: SUPPORT, 'Message-ID': mid(), ...headers }).map(([k, v]) => `${k}: ${v}`), '', body].join(
+    '\r\n',
+  );
 
 /** The collector's record of a mail, once it is no longer being processed. */
 async function settled(from: string) {
-  return eventually(async () => {
-    const doc = await models().InboundMail.findOne({ from }).lean();
-    return doc && doc.status !== 'processing' ? doc : undefined;
-  }, 60_000, `the mail from ${from} to be acted on`);
+  return eventually(
+    async () => {
+      const doc = await models().InboundMail.findOne({ from }).lean();
+      return doc && doc.status !== 'processing' ? doc : undefined;
+    },
+    60_000,
+    `the mail from ${from} to be acted on`,
+  );
 }
 
 describe('mail beyond what a ticket holds', () => {
@@ -48,9 +54,15 @@ describe('mail beyond what a ticket holds', () => {
     expect(ticket.description?.length).toBeLessThanOrEqual(TEXT_LIMITS.description);
     expect(ticket.description).toMatch(/^First line of a very long log\./);
     expect(ticket.description).toContain('the full text is attached as message.txt');
-    const full = await eventually(async () => (await store().getTicket(ticket.id))?.attachments?.find((a) => a.filename === 'message.txt'), 30_000, 'message.txt');
+    const full = await eventually(
+      async () => (await store().getTicket(ticket.id))?.attachments?.find((a) => a.filename === 'message.txt'),
+      30_000,
+      'message.txt',
+    );
     expect(full.size).toBeGreaterThan(3_000_000);
-    const download = await fetch(`${stack().gateway}/v1/attachments/${full.id}`, { headers: { authorization: `Bearer ${token('agent', 'alice')}` } });
+    const download = await fetch(`${stack().gateway}/v1/attachments/${full.id}`, {
+      headers: { authorization: `Bearer ${token('agent', 'alice')}` },
+    });
     expect((await download.text()).length).toBe(full.size);
     // The raw message is kept whole.
     const raw = await store().inboundMail.rawMessage(mail._id);
@@ -83,7 +95,9 @@ describe('mail beyond what a ticket holds', () => {
     const mail = await settled(from);
     expect([mail.status, mail.suspendedReason]).toEqual(['suspended', outcome.reason]);
     expect((await store().inboundMail.rawMessage(mail._id))?.length).toBeGreaterThan(1024 * 1024);
-    const listed = await api<{ items: { id: string; from: string; reason: string }[] }>('GET', '/v1/suspended', { token: token('agent', 'alice') });
+    const listed = await api<{ items: { id: string; from: string; reason: string }[] }>('GET', '/v1/suspended', {
+      token: token('agent', 'alice'),
+    });
     expect(listed.body.items.find((m) => m.id === mail._id)).toMatchObject({ from, reason: outcome.reason });
     const bySmtp = uniqueAddress('huge-subject-smtp');
     await sendMail({ from: bySmtp, subject, text: 'Body', messageId: mid() });
@@ -93,13 +107,19 @@ describe('mail beyond what a ticket holds', () => {
   it('a reply longer than a message holds is cut, and whole as an attachment', async () => {
     const from = uniqueAddress('big-reply');
     const ticket = await createTicket({ requester: { id: from, email: from } });
-    const res = await postRaw(rawMail({ From: from, Subject: `Re: [${ticket.reference}] more` }, 'y'.repeat(TEXT_LIMITS.message * 3)));
+    const res = await postRaw(
+      rawMail({ From: from, Subject: `Re: [${ticket.reference}] more` }, 'y'.repeat(TEXT_LIMITS.message * 3)),
+    );
     expect(res.status).toBe(202);
     const mail = await settled(from);
     expect([mail.status, mail.action]).toEqual(['done', 'added']);
     const reply = (await store().listEvents(ticket.id)).find((e) => e.type === 'customer_replied');
     expect(String(reply?.data?.body).length).toBeLessThanOrEqual(TEXT_LIMITS.message);
-    const full = await eventually(async () => (await store().getTicket(ticket.id))?.attachments?.find((a) => a.filename === 'message.txt'), 30_000, 'message.txt');
+    const full = await eventually(
+      async () => (await store().getTicket(ticket.id))?.attachments?.find((a) => a.filename === 'message.txt'),
+      30_000,
+      'message.txt',
+    );
     expect(full.size).toBe(TEXT_LIMITS.message * 3);
   });
 });
@@ -123,7 +143,12 @@ describe('CCs on mail', () => {
   it('are capped as on the API: the first addresses are kept, the rest recorded as dropped', async () => {
     const from = uniqueAddress('many-cc');
     const ccs = Array.from({ length: 100 }, (_, i) => `third-${i}@party.example`);
-    const res = await postRaw(rawMail({ From: from, Subject: 'Everyone', Cc: ['bad@localhost', SUPPORT, from, ...ccs].join(', ') }, 'Hello all'));
+    const res = await postRaw(
+      rawMail(
+        { From: from, Subject: 'Everyone', Cc: ['bad@localhost', SUPPORT, from, ...ccs].join(', ') },
+        'Hello all',
+      ),
+    );
     const outcome = (await res.json()) as { status: string; droppedCc?: { address: string; reason: string }[] };
     expect([res.status, outcome.status]).toEqual([202, 'done']);
     const mail = await settled(from);
@@ -132,7 +157,10 @@ describe('CCs on mail', () => {
     expect(mail.droppedCc?.length).toBe(100 - MAX_RECIPIENTS + 1);
     expect(outcome.droppedCc).toEqual(mail.droppedCc);
     expect(mail.droppedCc?.[0]).toEqual({ address: 'bad@localhost', reason: 'not an email address' });
-    expect(mail.droppedCc?.[1]).toEqual({ address: ccs[MAX_RECIPIENTS], reason: `more than ${MAX_RECIPIENTS} recipients` });
+    expect(mail.droppedCc?.[1]).toEqual({
+      address: ccs[MAX_RECIPIENTS],
+      reason: `more than ${MAX_RECIPIENTS} recipients`,
+    });
   });
 });
 
@@ -150,7 +178,8 @@ describe('outbound mail the server refuses', () => {
       logger: false,
       onRcptTo(address, _session, callback) {
         seen.push(address.address);
-        if (address.address.startsWith('reject-')) return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        if (address.address.startsWith('reject-'))
+          return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
         if (address.address.startsWith('later-') && !deferred.has(address.address)) {
           deferred.add(address.address);
           return callback(Object.assign(new Error('Mailbox busy, try again'), { responseCode: 451 }));
@@ -167,7 +196,9 @@ describe('outbound mail the server refuses', () => {
     });
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    svc = await startPrivateServices(['worker', 'notifier', 'gateway'], { env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    svc = await startPrivateServices(['worker', 'notifier', 'gateway'], {
+      env: { SMTP_URL: `smtp://127.0.0.1:${port}` },
+    });
   });
   afterAll(async () => {
     await svc?.stop();
@@ -177,10 +208,18 @@ describe('outbound mail the server refuses', () => {
   it('a 5xx rejection is on the timeline at once and tried once', async () => {
     const to = `reject-${randomUUID().slice(0, 8)}@customer.example`;
     const ticket = await createTicket({ requester: { id: to, email: to } }, { base: svc.gateway });
-    const failed = await eventually(async () => {
-      const events = await api<{ items: { type: string; data?: Record<string, unknown> }[] }>('GET', `/v1/tickets/${ticket.id}/events`, { base: svc.gateway, token: token('agent', 'alice') });
-      return events.body.items.find((e) => e.type === 'notification_failed');
-    }, 8_000, 'the rejection on the timeline');
+    const failed = await eventually(
+      async () => {
+        const events = await api<{ items: { type: string; data?: Record<string, unknown> }[] }>(
+          'GET',
+          `/v1/tickets/${ticket.id}/events`,
+          { base: svc.gateway, token: token('agent', 'alice') },
+        );
+        return events.body.items.find((e) => e.type === 'notification_failed');
+      },
+      8_000,
+      'the rejection on the timeline',
+    );
     expect(failed.data).toMatchObject({ kind: 'ticket_received', to: [to] });
     // The timeline says what the server answered, not only that an activity failed.
     expect(String(failed.data?.error)).toContain('550');
@@ -194,9 +233,16 @@ describe('outbound mail the server refuses', () => {
   it('a 4xx is temporary: retried, then delivered, nothing on the timeline', async () => {
     const to = `later-${randomUUID().slice(0, 8)}@customer.example`;
     const ticket = await createTicket({ requester: { id: to, email: to } }, { base: svc.gateway });
-    await eventually(async () => (delivered.includes(to) ? true : undefined), 20_000, 'the retried mail to be delivered');
+    await eventually(
+      async () => (delivered.includes(to) ? true : undefined),
+      20_000,
+      'the retried mail to be delivered',
+    );
     expect(seen.filter((a) => a === to)).toEqual([to, to]);
-    const events = await api<{ items: { type: string }[] }>('GET', `/v1/tickets/${ticket.id}/events`, { base: svc.gateway, token: token('agent', 'alice') });
+    const events = await api<{ items: { type: string }[] }>('GET', `/v1/tickets/${ticket.id}/events`, {
+      base: svc.gateway,
+      token: token('agent', 'alice'),
+    });
     expect(events.body.items.map((e) => e.type)).not.toContain('notification_failed');
   });
 });

@@ -15,9 +15,16 @@ let store: Store;
 let smtp: string;
 
 beforeAll(async () => {
-  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], { database: `helpdesk_collector_${randomUUID().slice(0, 8)}` });
+  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], {
+    database: `helpdesk_collector_${randomUUID().slice(0, 8)}`,
+  });
   store = await Store.connect(svc.mongoUrl);
-  await store.putSettings({ collectorAllowUnknownSenders: false, collectorKnownDomains: ['partner.example'], responseDelayHours: null, actionDelayHours: null });
+  await store.putSettings({
+    collectorAllowUnknownSenders: false,
+    collectorKnownDomains: ['partner.example'],
+    responseDelayHours: null,
+    actionDelayHours: null,
+  });
   smtp = `smtp://127.0.0.1:${String(svc.ready('notifier').smtpPort)}`;
 });
 afterAll(async () => {
@@ -35,29 +42,48 @@ async function send(from: string, subject: string) {
 }
 
 const ticketOf = (from: string) =>
-  eventually(async () => (await Store.modelsForTestsOnly(store).Ticket.findOne({ 'requester.email': from }).lean()) ?? undefined, 30_000, `a ticket from ${from}`);
+  eventually(
+    async () => (await Store.modelsForTestsOnly(store).Ticket.findOne({ 'requester.email': from }).lean()) ?? undefined,
+    30_000,
+    `a ticket from ${from}`,
+  );
 
 describe('unknown senders', () => {
   it('are rejected as unknown address and closed, without an acknowledgement', async () => {
     const stranger = uniqueAddress('stranger');
     await send(stranger, 'Let me in');
     const doc = await ticketOf(stranger);
-    const ticket = await eventually(async () => {
-      const t = await store.getTicket(doc._id);
-      return t?.status === 'closed' ? t : undefined;
-    }, 30_000, 'the rejected ticket to close');
+    const ticket = await eventually(
+      async () => {
+        const t = await store.getTicket(doc._id);
+        return t?.status === 'closed' ? t : undefined;
+      },
+      30_000,
+      'the rejected ticket to close',
+    );
     expect(ticket.resolution?.method).toBe('unknown_address');
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await sentTo(stranger)).toEqual([]);
 
     // A second mail from them is still unknown: their own rejected ticket does not vouch for them.
     await send(stranger, 'Please');
-    await eventually(async () => ((await Store.modelsForTestsOnly(store).Ticket.countDocuments({ 'requester.email': stranger })) === 2 ? true : undefined), 30_000, 'the second ticket');
+    await eventually(
+      async () =>
+        (await Store.modelsForTestsOnly(store).Ticket.countDocuments({ 'requester.email': stranger })) === 2
+          ? true
+          : undefined,
+      30_000,
+      'the second ticket',
+    );
     const all = await Store.modelsForTestsOnly(store).Ticket.find({ 'requester.email': stranger }).lean();
-    await eventually(async () => {
-      const states = await Promise.all(all.map((t) => store.getTicket(t._id)));
-      return states.every((t) => t?.resolution?.method === 'unknown_address') ? true : undefined;
-    }, 30_000, 'both rejected');
+    await eventually(
+      async () => {
+        const states = await Promise.all(all.map((t) => store.getTicket(t._id)));
+        return states.every((t) => t?.resolution?.method === 'unknown_address') ? true : undefined;
+      },
+      30_000,
+      'both rejected',
+    );
   });
 
   it('from a known domain open tickets as usual', async () => {

@@ -28,7 +28,10 @@ interface Readiness {
   status: string;
   temporal: boolean;
   store: boolean;
-  taskQueues: { tickets: { name: string; pollers: number | null }; notifications: { name: string; pollers: number | null } };
+  taskQueues: {
+    tickets: { name: string; pollers: number | null };
+    notifications: { name: string; pollers: number | null };
+  };
   down: string[];
 }
 
@@ -48,7 +51,11 @@ async function timed<T>(what: string, request: () => Promise<T>, boundMs = ANSWE
   return value;
 }
 
-const call = <T = Record<string, unknown>>(method: string, url: string, opts: { body?: unknown; key?: string } = {}): Promise<ApiResponse<T>> =>
+const call = <T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  opts: { body?: unknown; key?: string } = {},
+): Promise<ApiResponse<T>> =>
   api<T>(method, url, {
     base: stack.urls.gateway,
     token: agent(),
@@ -59,12 +66,16 @@ const call = <T = Record<string, unknown>>(method: string, url: string, opts: { 
 const readyz = () => api<Readiness>('GET', '/readyz', { base: stack.urls.gateway });
 
 /** Poll /readyz until it is ready (or says `until`); how long that took. */
-async function untilReady(until: (res: ApiResponse<Readiness>) => boolean = (res) => res.status === 200, timeoutMs = 30_000): Promise<number> {
+async function untilReady(
+  until: (res: ApiResponse<Readiness>) => boolean = (res) => res.status === 200,
+  timeoutMs = 30_000,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     const res = await readyz().catch(() => undefined);
     if (res && until(res)) return Math.round(performance.now() - started);
-    if (performance.now() - started > timeoutMs) throw new Error(`not ready after ${timeoutMs} ms: ${JSON.stringify(res?.body)}`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`not ready after ${timeoutMs} ms: ${JSON.stringify(res?.body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -84,7 +95,8 @@ const newTicket = (seed: string) => ({
 });
 
 /** Tickets of one requester, from the read model. */
-const ticketsOf = async (requester: string) => (await call<{ items: TicketBody[] }>('GET', `/v1/tickets?requester=${encodeURIComponent(requester)}`)).body.items;
+const ticketsOf = async (requester: string) =>
+  (await call<{ items: TicketBody[] }>('GET', `/v1/tickets?requester=${encodeURIComponent(requester)}`)).body.items;
 
 /**
  * Kill a dependency with a ticket made beforehand; /readyz must name it at once. Then `refused`:
@@ -101,7 +113,11 @@ async function goDown(dependency: 'store' | 'temporal') {
 
   const ready = await timed(`readyz with ${dependency} down`, readyz);
   expect(ready.status).toBe(503);
-  expect(ready.body).toMatchObject({ status: 'not ready', temporal: dependency !== 'temporal', store: dependency !== 'store' });
+  expect(ready.body).toMatchObject({
+    status: 'not ready',
+    temporal: dependency !== 'temporal',
+    store: dependency !== 'store',
+  });
   expect(ready.body.down).toContain(dependency);
   return {
     ticket,
@@ -114,7 +130,9 @@ async function goDown(dependency: 'store' | 'temporal') {
       // workers to poll again (their own reconnect), so it gets a wider bound.
       const reached = await untilReady((res) => res.body[dependency]);
       const ready = reached + (await untilReady());
-      console.log(`[outages] after ${dependency} came back: reachable in ${reached} ms, ready (workers polling) in ${ready} ms`);
+      console.log(
+        `[outages] after ${dependency} came back: reachable in ${reached} ms, ready (workers polling) in ${ready} ms`,
+      );
       expect(reached).toBeLessThan(ANSWER_BOUND_MS);
       expect(ready).toBeLessThan(3 * ANSWER_BOUND_MS);
       expect((await create()).status).toBe(201);
@@ -135,7 +153,11 @@ beforeAll(async () => {
     dataDir,
     persistent: true,
     services: serviceSpecs().filter((s) => s.name !== 'worker'),
-    env: { AUTH_JWT_SECRET: sharedStack().jwtSecret, LOG_LEVEL: 'warn', COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) },
+    env: {
+      AUTH_JWT_SECRET: sharedStack().jwtSecret,
+      LOG_LEVEL: 'warn',
+      COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
+    },
   });
 });
 
@@ -159,7 +181,11 @@ describe('outages and readiness', () => {
     const id = created.body.id;
 
     const key = `take-${id}`;
-    const first = await timed('take with no worker polling', () => call<Problem>('POST', `/v1/tickets/${id}/take`, { key }), COMMAND_TIMEOUT_MS + ANSWER_BOUND_MS);
+    const first = await timed(
+      'take with no worker polling',
+      () => call<Problem>('POST', `/v1/tickets/${id}/take`, { key }),
+      COMMAND_TIMEOUT_MS + ANSWER_BOUND_MS,
+    );
     expect([503, 504]).toContain(first.status);
     expect(first.headers.get('content-type')).toContain('application/problem+json');
     expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -186,7 +212,9 @@ describe('outages and readiness', () => {
 
   it('store down: 503 problem+json with Retry-After fast on every kind of route, readiness names it, back within seconds, the retry acts once', async () => {
     const outage = await goDown('store');
-    const read = await timed('GET a ticket with the store down', () => call<Problem>('GET', `/v1/tickets/${outage.ticket.id}`));
+    const read = await timed('GET a ticket with the store down', () =>
+      call<Problem>('GET', `/v1/tickets/${outage.ticket.id}`),
+    );
     expectUnavailable(read, 'store');
     await outage.refused();
 

@@ -77,14 +77,38 @@ function ticket(i: number): { state: TicketState; events: TicketEvent[] } {
     updatedAt: inUpdatedPile(i) ? NOW - age(250) : createdAt + (i % 13) * HOUR,
     lastActionAt: createdAt,
     ...(i % 3 === 0 ? {} : { firstPublicReplyAt: createdAt + Math.round((i % 29) * 0.37 * HOUR) }),
-    ...(status === 'resolved' || status === 'closed' ? { resolution: { method: 'customer_communication', at: createdAt + Math.round((i % 31) * 1.3 * HOUR), by: 'seed' } } : {}),
+    ...(status === 'resolved' || status === 'closed'
+      ? {
+          resolution: {
+            method: 'customer_communication',
+            at: createdAt + Math.round((i % 31) * 1.3 * HOUR),
+            by: 'seed',
+          },
+        }
+      : {}),
     reopenCount: i % 19 === 0 ? 2 : 0,
     revision: 1,
     eventSeq: 2,
   };
   const events: TicketEvent[] = [
-    { ticketId: id, seq: 1, type: 'replied', at: createdAt, actor: { id: 'a', role: 'agent' }, channel: 'web', data: { body: i % 8 === 0 ? "Avez-vous redémarré l'imprimante ?" : 'ok', visibility: 'public' } },
-    { ticketId: id, seq: 2, type: 'note_added', at: createdAt, actor: { id: 'a', role: 'agent' }, channel: 'web', data: { body: i % 9 === 0 ? 'vendor escalation' : 'noted', visibility: 'private_note' } },
+    {
+      ticketId: id,
+      seq: 1,
+      type: 'replied',
+      at: createdAt,
+      actor: { id: 'a', role: 'agent' },
+      channel: 'web',
+      data: { body: i % 8 === 0 ? "Avez-vous redémarré l'imprimante ?" : 'ok', visibility: 'public' },
+    },
+    {
+      ticketId: id,
+      seq: 2,
+      type: 'note_added',
+      at: createdAt,
+      actor: { id: 'a', role: 'agent' },
+      channel: 'web',
+      data: { body: i % 9 === 0 ? 'vendor escalation' : 'noted', visibility: 'private_note' },
+    },
   ];
   return { state, events };
 }
@@ -195,7 +219,9 @@ describe('lists over the store', () => {
   it('page through everything, in order, without gaps or repeats, for every sort (ties included)', async () => {
     for (const o of SORTS) {
       expect(await pageAll({}, { ...o, limit: 25 }), `${o.sort} ${o.order}`).toEqual(expected({}, o));
-      expect(await pageAll({ status: ['new', 'closed'] }, { ...o, limit: 15 })).toEqual(expected({ status: ['new', 'closed'] }, o));
+      expect(await pageAll({ status: ['new', 'closed'] }, { ...o, limit: 15 })).toEqual(
+        expected({ status: ['new', 'closed'] }, o),
+      );
       // Checked in memory: slices cut short by the limit resume after the last ticket read.
       expect(await pageAll({ breached: false }, { ...o, limit: 12 })).toEqual(expected({ breached: false }, o));
       // Small pages through the piles: cursors inside a run of one sort value.
@@ -204,7 +230,11 @@ describe('lists over the store', () => {
   }, 180_000); // FerretDB v1 scans for every page
 
   it('every documented filter, alone and combined, first pages and the next ones, both sorts both ways', async () => {
-    const combos: TicketFilter[] = [{ group: 'g1', status: ['new', 'waiting'] }, { requester: 'r2', type: 'incident' }, { assignee: 'agent-2', breached: false, channel: 'web' }];
+    const combos: TicketFilter[] = [
+      { group: 'g1', status: ['new', 'waiting'] },
+      { requester: 'r2', type: 'incident' },
+      { assignee: 'agent-2', breached: false, channel: 'web' },
+    ];
     for (const f of [...FILTERS(), ...combos]) {
       for (const o of SORTS) {
         const want = expected(f, o);
@@ -224,9 +254,15 @@ describe('lists over the store', () => {
       }
     }
     for (const scope of ['all', 'public'] as const) {
-      await db().readModel.list({ q: 'imprimante bloquee' }, { sort: 'created', order: 'desc', limit: 5, search: scope });
+      await db().readModel.list(
+        { q: 'imprimante bloquee' },
+        { sort: 'created', order: 'desc', limit: 5, search: scope },
+      );
       await db().readModel.list({ q: 'RP-00042' }, { sort: 'updated', order: 'asc', limit: 5, search: scope });
-      await db().readModel.list({ q: 'toner', requester: 'r3' }, { sort: 'created', order: 'desc', limit: 5, search: scope });
+      await db().readModel.list(
+        { q: 'toner', requester: 'r3' },
+        { sort: 'created', order: 'desc', limit: 5, search: scope },
+      );
     }
     expect(finds.length).toBeGreaterThan(100);
     const shapes = new Map<string, Record<string, unknown>>();
@@ -234,11 +270,19 @@ describe('lists over the store', () => {
     const scans: string[] = [];
     for (const c of shapes.values()) {
       const explained = await db().connection.db?.command({
-        explain: { find: 'tickets', filter: c.filter, ...(c.sort ? { sort: c.sort } : {}), ...(c.limit ? { limit: c.limit } : {}) },
+        explain: {
+          find: 'tickets',
+          filter: c.filter,
+          ...(c.sort ? { sort: c.sort } : {}),
+          ...(c.limit ? { limit: c.limit } : {}),
+        },
         verbosity: 'queryPlanner',
       });
       const stages = stagesOf(explained?.queryPlanner?.winningPlan);
-      if (stages.includes('COLLSCAN') || !stages.some((s) => /IXSCAN|IDHACK|EXPRESS|DISTINCT_SCAN|COUNT_SCAN/.test(s))) {
+      if (
+        stages.includes('COLLSCAN') ||
+        !stages.some((s) => /IXSCAN|IDHACK|EXPRESS|DISTINCT_SCAN|COUNT_SCAN/.test(s))
+      ) {
         scans.push(`${JSON.stringify(c.filter)} sort ${JSON.stringify(c.sort)}: ${stages.join(' > ')}`);
       }
     }
@@ -246,7 +290,9 @@ describe('lists over the store', () => {
   });
 
   it('a garbled cursor is refused', async () => {
-    await expect(db().readModel.list({}, { sort: 'created', order: 'desc', limit: 5, cursor: 'garbage' })).rejects.toThrow(/cursor/);
+    await expect(
+      db().readModel.list({}, { sort: 'created', order: 'desc', limit: 5, cursor: 'garbage' }),
+    ).rejects.toThrow(/cursor/);
   });
 });
 
@@ -254,7 +300,9 @@ describe('lists over the store', () => {
 function shapeOf(filter: unknown): unknown {
   if (Array.isArray(filter)) return filter.length === 0 ? '[]' : 'value';
   if (typeof filter !== 'object' || filter === null) return 'value';
-  return Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, k.startsWith('$') || typeof v === 'object' ? shapeOf(v) : 'value']));
+  return Object.fromEntries(
+    Object.entries(filter).map(([k, v]) => [k, k.startsWith('$') || typeof v === 'object' ? shapeOf(v) : 'value']),
+  );
 }
 
 /** Every stage name in an explained plan (classic or slot-based). */
@@ -270,17 +318,25 @@ function stagesOf(plan: unknown): string[] {
 
 describe('search over the store', () => {
   const search = (q: string, scope: 'all' | 'public', f: TicketFilter = {}) =>
-    db().readModel.list({ ...f, q }, { sort: 'created', order: 'desc', limit: 100, search: scope }).then((p) => p.items);
+    db()
+      .readModel.list({ ...f, q }, { sort: 'created', order: 'desc', limit: 100, search: scope })
+      .then((p) => p.items);
 
   it('finds words in the title, description and every message, without their accents', async () => {
-    const want = (pred: (i: number) => boolean) => docs.filter((d, i) => !d.deleted && pred(i)).map((d) => d._id).sort();
+    const want = (pred: (i: number) => boolean) =>
+      docs
+        .filter((d, i) => !d.deleted && pred(i))
+        .map((d) => d._id)
+        .sort();
     expect((await search('imprimante BLOQUEE', 'all')).map((t) => t.id).sort()).toEqual(want((i) => i % 10 === 0));
     expect((await search('toner', 'public')).map((t) => t.id).sort()).toEqual(want((i) => i % 7 === 0));
     expect((await search('redemarre', 'public')).map((t) => t.id).sort()).toEqual(want((i) => i % 8 === 0));
   });
 
   it('private notes are searched for staff only', async () => {
-    expect((await search('vendor escalation', 'all')).length).toBe(docs.filter((d, i) => !d.deleted && i % 9 === 0).length);
+    expect((await search('vendor escalation', 'all')).length).toBe(
+      docs.filter((d, i) => !d.deleted && i % 9 === 0).length,
+    );
     expect(await search('vendor', 'public')).toEqual([]);
   });
 
@@ -301,7 +357,9 @@ describe('search over the store', () => {
     for (const tier of [found.filter(inTitle), found.filter((t) => !inTitle(t))]) {
       expect(tier.map((t) => t.createdAt)).toEqual([...tier.map((t) => t.createdAt)].sort((a, b) => b - a));
     }
-    expect(await pageAll({ q: 'imprimante' }, { sort: 'created', order: 'desc', limit: 7, search: 'public' })).toEqual(found.map((t) => t.id));
+    expect(await pageAll({ q: 'imprimante' }, { sort: 'created', order: 'desc', limit: 7, search: 'public' })).toEqual(
+      found.map((t) => t.id),
+    );
   });
 
   it('a requester search stays within their tickets', async () => {
@@ -320,9 +378,15 @@ describe('the lifecycle report', () => {
     ] as const) {
       const rows = docs.filter((d) => d.createdAt >= from && d.createdAt < to);
       const report = await db().readModel.lifecycleReport(from, to);
-      const fr = rows.flatMap((d) => (d.firstPublicReplyAt !== undefined ? [d.firstPublicReplyAt - (d.submittedAt ?? d.createdAt)] : []));
+      const fr = rows.flatMap((d) =>
+        d.firstPublicReplyAt !== undefined ? [d.firstPublicReplyAt - (d.submittedAt ?? d.createdAt)] : [],
+      );
       const res = rows.flatMap((d) => (d.resolution ? [d.resolution.at - (d.submittedAt ?? d.createdAt)] : []));
-      const count = (key: (d: TicketDoc) => string | undefined) => rows.reduce<Record<string, number>>((m, d) => ({ ...m, [key(d) ?? 'none']: (m[key(d) ?? 'none'] ?? 0) + 1 }), {});
+      const count = (key: (d: TicketDoc) => string | undefined) =>
+        rows.reduce<Record<string, number>>(
+          (m, d) => ({ ...m, [key(d) ?? 'none']: (m[key(d) ?? 'none'] ?? 0) + 1 }),
+          {},
+        );
       expect(report).toEqual({
         total: rows.length,
         byStatus: count((d) => d.status),
@@ -354,10 +418,29 @@ describe('tickets projected before the search words', () => {
   it('get their words from their state and timeline', async () => {
     const id = `legacy-${randomUUID()}`;
     const { state } = ticket(7);
-    const { id: _old, ...fields } = { ...state, reference: `RP-LEGACY-${id.slice(-6)}`, title: 'Ancienne fiche', deleted: false };
-    await db().connection.db?.collection('tickets').insertOne({ _id: id, ...fields } as never);
-    await Store.modelsForTestsOnly(db()).TicketEvent.collection.insertOne({ _id: `${id}:1`, ticketId: id, seq: 1, type: 'note_added', at: NOW, actor: { id: 'a', role: 'agent' }, channel: 'web', data: { body: 'grenouille', visibility: 'private_note' } } as never);
-    const find = (q: string, scope: 'all' | 'public') => db().readModel.list({ q }, { sort: 'created', order: 'desc', limit: 5, search: scope }).then((p) => p.items.map((t) => t.id));
+    const { id: _old, ...fields } = {
+      ...state,
+      reference: `RP-LEGACY-${id.slice(-6)}`,
+      title: 'Ancienne fiche',
+      deleted: false,
+    };
+    await db()
+      .connection.db?.collection('tickets')
+      .insertOne({ _id: id, ...fields } as never);
+    await Store.modelsForTestsOnly(db()).TicketEvent.collection.insertOne({
+      _id: `${id}:1`,
+      ticketId: id,
+      seq: 1,
+      type: 'note_added',
+      at: NOW,
+      actor: { id: 'a', role: 'agent' },
+      channel: 'web',
+      data: { body: 'grenouille', visibility: 'private_note' },
+    } as never);
+    const find = (q: string, scope: 'all' | 'public') =>
+      db()
+        .readModel.list({ q }, { sort: 'created', order: 'desc', limit: 5, search: scope })
+        .then((p) => p.items.map((t) => t.id));
     expect(await find('ancienne', 'all')).toEqual([]);
     expect(await db().readModel.backfillSearchWords()).toBe(1);
     expect(await find('ancienne fiche', 'public')).toEqual([id]);
@@ -378,9 +461,19 @@ describe('the read path over the API', () => {
     const t = await createTicket({ title: `Élève ${unique}`, requester: { id: rq, email: `${rq}@example.com` } });
     await command(t.id, 'replies', { body: `Réponse publique café${unique}` });
     await command(t.id, 'notes', { body: `note secrète zèbre${unique}` });
-    const staff = (q: string) => api<List>('GET', `/v1/tickets?q=${encodeURIComponent(q)}`, { token: agent() }).then((r) => r.body.items.map((x) => x.id));
-    const requester = (q: string) => api<List>('GET', `/v1/tickets?q=${encodeURIComponent(q)}`, { token: token('requester', rq) }).then((r) => r.body.items.map((x) => x.id));
-    await eventually(async () => ((await staff(`zebre${unique}`)).includes(t.id) ? true : undefined), 20_000, 'the note to be searchable');
+    const staff = (q: string) =>
+      api<List>('GET', `/v1/tickets?q=${encodeURIComponent(q)}`, { token: agent() }).then((r) =>
+        r.body.items.map((x) => x.id),
+      );
+    const requester = (q: string) =>
+      api<List>('GET', `/v1/tickets?q=${encodeURIComponent(q)}`, { token: token('requester', rq) }).then((r) =>
+        r.body.items.map((x) => x.id),
+      );
+    await eventually(
+      async () => ((await staff(`zebre${unique}`)).includes(t.id) ? true : undefined),
+      20_000,
+      'the note to be searchable',
+    );
     expect(await staff(`CAFE${unique}`)).toEqual([t.id]);
     expect(await staff(`eleve ${unique}`)).toEqual([t.id]);
     expect(await requester(`cafe${unique}`)).toEqual([t.id]);
@@ -390,12 +483,20 @@ describe('the read path over the API', () => {
     // The words are never handed out with the ticket.
     const got = await api<Record<string, unknown>>('GET', `/v1/tickets/${t.id}`, { token: agent() });
     expect(Object.keys(got.body)).not.toContain('kwAll');
-    const listed = await api<{ items: Record<string, unknown>[] }>('GET', `/v1/tickets?q=${encodeURIComponent(`cafe${unique}`)}`, { token: agent() });
+    const listed = await api<{ items: Record<string, unknown>[] }>(
+      'GET',
+      `/v1/tickets?q=${encodeURIComponent(`cafe${unique}`)}`,
+      { token: agent() },
+    );
     expect(Object.keys(listed.body.items[0] ?? {})).not.toContain('kwPublic');
   });
 
   it('a garbled cursor on a ticket history is a 400, as on /v1/tickets', async () => {
-    for (const path of ['/v1/tickets?cursor=garbage', '/v1/requesters/someone/tickets?cursor=garbage', `/v1/requesters/someone/tickets?cursor=${Buffer.from('{"v":"x"}').toString('base64url')}`]) {
+    for (const path of [
+      '/v1/tickets?cursor=garbage',
+      '/v1/requesters/someone/tickets?cursor=garbage',
+      `/v1/requesters/someone/tickets?cursor=${Buffer.from('{"v":"x"}').toString('base64url')}`,
+    ]) {
       const r = await api<{ status: number; errors?: { field: string }[] }>('GET', path, { token: agent() });
       expect(r.status, path).toBe(400);
       expect(r.body.errors?.[0]?.field).toBe('query.cursor');
@@ -405,12 +506,15 @@ describe('the read path over the API', () => {
   it('a company history pages on through the company', async () => {
     const company = `RPCO-${randomUUID()}`;
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.unshift((await createTicket({ company, requester: { id: `rp-co-${randomUUID()}` } })).id);
+    for (let i = 0; i < 3; i++)
+      ids.unshift((await createTicket({ company, requester: { id: `rp-co-${randomUUID()}` } })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const q: string = cursor ? `&cursor=${cursor}` : '';
-      const page: List = (await api<List>('GET', `/v1/requesters/${encodeURIComponent(company)}/tickets?limit=2${q}`, { token: agent() })).body;
+      const page: List = (
+        await api<List>('GET', `/v1/requesters/${encodeURIComponent(company)}/tickets?limit=2${q}`, { token: agent() })
+      ).body;
       seen.push(...page.items.map((t) => t.id));
       cursor = page.nextCursor;
     } while (cursor && seen.length < 10);

@@ -24,11 +24,18 @@ let temporal: { client: Client; close(): Promise<void> };
 let tickets: Tickets;
 
 beforeAll(async () => {
-  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], { database: `helpdesk_receipt_${randomUUID().slice(0, 8)}` });
+  svc = await startPrivateServices(['worker', 'notifier', 'gateway'], {
+    database: `helpdesk_receipt_${randomUUID().slice(0, 8)}`,
+  });
   store = await Store.connect(svc.mongoUrl);
   temporal = await temporalClient();
   // The grace is a stored setting (not one the API's settings schema takes yet).
-  await store.putSettings({ feedbackWindowHours: WINDOW_MS / 3_600_000, receiptGraceSeconds: GRACE_MS / 1000, responseDelayHours: null, actionDelayHours: null });
+  await store.putSettings({
+    feedbackWindowHours: WINDOW_MS / 3_600_000,
+    receiptGraceSeconds: GRACE_MS / 1000,
+    responseDelayHours: null,
+    actionDelayHours: null,
+  });
   tickets = new Tickets({ client: temporal.client, store, taskQueue: svc.taskQueue });
 });
 afterAll(async () => {
@@ -44,27 +51,46 @@ const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, 
 async function resolved(): Promise<{ id: string; requester: Actor; lapse: number }> {
   const unique = randomUUID().slice(0, 8);
   const requester: Actor = { id: `req-${unique}`, role: 'requester', email: `req-${unique}@example.com` };
-  const t = await tickets.create({ title: 'Printer on fire', description: 'Smoke', requester: { id: requester.id, email: requester.email } }, alice, 'web');
+  const t = await tickets.create(
+    { title: 'Printer on fire', description: 'Smoke', requester: { id: requester.id, email: requester.email } },
+    alice,
+    'web',
+  );
   const done = await tickets.command(t.id, { type: 'resolve', method: 'customer_communication' }, alice);
   return { id: t.id, requester, lapse: (done.resolution?.at ?? 0) + WINDOW_MS };
 }
 
-const replyAt = (t: { id: string; requester: Actor }, receivedAt: number, body = 'One more thing'): Promise<ReplyOutcome> =>
-  tickets.customerReply(t.id, { body }, t.requester, 'web', { receivedAt });
+const replyAt = (
+  t: { id: string; requester: Actor },
+  receivedAt: number,
+  body = 'One more thing',
+): Promise<ReplyOutcome> => tickets.customerReply(t.id, { body }, t.requester, 'web', { receivedAt });
 
 describe('a reply at the feedback window lapse counts when it was received', () => {
   it('received before the lapse, delivered after it: reopens; received after: waits for the close, then a follow-up', async () => {
     const [before, after] = await Promise.all([resolved(), resolved()]);
     await sleepUntil(Math.max(before.lapse, after.lapse) + 1_000);
-    const [reopened, followedUp] = await Promise.all([replyAt(before, before.lapse - 300), replyAt(after, after.lapse + 300)]);
+    const [reopened, followedUp] = await Promise.all([
+      replyAt(before, before.lapse - 300),
+      replyAt(after, after.lapse + 300),
+    ]);
 
-    expect([reopened.outcome, reopened.ticket.id, reopened.ticket.status, reopened.ticket.reopenCount]).toEqual(['added', before.id, 'new', 1]);
+    expect([reopened.outcome, reopened.ticket.id, reopened.ticket.status, reopened.ticket.reopenCount]).toEqual([
+      'added',
+      before.id,
+      'new',
+      1,
+    ]);
     const replied = (await store.listEvents(before.id)).find((e) => e.type === 'customer_replied');
     expect(replied?.data?.receivedAt).toBe(before.lapse - 300);
 
     expect([followedUp.outcome, followedUp.ticket.links.followUpOf]).toEqual(['follow_up', after.id]);
     const closed = await store.getTicket(after.id);
-    expect([closed?.status, closed?.reopenCount, closed?.links.followUps]).toEqual(['closed', 0, [followedUp.ticket.id]]);
+    expect([closed?.status, closed?.reopenCount, closed?.links.followUps]).toEqual([
+      'closed',
+      0,
+      [followedUp.ticket.id],
+    ]);
   });
 
   it('two in flight: the one received after the lapse applies to the ticket the earlier one reopened', async () => {
@@ -76,7 +102,9 @@ describe('a reply at the feedback window lapse counts when it was received', () 
     const early = await replyAt(t, t.lapse - 100, 'received before');
     const outcomes = [early.outcome, (await late).outcome];
     expect(outcomes).toEqual(['added', 'added']);
-    const events = (await store.listEvents(t.id)).filter((e) => e.type === 'customer_replied' || e.type === 'reopened' || e.type === 'closed');
+    const events = (await store.listEvents(t.id)).filter(
+      (e) => e.type === 'customer_replied' || e.type === 'reopened' || e.type === 'closed',
+    );
     expect(events.map((e) => [e.type, e.data?.body])).toEqual([
       ['customer_replied', 'received before'],
       ['reopened', undefined],
@@ -86,11 +114,23 @@ describe('a reply at the feedback window lapse counts when it was received', () 
 
   it('the stamp is trusted only within the grace: one in the future or older than the grace counts as now', async () => {
     const stale = await resolved();
-    const open = await tickets.create({ title: 'Open', description: 'x', requester: { id: 'op', email: 'op@example.com' } }, alice, 'web');
+    const open = await tickets.create(
+      { title: 'Open', description: 'x', requester: { id: 'op', email: 'op@example.com' } },
+      alice,
+      'web',
+    );
     // Stamped in the future (another clock): recorded, and decided, as received now.
     const sent = Date.now();
-    await tickets.customerReply(open.id, { body: 'from the future' }, { id: 'op', role: 'requester', email: 'op@example.com' }, 'web', { receivedAt: sent + 60_000 });
-    const recorded = Number((await store.listEvents(open.id)).find((e) => e.type === 'customer_replied')?.data?.receivedAt);
+    await tickets.customerReply(
+      open.id,
+      { body: 'from the future' },
+      { id: 'op', role: 'requester', email: 'op@example.com' },
+      'web',
+      { receivedAt: sent + 60_000 },
+    );
+    const recorded = Number(
+      (await store.listEvents(open.id)).find((e) => e.type === 'customer_replied')?.data?.receivedAt,
+    );
     expect(recorded).toBeGreaterThanOrEqual(sent);
     expect(recorded).toBeLessThanOrEqual(Date.now());
     // After the lapse, stamped long before it (older than the grace): counts as now, so it waits
@@ -117,7 +157,11 @@ describe('settings changes apply in the order they were made', () => {
 
   it('a shortened window lengthened again before the first change reached the ticket never closes it', async () => {
     await store.putSettings({ feedbackWindowHours: 1 });
-    const t = await tickets.create({ title: 'Settings race', description: 'x', requester: { id: 'sr', email: 'sr@example.com' } }, alice, 'web');
+    const t = await tickets.create(
+      { title: 'Settings race', description: 'x', requester: { id: 'sr', email: 'sr@example.com' } },
+      alice,
+      'web',
+    );
     const done = await tickets.command(t.id, { type: 'resolve', method: 'customer_communication' }, alice);
     const resolvedAt = done.resolution?.at ?? 0;
     // No worker: the first change's broadcast waits for one, and the second is stored before it
@@ -125,17 +169,27 @@ describe('settings changes apply in the order they were made', () => {
     await svc.kill('worker');
     // The gateway reads the settings before a change (cached a second): let it see the 1-hour window.
     await new Promise((r) => setTimeout(r, 1_100));
-    const shorter = await api<{ version: number }>('PUT', '/v1/settings', { base: svc.gateway, token: token('admin', 'root'), body: { feedbackWindowHours: WINDOW_MS / 3_600_000 } });
+    const shorter = await api<{ version: number }>('PUT', '/v1/settings', {
+      base: svc.gateway,
+      token: token('admin', 'root'),
+      body: { feedbackWindowHours: WINDOW_MS / 3_600_000 },
+    });
     expect(shorter.status).toBe(200);
     const longer = await store.putSettings({ feedbackWindowHours: 1 });
     expect(longer.version).toBeGreaterThan(shorter.body.version);
     await svc.start('worker');
     const handle = temporal.client.workflow.getHandle(ticketWorkflowId(t.id));
     await temporal.client.workflow.getHandle(`settings-broadcast-${shorter.body.version}`).result();
-    await eventually(async () => {
-      const history = await handle.fetchHistory();
-      return history.events?.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'settingsChanged') ? true : undefined;
-    }, 20_000, 'the shortened window to reach the ticket');
+    await eventually(
+      async () => {
+        const history = await handle.fetchHistory();
+        return history.events?.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'settingsChanged')
+          ? true
+          : undefined;
+      },
+      20_000,
+      'the shortened window to reach the ticket',
+    );
     // Past the shortened window and its grace: the ticket acted on the newest settings, not the ones it was told.
     await sleepUntil(resolvedAt + WINDOW_MS + GRACE_MS + 3_000);
     expect((await store.getTicket(t.id))?.status).toBe('resolved');

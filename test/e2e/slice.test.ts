@@ -10,8 +10,6 @@ const temporal = useTemporal();
 
 type Ticket = Record<string, unknown> & { id: string; reference: string; status: string };
 
-
-
 const agent = () => token('agent', 'alice', 'alice@helpdesk.local');
 
 async function createTicket(requesterEmail: string): Promise<Ticket> {
@@ -40,10 +38,14 @@ describe('walking skeleton', () => {
     expect(got.body.reference).toBe(created.reference);
 
     // The requester got the acknowledgement with the reference in the subject.
-    const ack = await eventually(async () => {
-      const mails = await mailTo(email, created.reference);
-      return mails.length > 0 ? mails : undefined;
-    }, 20_000, 'the acknowledgement mail');
+    const ack = await eventually(
+      async () => {
+        const mails = await mailTo(email, created.reference);
+        return mails.length > 0 ? mails : undefined;
+      },
+      20_000,
+      'the acknowledgement mail',
+    );
     expect(ack).toHaveLength(1);
     expect(ack[0]?.subject).toContain('Request received');
 
@@ -76,10 +78,14 @@ describe('walking skeleton', () => {
     expect((await handle.query(stateQuery)).status).toBe('resolved');
 
     // The feedback window (seconds in tests) lapses: closed, and the workflow completes.
-    const closed = await eventually(async () => {
-      const t = await store().getTicket(created.id);
-      return t?.status === 'closed' ? t : undefined;
-    }, 30_000, 'the ticket to close');
+    const closed = await eventually(
+      async () => {
+        const t = await store().getTicket(created.id);
+        return t?.status === 'closed' ? t : undefined;
+      },
+      30_000,
+      'the ticket to close',
+    );
     expect(closed.resolution?.method).toBe('customer_communication');
     await expect(handle.result()).resolves.toMatchObject({ status: 'closed' });
 
@@ -90,10 +96,14 @@ describe('walking skeleton', () => {
     expect(events[1]?.before).toEqual({ status: 'new', assignee: undefined, waitType: undefined });
 
     // Closed is final.
-    const late = await api<{ status: number; currentStatus: string; hint: string }>('POST', `/v1/tickets/${created.id}/take`, {
-      token: agent(),
-      body: {},
-    });
+    const late = await api<{ status: number; currentStatus: string; hint: string }>(
+      'POST',
+      `/v1/tickets/${created.id}/take`,
+      {
+        token: agent(),
+        body: {},
+      },
+    );
     expect(late.status).toBe(409);
     expect(late.body.currentStatus).toBe('closed');
   });
@@ -108,7 +118,10 @@ describe('walking skeleton', () => {
     });
     expect(resolved.body.status).toBe('resolved');
     const requester = token('requester', `req-${email}`, email);
-    const reply = await api<Ticket>('POST', `/v1/tickets/${created.id}/replies`, { token: requester, body: { body: 'Still broken!' } });
+    const reply = await api<Ticket>('POST', `/v1/tickets/${created.id}/replies`, {
+      token: requester,
+      body: { body: 'Still broken!' },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('in_progress');
     expect(reply.body.reopenCount).toBe(1);
@@ -126,10 +139,14 @@ describe('walking skeleton', () => {
     // has run: let it run (a sync update) before taking the history's measure.
     await handle.executeUpdate(syncUpdate);
     const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
-    const res = await api<{ currentStatus: string; allowedCommands: string[] }>('POST', `/v1/tickets/${created.id}/resume`, {
-      token: agent(),
-      body: {},
-    });
+    const res = await api<{ currentStatus: string; allowedCommands: string[] }>(
+      'POST',
+      `/v1/tickets/${created.id}/resume`,
+      {
+        token: agent(),
+        body: {},
+      },
+    );
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.currentStatus).toBe('new');

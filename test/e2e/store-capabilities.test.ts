@@ -18,7 +18,8 @@ const db = () => store().connection.getClient().db(dbName);
 const isFerretDb = async () => typeof (await db().admin().command({ buildInfo: 1 })).ferretdbVersion === 'string';
 
 const DUPLICATE_KEY = 11000;
-const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined);
+const codeOf = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
 
 /** Settle every call at once; the fulfilled values and the rejections' error codes. */
 async function race<T>(calls: (() => Promise<T>)[]): Promise<{ values: T[]; errorCodes: unknown[] }> {
@@ -48,7 +49,8 @@ interface Projection {
 describe('store capabilities the code relies on', () => {
   beforeAll(async () => {
     // The collections exist before the races: a first-ever write creating one is not what is tested.
-    for (const name of ['counters', 'outbox', 'references', 'tickets', 'projections']) await db().createCollection(name);
+    for (const name of ['counters', 'outbox', 'references', 'tickets', 'projections'])
+      await db().createCollection(name);
   });
 
   afterAll(async () => {
@@ -61,7 +63,10 @@ describe('store capabilities the code relies on', () => {
     const counters = db().collection<Counter>('counters');
     await counters.insertOne({ _id: 'existing', n: 0 });
     const { values, errorCodes } = await race(
-      Array.from({ length: 300 }, () => () => counters.findOneAndUpdate({ _id: 'existing' }, { $inc: { n: 1 } }, { returnDocument: 'after' })),
+      Array.from(
+        { length: 300 },
+        () => () => counters.findOneAndUpdate({ _id: 'existing' }, { $inc: { n: 1 } }, { returnDocument: 'after' }),
+      ),
     );
     expect(errorCodes).toEqual([]);
     const seen = values.map((doc) => doc?.n);
@@ -72,7 +77,11 @@ describe('store capabilities the code relies on', () => {
   it('the first-ever upsert of a counter under concurrency: every increment counted once, no number handed out twice', async () => {
     const counters = db().collection<Counter>('counters');
     const { values, errorCodes } = await race(
-      Array.from({ length: 200 }, () => () => counters.findOneAndUpdate({ _id: 'fresh' }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' })),
+      Array.from(
+        { length: 200 },
+        () => () =>
+          counters.findOneAndUpdate({ _id: 'fresh' }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' }),
+      ),
     );
     // A clash of two first inserts may fail (allocateReference draws again); nothing else may.
     expect(errorCodes.filter((code) => code !== DUPLICATE_KEY)).toEqual([]);
@@ -91,8 +100,14 @@ describe('store capabilities the code relies on', () => {
     await outbox.insertOne({ _id: 'mail', leaseUntil: 0, attempts: 0 });
     const now = Date.now();
     const { values, errorCodes } = await race(
-      Array.from({ length: 100 }, () => () =>
-        outbox.findOneAndUpdate({ _id: 'mail', leaseUntil: { $lt: now } }, { $set: { leaseUntil: now + 60_000 }, $inc: { attempts: 1 } }, { returnDocument: 'after' }),
+      Array.from(
+        { length: 100 },
+        () => () =>
+          outbox.findOneAndUpdate(
+            { _id: 'mail', leaseUntil: { $lt: now } },
+            { $set: { leaseUntil: now + 60_000 }, $inc: { attempts: 1 } },
+            { returnDocument: 'after' },
+          ),
       ),
     );
     expect(errorCodes).toEqual([]);
@@ -103,17 +118,26 @@ describe('store capabilities the code relies on', () => {
   it('a unique index refuses a concurrent duplicate: of 50 racing inserts of one reference exactly one wins', async () => {
     const references = db().collection<{ _id: string; reference: string }>('references');
     await references.createIndex({ reference: 1 }, { unique: true });
-    const { values, errorCodes } = await race(Array.from({ length: 50 }, (_, i) => () => references.insertOne({ _id: `ticket-${i}`, reference: 'T-0001' })));
+    const { values, errorCodes } = await race(
+      Array.from({ length: 50 }, (_, i) => () => references.insertOne({ _id: `ticket-${i}`, reference: 'T-0001' })),
+    );
     expect(values).toHaveLength(1);
     expect(errorCodes).toEqual(Array.from({ length: 49 }, () => DUPLICATE_KEY));
     expect(await references.countDocuments({ reference: 'T-0001' })).toBe(1);
     // And it refuses only duplicates: distinct references race in side by side.
-    const distinct = await race(Array.from({ length: 50 }, (_, i) => () => references.insertOne({ _id: `other-${i}`, reference: `T-1${i}` })));
+    const distinct = await race(
+      Array.from({ length: 50 }, (_, i) => () => references.insertOne({ _id: `other-${i}`, reference: `T-1${i}` })),
+    );
     expect(distinct.errorCodes).toEqual([]);
   });
 
   it('no lost write when 200 concurrent updateOne calls $set and $addToSet different fields of one document', async () => {
-    const tickets = db().collection<{ _id: string; tags: string[]; followUps: string[]; [field: `field${number}`]: number }>('tickets');
+    const tickets = db().collection<{
+      _id: string;
+      tags: string[];
+      followUps: string[];
+      [field: `field${number}`]: number;
+    }>('tickets');
     await tickets.insertOne({ _id: 'ticket', tags: [], followUps: [] });
     const calls = Array.from({ length: 200 }, (_, i) => {
       switch (i % 4) {
@@ -125,7 +149,11 @@ describe('store capabilities the code relies on', () => {
           // Each value twice: a set keeps one.
           return () => tickets.updateOne({ _id: 'ticket' }, { $addToSet: { followUps: `f${i % 100}` } });
         default:
-          return () => tickets.updateOne({ _id: 'ticket' }, { $set: { [`field${i}` as const]: i }, $addToSet: { tags: `tag${i}` } });
+          return () =>
+            tickets.updateOne(
+              { _id: 'ticket' },
+              { $set: { [`field${i}` as const]: i }, $addToSet: { tags: `tag${i}` } },
+            );
       }
     });
     const { errorCodes } = await race(shuffled(calls));
@@ -142,7 +170,11 @@ describe('store capabilities the code relies on', () => {
     const projections = db().collection<Projection>('projections');
     const project = async (id: string, revision: number): Promise<'written' | 'refused'> => {
       try {
-        const r = await projections.updateOne({ _id: id, revision: { $lt: revision } }, { $set: { revision, payload: `rev ${revision}` } }, { upsert: true });
+        const r = await projections.updateOne(
+          { _id: id, revision: { $lt: revision } },
+          { $set: { revision, payload: `rev ${revision}` } },
+          { upsert: true },
+        );
         return r.modifiedCount + r.upsertedCount > 0 ? 'written' : 'refused';
       } catch (err) {
         // The filter missed because a newer revision is stored, and the upsert hit its _id.
@@ -160,6 +192,7 @@ describe('store capabilities the code relies on', () => {
     const calls = ids.flatMap((id) => Array.from({ length: 40 }, (_, r) => () => project(id, r + 1)));
     const { errorCodes } = await race(shuffled(calls));
     expect(errorCodes).toEqual([]);
-    for (const id of ids) expect(await projections.findOne({ _id: id })).toEqual({ _id: id, revision: 40, payload: 'rev 40' });
+    for (const id of ids)
+      expect(await projections.findOne({ _id: id })).toEqual({ _id: id, revision: 40, payload: 'rev 40' });
   });
 });

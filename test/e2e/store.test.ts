@@ -7,7 +7,6 @@ import { useStore } from '../support/api';
 
 const store = useStore();
 
-
 function state(id: string, revision: number, status: TicketState['status']): TicketState {
   return {
     id,

@@ -28,7 +28,13 @@ async function currentDetails(client: Client, ticketId: string): Promise<string>
 
 /** The Temporal CLI (the one the stack runs) against the test stack, JSON out. */
 async function temporalCli<T>(...args: string[]): Promise<T> {
-  const { stdout } = await promisify(execFile)(findTemporalCli() ?? 'temporal', [...args, '--address', stack().temporal, '--output', 'json']);
+  const { stdout } = await promisify(execFile)(findTemporalCli() ?? 'temporal', [
+    ...args,
+    '--address',
+    stack().temporal,
+    '--output',
+    'json',
+  ]);
   return JSON.parse(stdout) as T;
 }
 
@@ -68,20 +74,31 @@ describe('the Temporal UI', () => {
     expect(waitUntil).toBeTypeOf('number');
     const deadline = `wait over ${new Date(waitUntil ?? 0).toISOString()}`;
     expect(await currentDetails(client, t.id)).toBe(
-      [`- Ticket: ${t.reference} · ${title}`, '- Status: waiting', '- Assignee: alice', `- Next deadline: ${deadline}`].join('\n'),
+      [
+        `- Ticket: ${t.reference} · ${title}`,
+        '- Status: waiting',
+        '- Assignee: alice',
+        `- Next deadline: ${deadline}`,
+      ].join('\n'),
     );
 
     // The timer the workflow armed for it carries the same name.
-    const summaries = await eventually(async () => {
-      const found = await timerSummaries(client, t.id);
-      return found.length > 0 ? found : undefined;
-    }, 20_000, 'the deadline timer to start');
+    const summaries = await eventually(
+      async () => {
+        const found = await timerSummaries(client, t.id);
+        return found.length > 0 ? found : undefined;
+      },
+      20_000,
+      'the deadline timer to start',
+    );
     expect(summaries.at(-1)).toBe(deadline);
   });
 
   it('names the runs the worker starts too (the children of a split)', async () => {
     const parent = await createTicket();
-    const split = await command(parent.id, 'split', { children: [{ title: 'Order toner', description: 'Purchasing part' }] });
+    const split = await command(parent.id, 'split', {
+      children: [{ title: 'Order toner', description: 'Purchasing part' }],
+    });
     expect(split.status).toBe(200);
     const [childId] = split.body.links.children as [string];
     const child = await eventually(async () => store().getTicket(childId), 20_000, `child ${childId}`);
@@ -98,7 +115,12 @@ describe('the Temporal UI', () => {
     const described = await temporalCli<Described>('workflow', 'describe', '--workflow-id', workflowId);
     expect(described.executionConfig?.userMetadata?.summary).toBe(`${t.reference} · ${title}`);
     expect(described.executionConfig?.userMetadata?.details).toContain('Channel: web');
-    const metadata = await temporalCli<{ queryResult?: WorkflowMetadata[] }>('workflow', 'metadata', '--workflow-id', workflowId);
+    const metadata = await temporalCli<{ queryResult?: WorkflowMetadata[] }>(
+      'workflow',
+      'metadata',
+      '--workflow-id',
+      workflowId,
+    );
     expect(metadata.queryResult?.[0]?.currentDetails).toContain('- Status: new');
   });
 });

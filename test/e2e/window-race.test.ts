@@ -7,7 +7,6 @@ import { E2E_SETTINGS } from '../support/stack-config';
 
 const store = useStore();
 
-
 const WINDOW_MS = (E2E_SETTINGS.feedbackWindowHours ?? 0) * 3_600_000;
 
 describe('reply at the feedback window boundary', () => {

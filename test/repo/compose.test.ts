@@ -22,7 +22,16 @@ const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'ut
 describe('docker-compose.yml', () => {
   it('names the production topology', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['gateway', 'mongo', 'notifier', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker'].sort(),
+      [
+        'gateway',
+        'mongo',
+        'notifier',
+        'postgresql',
+        'temporal',
+        'temporal-admin-tools',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
   });
 

@@ -30,19 +30,23 @@ describe('models stay inside packages/persistence', () => {
   ].filter((d) => fs.statSync(d).isDirectory());
 
   it('no service or other package touches a model', () => {
-    const offending = roots
-      .flatMap(sources)
-      .flatMap((file) =>
-        fs
-          .readFileSync(file, 'utf8')
-          .split('\n')
-          .flatMap((line, i) => (MODEL_ACCESS.test(line) ? [`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`] : [])),
-      );
+    const offending = roots.flatMap(sources).flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          MODEL_ACCESS.test(line) ? [`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`] : [],
+        ),
+    );
     expect(offending).toEqual([]);
   });
 
   it('the check sees what it looks for', () => {
-    for (const line of ['store.models.Ticket.find({})', 'const { InboundMail } = this.store.models;', 'Store.modelsForTestsOnly(store)']) {
+    for (const line of [
+      'store.models.Ticket.find({})',
+      'const { InboundMail } = this.store.models;',
+      'Store.modelsForTestsOnly(store)',
+    ]) {
       expect(MODEL_ACCESS.test(line)).toBe(true);
     }
     expect(MODEL_ACCESS.test('store.inboundMail.claim(id)')).toBe(false);

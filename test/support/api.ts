@@ -67,7 +67,11 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 }
 
 /** Poll until `check` returns a value (not undefined), or fail after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -91,11 +95,21 @@ export type TicketBody = Record<string, unknown> & {
   id: string;
   reference: string;
   status: string;
-  links: { followUpOf?: string; followUps: string[]; mergedInto?: string; parent?: string; children: string[]; mergedFrom?: string[] };
+  links: {
+    followUpOf?: string;
+    followUps: string[];
+    mergedInto?: string;
+    parent?: string;
+    children: string[];
+    mergedFrom?: string[];
+  };
 };
 
 /** Create a submitted ticket as an agent; fails the test unless it is created. */
-export async function createTicket(fields: Record<string, unknown> = {}, opts: { base?: string; token?: string } = {}): Promise<TicketBody> {
+export async function createTicket(
+  fields: Record<string, unknown> = {},
+  opts: { base?: string; token?: string } = {},
+): Promise<TicketBody> {
   const unique = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const res = await api<TicketBody>('POST', '/v1/tickets', {
     ...opts,
@@ -112,15 +126,24 @@ export async function createTicket(fields: Record<string, unknown> = {}, opts: {
 }
 
 /** Send a command as an agent (alice unless told) and return the answer. */
-export async function command<T = TicketBody>(id: string, name: string, body: unknown = {}, opts: { base?: string; token?: string } = {}) {
+export async function command<T = TicketBody>(
+  id: string,
+  name: string,
+  body: unknown = {},
+  opts: { base?: string; token?: string } = {},
+) {
   return api<T>('POST', `/v1/tickets/${id}/${name}`, { ...opts, token: opts.token ?? token('agent', 'alice'), body });
 }
 
 export async function waitForStatus(store: Store, id: string, status: string, timeoutMs = 30_000) {
-  return eventually(async () => {
-    const t = await store.getTicket(id);
-    return t?.status === status ? t : undefined;
-  }, timeoutMs, `ticket ${id} to be ${status}`);
+  return eventually(
+    async () => {
+      const t = await store.getTicket(id);
+      return t?.status === status ? t : undefined;
+    },
+    timeoutMs,
+    `ticket ${id} to be ${status}`,
+  );
 }
 
 /** A store connection for one test file: opened before its tests, closed after. */

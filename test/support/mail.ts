@@ -14,7 +14,9 @@ export async function sendMail(mail: SendMailOptions & { envelopeFrom?: string |
     await transport.sendMail({
       to: SUPPORT,
       ...rest,
-      ...(envelopeFrom !== undefined ? { envelope: { from: envelopeFrom === false ? '' : envelopeFrom, to: [String(rest.to ?? SUPPORT)] } } : {}),
+      ...(envelopeFrom !== undefined
+        ? { envelope: { from: envelopeFrom === false ? '' : envelopeFrom, to: [String(rest.to ?? SUPPORT)] } }
+        : {}),
     });
   } finally {
     transport.close();
@@ -24,14 +26,23 @@ export async function sendMail(mail: SendMailOptions & { envelopeFrom?: string |
 /** Mail the helpdesk sent to `address` whose subject includes `subject`. */
 export async function sentTo(address: string, subject = ''): Promise<SinkMail[]> {
   const all = await listSinkMail(stack().mailUi);
-  return all.filter((m) => [...m.to, ...(m.cc ?? [])].some((t) => t.address.toLowerCase() === address.toLowerCase()) && m.subject.includes(subject));
+  return all.filter(
+    (m) =>
+      [...m.to, ...(m.cc ?? [])].some((t) => t.address.toLowerCase() === address.toLowerCase()) &&
+      m.subject.includes(subject),
+  );
 }
 
 export async function waitForMail(address: string, subject = '', count = 1): Promise<SinkMail[]> {
-  return eventually(async () => {
-    const mails = await sentTo(address, subject);
-    return mails.length >= count ? mails : undefined;
-  }, 30_000, `${count} mail(s) to ${address} about "${subject}"`);
+  return eventually(
+    async () => {
+      const mails = await sentTo(address, subject);
+      return mails.length >= count ? mails : undefined;
+    },
+    30_000,
+    `${count} mail(s) to ${address} about "${subject}"`,
+  );
 }
 
-export const uniqueAddress = (name: string) => `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@customer.example`;
+export const uniqueAddress = (name: string) =>
+  `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@customer.example`;

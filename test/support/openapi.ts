@@ -15,7 +15,9 @@ let loaded: Promise<{ doc: { paths: Record<string, Record<string, Operation>> };
 
 function load() {
   loaded ??= (async () => {
-    const res = await api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/openapi.json', { base: stack().gateway });
+    const res = await api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/openapi.json', {
+      base: stack().gateway,
+    });
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addSchema({ ...res.body, $id: DOC_ID });
@@ -51,7 +53,9 @@ export async function assertDocumented(method: string, url: string, res: ApiResp
     cache.set(key, validate);
   }
   if (!validate(res.body)) {
-    throw new Error(`${key}: body does not match ${ref}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body).slice(0, 500)}`);
+    throw new Error(
+      `${key}: body does not match ${ref}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body).slice(0, 500)}`,
+    );
   }
 }
 

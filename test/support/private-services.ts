@@ -23,7 +23,10 @@ export interface PrivateServices {
  * `database`: give the services a database of their own on the shared store, so a test can change
  * settings without touching the tickets of other tests.
  */
-export async function startPrivateServices(names: string[], opts: { database?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PrivateServices & { mongoUrl: string }> {
+export async function startPrivateServices(
+  names: string[],
+  opts: { database?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<PrivateServices & { mongoUrl: string }> {
   const s = stack();
   const mongoUrl = opts.database ? s.mongo.replace(/\/[^/?]+(\?|$)/, `/${opts.database}$1`) : s.mongo;
   const taskQueue = `private-${randomUUID()}`;

@@ -5,7 +5,10 @@ import type { ServiceSpec } from '@helpdesk/dev-stack';
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 export const serviceSpecs = (): ServiceSpec[] =>
-  ['worker', 'notifier', 'gateway'].map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') }));
+  ['worker', 'notifier', 'gateway'].map((name) => ({
+    name,
+    entry: path.join(ROOT, 'services', name, 'dist', 'main.js'),
+  }));
 
 const SECOND_IN_HOURS = 1 / 3600;
 

@@ -49,5 +49,6 @@ export function requireInstant(name: string, value: number): void {
 }
 
 export function requireDuration(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a duration of zero or more milliseconds, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a duration of zero or more milliseconds, got ${value}`);
 }

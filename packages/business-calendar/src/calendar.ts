@@ -46,9 +46,7 @@ export interface BusinessCalendar {
 
 const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59');
 const endTime = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected a time HH:MM from 00:01 to 24:00');
-const localDate = z
-  .string()
-  .refine((s) => dayNumber(s) !== undefined, 'expected an existing date YYYY-MM-DD');
+const localDate = z.string().refine((s) => dayNumber(s) !== undefined, 'expected an existing date YYYY-MM-DD');
 
 const workingInterval = z.strictObject({ from: clockTime, to: endTime, nextDay: z.boolean().optional() });
 const holiday = z.strictObject({
@@ -143,7 +141,10 @@ function intervalSpan(i: WorkingInterval): Span {
 }
 
 function holidaySpan(h: Holiday): Span {
-  return { start: h.from === undefined ? 0 : minutes(h.from), end: h.to === undefined ? MINUTES_PER_DAY : minutes(h.to) };
+  return {
+    start: h.from === undefined ? 0 : minutes(h.from),
+    end: h.to === undefined ? MINUTES_PER_DAY : minutes(h.to),
+  };
 }
 
 interface RuleProblem {
@@ -194,7 +195,10 @@ function calendarRuleProblems(calendar: BusinessCalendar): RuleProblem[] {
   (calendar.holidays ?? []).forEach((h, i) => {
     const { start, end } = holidaySpan(h);
     if (end <= start) {
-      problems.push({ path: ['holidays', i, h.to === undefined ? 'from' : 'to'], message: `closes nothing: ${h.from ?? '00:00'} to ${h.to ?? '24:00'}` });
+      problems.push({
+        path: ['holidays', i, h.to === undefined ? 'from' : 'to'],
+        message: `closes nothing: ${h.from ?? '00:00'} to ${h.to ?? '24:00'}`,
+      });
     }
   });
   return problems;

@@ -34,7 +34,9 @@ export function* workingPeriods(calendar: CompiledCalendar, from: number): Gener
     }
     const spans = calendar.week[weekdayIndex(day)] ?? [];
     // The next date's closures too: an overnight interval runs into it.
-    const closed = spans.length ? [...closedPeriods(calendar, clock, day), ...closedPeriods(calendar, clock, day + 1)] : [];
+    const closed = spans.length
+      ? [...closedPeriods(calendar, clock, day), ...closedPeriods(calendar, clock, day + 1)]
+      : [];
     for (const span of spans) {
       const period = { start: clock.toInstant(day, span.start), end: clock.toInstant(day, span.end) };
       for (const piece of without(period, closed)) {
@@ -45,7 +47,10 @@ export function* workingPeriods(calendar: CompiledCalendar, from: number): Gener
 }
 
 function closedPeriods(calendar: CompiledCalendar, clock: WallClock, day: number): Period[] {
-  return (calendar.closures.get(day) ?? []).map((c) => ({ start: clock.toInstant(day, c.start), end: clock.toInstant(day, c.end) }));
+  return (calendar.closures.get(day) ?? []).map((c) => ({
+    start: clock.toInstant(day, c.start),
+    end: clock.toInstant(day, c.end),
+  }));
 }
 
 /**

@@ -28,14 +28,25 @@ export interface SlaClock {
  * The instant at which `targetMs` of working time outside `pauses` has passed since `start`, with the
  * same edge convention as addBusinessTime; null when a pause with no end began before that.
  */
-export function dueWithPauses(calendar: BusinessCalendar, start: number, targetMs: number, pauses: readonly Pause[]): number | null {
+export function dueWithPauses(
+  calendar: BusinessCalendar,
+  start: number,
+  targetMs: number,
+  pauses: readonly Pause[],
+): number | null {
   requireInstant('start', start);
   requireDuration('targetMs', targetMs);
   return consume(countedPeriods(calendar, start, pauses), start, targetMs) ?? null;
 }
 
 /** The clock as it stands at `now`: when it is due, how much has run and is left, whether it waits. */
-export function slaClock(calendar: BusinessCalendar, start: number, targetMs: number, pauses: readonly Pause[], now: number): SlaClock {
+export function slaClock(
+  calendar: BusinessCalendar,
+  start: number,
+  targetMs: number,
+  pauses: readonly Pause[],
+  now: number,
+): SlaClock {
   requireInstant('now', now);
   const dueAt = dueWithPauses(calendar, start, targetMs, pauses);
   const elapsedMs = now <= start ? 0 : sumUntil(countedPeriods(calendar, start, pauses), now);

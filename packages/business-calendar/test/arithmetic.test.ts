@@ -108,14 +108,18 @@ describe('holidays, whole and partial', () => {
   ]);
 
   it('holidays only ever delay: a Monday-only calendar with every Monday of two years off', () => {
-    const mondays = Array.from({ length: 104 }, (_, i) => new Date(Date.UTC(2025, 0, 6) + i * WEEK).toISOString().slice(0, 10));
+    const mondays = Array.from({ length: 104 }, (_, i) =>
+      new Date(Date.UTC(2025, 0, 6) + i * WEEK).toISOString().slice(0, 10),
+    );
     const calendar: BusinessCalendar = {
       timeZone: 'Europe/Paris',
       weeklyHours: { mon: [{ from: '09:00', to: '10:00' }] },
       holidays: mondays.map((date) => ({ date })),
     };
     expect(mondays.at(-1)).toBe('2026-12-28');
-    expect(show('Europe/Paris', addBusinessTime(calendar, at('Europe/Paris', 'Wed 2025-01-01 00:00'), HOUR))).toBe('Mon 2027-01-04 10:00 +01:00');
+    expect(show('Europe/Paris', addBusinessTime(calendar, at('Europe/Paris', 'Wed 2025-01-01 00:00'), HOUR))).toBe(
+      'Mon 2027-01-04 10:00 +01:00',
+    );
   });
 });
 
@@ -149,11 +153,20 @@ describe('night shifts across midnight (22:00–06:00, starting Monday to Friday
   ]);
 
   it('an interval to 24:00 and one from 00:00 count as one stretch', () => {
-    const joined: BusinessCalendar = { timeZone: 'Europe/Paris', weeklyHours: { mon: [{ from: '20:00', to: '24:00' }], tue: [{ from: '00:00', to: '02:00' }] } };
+    const joined: BusinessCalendar = {
+      timeZone: 'Europe/Paris',
+      weeklyHours: { mon: [{ from: '20:00', to: '24:00' }], tue: [{ from: '00:00', to: '02:00' }] },
+    };
     const from = at('Europe/Paris', 'Mon 2025-06-09 23:00');
     expect(show('Europe/Paris', addBusinessTime(joined, from, 2 * HOUR))).toBe('Tue 2025-06-10 01:00 +02:00');
     expect(isOpen(joined, at('Europe/Paris', 'Tue 2025-06-10 00:00'))).toBe(true);
-    expect(businessTimeBetween(joined, at('Europe/Paris', 'Mon 2025-06-09 00:00'), at('Europe/Paris', 'Wed 2025-06-11 00:00'))).toBe(6 * HOUR);
+    expect(
+      businessTimeBetween(
+        joined,
+        at('Europe/Paris', 'Mon 2025-06-09 00:00'),
+        at('Europe/Paris', 'Wed 2025-06-11 00:00'),
+      ),
+    ).toBe(6 * HOUR);
   });
 });
 
@@ -180,7 +193,11 @@ describe('businessTimeBetween', () => {
 describe('isOpen and nextOpening at the edges', () => {
   const calendar: BusinessCalendar = {
     timeZone: 'Europe/Paris',
-    weeklyHours: days(['mon', 'tue', 'wed', 'thu', 'fri'], { from: '09:00', to: '12:00' }, { from: '13:00', to: '17:30' }),
+    weeklyHours: days(
+      ['mon', 'tue', 'wed', 'thu', 'fri'],
+      { from: '09:00', to: '12:00' },
+      { from: '13:00', to: '17:30' },
+    ),
   };
   it.each([
     ['Tue 2025-06-10 08:59:59.999', false, 'Tue 2025-06-10 09:00 +02:00'],
@@ -206,17 +223,26 @@ describe('isOpen and nextOpening at the edges', () => {
 });
 
 describe('open all the time', () => {
-  it.each(['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'UTC'])('in %s working time is elapsed time, clock changes included', (zone) => {
-    const calendar = always(zone);
-    for (const from of [Date.UTC(2025, 2, 29), Date.UTC(2025, 3, 5), Date.UTC(2025, 9, 4), Date.UTC(2025, 9, 25), Date.UTC(2025, 10, 1, 7, 13)]) {
-      for (const d of [0, 1, HOUR, DAY, 3 * WEEK + 17]) {
-        expect(addBusinessTime(calendar, from, d)).toBe(from + d);
-        expect(businessTimeBetween(calendar, from, from + d)).toBe(d);
+  it.each(['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'UTC'])(
+    'in %s working time is elapsed time, clock changes included',
+    (zone) => {
+      const calendar = always(zone);
+      for (const from of [
+        Date.UTC(2025, 2, 29),
+        Date.UTC(2025, 3, 5),
+        Date.UTC(2025, 9, 4),
+        Date.UTC(2025, 9, 25),
+        Date.UTC(2025, 10, 1, 7, 13),
+      ]) {
+        for (const d of [0, 1, HOUR, DAY, 3 * WEEK + 17]) {
+          expect(addBusinessTime(calendar, from, d)).toBe(from + d);
+          expect(businessTimeBetween(calendar, from, from + d)).toBe(d);
+        }
+        expect(isOpen(calendar, from)).toBe(true);
+        expect(nextOpening(calendar, from)).toBe(from);
       }
-      expect(isOpen(calendar, from)).toBe(true);
-      expect(nextOpening(calendar, from)).toBe(from);
-    }
-  });
+    },
+  );
 
   it('a holiday closes even a 24/7 calendar, from local midnight to midnight', () => {
     const calendar = always('America/New_York', [{ date: '2025-11-02' }]);

@@ -46,7 +46,10 @@ describe('a night shift, Saturday 22:00 to Sunday 06:00, across the change', () 
     [LORD_HOWE, 'Sat 2025-10-04', 7.5 * HOUR, 'Sun 2025-10-05 03:30 +11:00', 'Sun 2025-10-05 06:00 +11:00'],
     [LORD_HOWE, 'Sat 2025-04-05', 8.5 * HOUR, 'Sun 2025-04-06 02:30 +10:30', 'Sun 2025-04-06 06:00 +10:30'],
   ])('%s from %s: %d ms; 5 h in ends %s; the whole shift ends %s', (zone, saturday, length, fiveHoursIn, end) => {
-    const calendar: BusinessCalendar = { timeZone: zone, weeklyHours: { sat: [{ from: '22:00', to: '06:00', nextDay: true }] } };
+    const calendar: BusinessCalendar = {
+      timeZone: zone,
+      weeklyHours: { sat: [{ from: '22:00', to: '06:00', nextDay: true }] },
+    };
     const start = at(zone, `${saturday} 22:00`);
     expect(businessTimeBetween(calendar, start - HOUR, start + DAY)).toBe(length);
     expect(show(zone, addBusinessTime(calendar, start, 5 * HOUR))).toBe(fiveHoursIn);
@@ -65,12 +68,52 @@ describe('intervals starting or ending in a skipped or repeated wall time', () =
     [PARIS, '2025-10-26', '00:00', '02:30', 'Sun 2025-10-26 00:00 +02:00', 'Sun 2025-10-26 02:30 +02:00', 2.5 * HOUR],
     [PARIS, '2025-10-26', '02:15', '02:45', 'Sun 2025-10-26 02:15 +02:00', 'Sun 2025-10-26 02:45 +02:00', 30 * MINUTE],
     [NEW_YORK, '2025-03-09', '02:30', '04:00', 'Sun 2025-03-09 03:00 -04:00', 'Sun 2025-03-09 04:00 -04:00', HOUR],
-    [NEW_YORK, '2025-11-02', '01:30', '03:00', 'Sun 2025-11-02 01:30 -04:00', 'Sun 2025-11-02 03:00 -05:00', 2.5 * HOUR],
-    [NEW_YORK, '2025-11-02', '00:00', '01:30', 'Sun 2025-11-02 00:00 -04:00', 'Sun 2025-11-02 01:30 -04:00', 1.5 * HOUR],
-    [LORD_HOWE, '2025-10-05', '02:10', '03:00', 'Sun 2025-10-05 02:30 +11:00', 'Sun 2025-10-05 03:00 +11:00', 30 * MINUTE],
+    [
+      NEW_YORK,
+      '2025-11-02',
+      '01:30',
+      '03:00',
+      'Sun 2025-11-02 01:30 -04:00',
+      'Sun 2025-11-02 03:00 -05:00',
+      2.5 * HOUR,
+    ],
+    [
+      NEW_YORK,
+      '2025-11-02',
+      '00:00',
+      '01:30',
+      'Sun 2025-11-02 00:00 -04:00',
+      'Sun 2025-11-02 01:30 -04:00',
+      1.5 * HOUR,
+    ],
+    [
+      LORD_HOWE,
+      '2025-10-05',
+      '02:10',
+      '03:00',
+      'Sun 2025-10-05 02:30 +11:00',
+      'Sun 2025-10-05 03:00 +11:00',
+      30 * MINUTE,
+    ],
     [LORD_HOWE, '2025-10-05', '01:00', '02:15', 'Sun 2025-10-05 01:00 +10:30', 'Sun 2025-10-05 02:30 +11:00', HOUR],
-    [LORD_HOWE, '2025-04-06', '00:00', '01:45', 'Sun 2025-04-06 00:00 +11:00', 'Sun 2025-04-06 01:45 +11:00', 1.75 * HOUR],
-    [LORD_HOWE, '2025-04-06', '01:45', '03:00', 'Sun 2025-04-06 01:45 +11:00', 'Sun 2025-04-06 03:00 +10:30', 1.75 * HOUR],
+    [
+      LORD_HOWE,
+      '2025-04-06',
+      '00:00',
+      '01:45',
+      'Sun 2025-04-06 00:00 +11:00',
+      'Sun 2025-04-06 01:45 +11:00',
+      1.75 * HOUR,
+    ],
+    [
+      LORD_HOWE,
+      '2025-04-06',
+      '01:45',
+      '03:00',
+      'Sun 2025-04-06 01:45 +11:00',
+      'Sun 2025-04-06 03:00 +10:30',
+      1.75 * HOUR,
+    ],
   ])('%s %s, %s–%s: opens %s, closes %s', (zone, sunday, from, to, opens, closes, length) => {
     const calendar = sundays(zone, { from, to });
     const before = saturdayBefore(sunday);
@@ -137,9 +180,16 @@ describe('office hours over the weekend of a change: Friday 17:55 + 1 h is Monda
   });
 
   it('a 9–18 day on the Sunday of the change is still 9 hours', () => {
-    for (const [zone, sunday] of [[PARIS, '2025-03-30'], [PARIS, '2025-10-26'], [NEW_YORK, '2025-11-02'], [LORD_HOWE, '2025-10-05']] as const) {
+    for (const [zone, sunday] of [
+      [PARIS, '2025-03-30'],
+      [PARIS, '2025-10-26'],
+      [NEW_YORK, '2025-11-02'],
+      [LORD_HOWE, '2025-10-05'],
+    ] as const) {
       const before = saturdayBefore(sunday);
-      expect(businessTimeBetween(sundays(zone, { from: '09:00', to: '18:00' }), before, before + 2 * DAY)).toBe(9 * HOUR);
+      expect(businessTimeBetween(sundays(zone, { from: '09:00', to: '18:00' }), before, before + 2 * DAY)).toBe(
+        9 * HOUR,
+      );
     }
   });
 });

@@ -30,7 +30,8 @@ export function nights(timeZone: string, holidays: Holiday[] = []): BusinessCale
   return { timeZone, weeklyHours: days(WORKDAYS, { from: '22:00', to: '06:00', nextDay: true }), holidays };
 }
 
-const WRITTEN = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:\.\d{3})?)?)(?: ([+-]\d{2}:\d{2}))?$/;
+const WRITTEN =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:\.\d{3})?)?)(?: ([+-]\d{2}:\d{2}))?$/;
 
 /** Epoch ms of a written local time in `zone`. */
 export function at(zone: string, written: string): number {
@@ -47,7 +48,8 @@ export function at(zone: string, written: string): number {
     throw new Error(`${written} does not occur in ${zone} (it is ${show(zone, dt.toMillis())})`);
   }
   // Luxon picks one of two occurrences from the current date's offset: make the table say which.
-  if (!offset && dt.getPossibleOffsets().length !== 1) throw new Error(`${written} occurs twice in ${zone}: add the offset`);
+  if (!offset && dt.getPossibleOffsets().length !== 1)
+    throw new Error(`${written} occurs twice in ${zone}: add the offset`);
   return dt.toMillis();
 }
 

@@ -9,14 +9,23 @@ import { WEEKDAYS, addBusinessTime, businessTimeBetween, dueWithPauses, isOpen, 
 import type { BusinessCalendar, Holiday, Pause, WeeklyHours, Weekday, WorkingInterval } from '../src';
 import { DAY, MINUTE, WEEK } from './fixtures';
 
-const ZONES = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham', 'Asia/Kolkata', 'UTC'];
+const ZONES = [
+  'Europe/Paris',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'America/St_Johns',
+  'Pacific/Chatham',
+  'Asia/Kolkata',
+  'UTC',
+];
 const QUARTER = 15; // minutes: every boundary and every zone offset here is a multiple of it
 const QUARTERS_PER_DAY = 96;
 const QUARTERS_PER_WEEK = 7 * QUARTERS_PER_DAY;
 const WINDOW_START = Date.UTC(2025, 2, 1);
 const WINDOW_DAYS = 275; // to the end of November: every zone's two changes of 2025
 
-const hhmm = (quarters: number) => `${String(Math.floor(quarters / 4)).padStart(2, '0')}:${String((quarters % 4) * QUARTER).padStart(2, '0')}`;
+const hhmm = (quarters: number) =>
+  `${String(Math.floor(quarters / 4)).padStart(2, '0')}:${String((quarters % 4) * QUARTER).padStart(2, '0')}`;
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3));
 
 /**
@@ -33,7 +42,10 @@ function weekly(points: number[], shift: number): WeeklyHours {
     const day = WEEKDAYS[Math.floor(turned / QUARTERS_PER_DAY)] as Weekday;
     const from = turned % QUARTERS_PER_DAY;
     const to = from + length;
-    const interval = to <= QUARTERS_PER_DAY ? { from: hhmm(from), to: hhmm(to) } : { from: hhmm(from), to: hhmm(to - QUARTERS_PER_DAY), nextDay: true };
+    const interval =
+      to <= QUARTERS_PER_DAY
+        ? { from: hhmm(from), to: hhmm(to) }
+        : { from: hhmm(from), to: hhmm(to - QUARTERS_PER_DAY), nextDay: true };
     (hours[day] ??= []).push(interval);
   }
   return hours;
@@ -56,9 +68,22 @@ const holidayArb: fc.Arbitrary<Holiday> = fc
 const calendarArb: fc.Arbitrary<BusinessCalendar> = fc.record({
   timeZone: fc.constantFrom(...ZONES),
   weeklyHours: fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.uniqueArray(fc.integer({ min: 0, max: QUARTERS_PER_WEEK }), { minLength: 2, maxLength: 14 }), fc.nat(QUARTERS_PER_WEEK - 1)).map(([p, s]) => weekly(p, s)) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(
+          fc.uniqueArray(fc.integer({ min: 0, max: QUARTERS_PER_WEEK }), { minLength: 2, maxLength: 14 }),
+          fc.nat(QUARTERS_PER_WEEK - 1),
+        )
+        .map(([p, s]) => weekly(p, s)),
+    },
     { weight: 1, arbitrary: fc.constant(weekly([0, QUARTERS_PER_DAY, QUARTERS_PER_DAY, 2 * QUARTERS_PER_DAY], 0)) },
-    { weight: 1, arbitrary: fc.constant(Object.fromEntries(WEEKDAYS.map((d) => [d, [{ from: '00:00', to: '24:00' }]])) as WeeklyHours) },
+    {
+      weight: 1,
+      arbitrary: fc.constant(
+        Object.fromEntries(WEEKDAYS.map((d) => [d, [{ from: '00:00', to: '24:00' }]])) as WeeklyHours,
+      ),
+    },
   ),
   holidays: fc.array(holidayArb, { maxLength: 6 }),
 });
@@ -72,7 +97,10 @@ const instantArb = fc.oneof(
 /** Working time a week (without holidays and clock changes). */
 function weeklyMs(calendar: BusinessCalendar): number {
   const intervals = Object.values(calendar.weeklyHours).flat();
-  return intervals.reduce((sum, i) => sum + ((i.nextDay ? 24 * 60 : 0) + minutesOf(i.to) - minutesOf(i.from)) * MINUTE, 0);
+  return intervals.reduce(
+    (sum, i) => sum + ((i.nextDay ? 24 * 60 : 0) + minutesOf(i.to) - minutesOf(i.from)) * MINUTE,
+    0,
+  );
 }
 
 /**
@@ -81,11 +109,17 @@ function weeklyMs(calendar: BusinessCalendar): number {
  */
 function durationArb(calendar: BusinessCalendar): fc.Arbitrary<number> {
   const max = Math.min(3 * WEEK, 150 * weeklyMs(calendar));
-  return fc.oneof(fc.constant(0), fc.integer({ min: 1, max }), fc.nat(Math.floor(max / (QUARTER * MINUTE))).map((q) => q * QUARTER * MINUTE));
+  return fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 1, max }),
+    fc.nat(Math.floor(max / (QUARTER * MINUTE))).map((q) => q * QUARTER * MINUTE),
+  );
 }
 
 /** A calendar with two durations that fit it. */
-const withDurations = calendarArb.chain((calendar) => fc.tuple(fc.constant(calendar), durationArb(calendar), durationArb(calendar)));
+const withDurations = calendarArb.chain((calendar) =>
+  fc.tuple(fc.constant(calendar), durationArb(calendar), durationArb(calendar)),
+);
 const positive = (d: number) => Math.max(d, 1);
 
 /** Working time or not, from the wall clock alone; undefined where the wall time occurs twice. */
@@ -94,12 +128,18 @@ function oracleOpen(calendar: BusinessCalendar, t: number): boolean | undefined 
   if (dt.getPossibleOffsets().length !== 1) return undefined;
   const m = dt.hour * 60 + dt.minute + dt.second / 60 + dt.millisecond / MINUTE;
   const date = dt.toISODate();
-  if ((calendar.holidays ?? []).some((h) => h.date === date && minutesOf(h.from ?? '00:00') <= m && m < minutesOf(h.to ?? '24:00'))) return false;
+  if (
+    (calendar.holidays ?? []).some(
+      (h) => h.date === date && minutesOf(h.from ?? '00:00') <= m && m < minutesOf(h.to ?? '24:00'),
+    )
+  )
+    return false;
   const today = WEEKDAYS[dt.weekday - 1] as Weekday;
   const yesterday = WEEKDAYS[(dt.weekday + 5) % 7] as Weekday;
   return (
-    (calendar.weeklyHours[today] ?? []).some((i) => minutesOf(i.from) <= m && m < (i.nextDay ? 24 * 60 : minutesOf(i.to))) ||
-    (calendar.weeklyHours[yesterday] ?? []).some((i) => i.nextDay === true && m < minutesOf(i.to))
+    (calendar.weeklyHours[today] ?? []).some(
+      (i) => minutesOf(i.from) <= m && m < (i.nextDay ? 24 * 60 : minutesOf(i.to)),
+    ) || (calendar.weeklyHours[yesterday] ?? []).some((i) => i.nextDay === true && m < minutesOf(i.to))
   );
 }
 
@@ -141,7 +181,9 @@ describe('properties of addBusinessTime and businessTimeBetween', () => {
   it('adding in two steps is adding once', () => {
     fc.assert(
       fc.property(withDurations, instantArb, ([calendar, d1, d2], from) => {
-        expect(addBusinessTime(calendar, addBusinessTime(calendar, from, d1), d2)).toBe(addBusinessTime(calendar, from, d1 + d2));
+        expect(addBusinessTime(calendar, addBusinessTime(calendar, from, d1), d2)).toBe(
+          addBusinessTime(calendar, from, d1 + d2),
+        );
       }),
       RUNS,
     );
@@ -188,12 +230,17 @@ describe('against the wall clock', () => {
 
   it('businessTimeBetween counts the open quarter hours', () => {
     fc.assert(
-      fc.property(calendarArb, fc.nat(WINDOW_DAYS * QUARTERS_PER_DAY), fc.nat(3 * QUARTERS_PER_DAY), (calendar, q, n) => {
-        const from = WINDOW_START + q * QUARTER * MINUTE;
-        let open = 0;
-        for (let i = 0; i < n; i++) if (isOpen(calendar, from + i * QUARTER * MINUTE)) open++;
-        expect(businessTimeBetween(calendar, from, from + n * QUARTER * MINUTE)).toBe(open * QUARTER * MINUTE);
-      }),
+      fc.property(
+        calendarArb,
+        fc.nat(WINDOW_DAYS * QUARTERS_PER_DAY),
+        fc.nat(3 * QUARTERS_PER_DAY),
+        (calendar, q, n) => {
+          const from = WINDOW_START + q * QUARTER * MINUTE;
+          let open = 0;
+          for (let i = 0; i < n; i++) if (isOpen(calendar, from + i * QUARTER * MINUTE)) open++;
+          expect(businessTimeBetween(calendar, from, from + n * QUARTER * MINUTE)).toBe(open * QUARTER * MINUTE);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -201,9 +248,9 @@ describe('against the wall clock', () => {
 
 describe('properties of the SLA clock', () => {
   /** Pauses that have ended, anywhere, overlapping or not. */
-  const pausesArb = fc.array(fc.tuple(instantArb, fc.integer({ min: 0, max: 3 * DAY })), { maxLength: 4 }).map((list) =>
-    list.map(([from, length]): Pause => ({ from, to: from + length })),
-  );
+  const pausesArb = fc
+    .array(fc.tuple(instantArb, fc.integer({ min: 0, max: 3 * DAY })), { maxLength: 4 })
+    .map((list) => list.map(([from, length]): Pause => ({ from, to: from + length })));
 
   it('the working time outside pauses from the start to the due instant is the target', () => {
     fc.assert(
@@ -229,13 +276,19 @@ describe('properties of the SLA clock', () => {
 
   it('a pause under way holds the clock exactly when the target was not met before it began', () => {
     fc.assert(
-      fc.property(withDurations, instantArb, pausesArb, fc.integer({ min: 0, max: 2 * WEEK }), ([calendar, d], start, ended, after) => {
-        const target = positive(d);
-        const waitFrom = Math.max(start, ...ended.map((p) => p.to as number)) + after;
-        const withoutWait = dueWithPauses(calendar, start, target, ended) as number;
-        const withWait = dueWithPauses(calendar, start, target, [...ended, { from: waitFrom, to: null }]);
-        expect(withWait).toBe(withoutWait <= waitFrom ? withoutWait : null);
-      }),
+      fc.property(
+        withDurations,
+        instantArb,
+        pausesArb,
+        fc.integer({ min: 0, max: 2 * WEEK }),
+        ([calendar, d], start, ended, after) => {
+          const target = positive(d);
+          const waitFrom = Math.max(start, ...ended.map((p) => p.to as number)) + after;
+          const withoutWait = dueWithPauses(calendar, start, target, ended) as number;
+          const withWait = dueWithPauses(calendar, start, target, [...ended, { from: waitFrom, to: null }]);
+          expect(withWait).toBe(withoutWait <= waitFrom ? withoutWait : null);
+        },
+      ),
       RUNS,
     );
   });

@@ -12,12 +12,22 @@ const ZConfigSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TICKETS_TASK_QUEUE: z.string().min(1).default('tickets'),
-  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/helpdesk'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').default('smtp://127.0.0.1:1025'),
+  MONGO_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL')
+    .default('mongodb://127.0.0.1:27017/helpdesk'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// URL')
+    .default('smtp://127.0.0.1:1025'),
   AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-secret-change-me-please'),
   PORT: port.default(3000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 1024 * 1024),
   /** Inbound mail: the collector's SMTP port and its raw-message HTTP endpoint (0: any free port). */
   INBOUND_SMTP_PORT: port.default(2525),
   INBOUND_HTTP_PORT: port.default(3025),
@@ -69,12 +79,19 @@ export function runMain(service: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     const connection = /ECONNREFUSED|connect|transport|unavailable|deadline/i.test(message);
-    const hint = connection ? 'Check that Temporal (TEMPORAL_ADDRESS) and the store (MONGO_URL) are running and reachable.' : undefined;
+    const hint = connection
+      ? 'Check that Temporal (TEMPORAL_ADDRESS) and the store (MONGO_URL) are running and reachable.'
+      : undefined;
     // A stack trace only when asked for: a person starting the service wants the reason and the fix.
     const stack = process.env.LOG_LEVEL === 'debug' && err instanceof Error ? err.stack : undefined;
     // Only the format is taken from the environment: the rest of it may be what is wrong.
-    const format = process.env.LOG_FORMAT === 'pretty' || process.env.LOG_FORMAT === 'json' ? process.env.LOG_FORMAT : undefined;
-    createLogger(service, { format }).error('failed to start', { error: message, ...(hint ? { hint } : {}), ...(stack ? { stack } : {}) });
+    const format =
+      process.env.LOG_FORMAT === 'pretty' || process.env.LOG_FORMAT === 'json' ? process.env.LOG_FORMAT : undefined;
+    createLogger(service, { format }).error('failed to start', {
+      error: message,
+      ...(hint ? { hint } : {}),
+      ...(stack ? { stack } : {}),
+    });
     process.exit(1);
   });
 }

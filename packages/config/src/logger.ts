@@ -31,7 +31,11 @@ export interface LoggerOptions {
 }
 
 /** How a pretty line reads: time, level, [service] message, then the fields. */
-const PRETTY = { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', messageFormat: '[{service}] {msg}' } as const;
+const PRETTY = {
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,service',
+  messageFormat: '[{service}] {msg}',
+} as const;
 
 /** Turns one JSON log line into its pretty form (for a console that shows services' log files). */
 export function prettyLine(colorize = Boolean(process.stdout.isTTY)): (line: string) => string {
@@ -40,7 +44,11 @@ export function prettyLine(colorize = Boolean(process.stdout.isTTY)): (line: str
 
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
   const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  const destination = options.destination ?? (format === 'pretty' ? pretty({ ...PRETTY, colorize: Boolean(process.stdout.isTTY), sync: true }) : pino.destination({ fd: 1, sync: true }));
+  const destination =
+    options.destination ??
+    (format === 'pretty'
+      ? pretty({ ...PRETTY, colorize: Boolean(process.stdout.isTTY), sync: true })
+      : pino.destination({ fd: 1, sync: true }));
   const base = pino(
     {
       level: options.level ?? 'info',
@@ -82,7 +90,13 @@ export interface TemporalLogger {
   error(message: string, meta?: TemporalMeta): void;
 }
 
-const LEVEL_OF: Record<TemporalLogLevel, Exclude<LogLevel, 'silent'>> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+const LEVEL_OF: Record<TemporalLogLevel, Exclude<LogLevel, 'silent'>> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
 
 /**
  * For `Runtime.install({ logger })`: the SDK's lines (worker, workflow `log`, activity `log`, core
@@ -111,7 +125,12 @@ export function temporalLogger(logger: Logger): TemporalLogger {
  */
 export function temporalRuntimeOptions(logger: Logger): {
   logger: TemporalLogger;
-  telemetryOptions: { logging: { filter: { core: TemporalLogLevel; other: TemporalLogLevel }; forward: Record<string, never> } };
+  telemetryOptions: {
+    logging: { filter: { core: TemporalLogLevel; other: TemporalLogLevel }; forward: Record<string, never> };
+  };
 } {
-  return { logger: temporalLogger(logger), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } } };
+  return {
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  };
 }

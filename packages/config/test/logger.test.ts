@@ -8,7 +8,8 @@ function capture(options: LoggerOptions = {}) {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -50,7 +51,10 @@ describe('logger', () => {
   });
 
   it('LOG_LEVEL and LOG_FORMAT are validated', () => {
-    expect(loadConfig({ LOG_LEVEL: 'trace', LOG_FORMAT: 'pretty' })).toMatchObject({ LOG_LEVEL: 'trace', LOG_FORMAT: 'pretty' });
+    expect(loadConfig({ LOG_LEVEL: 'trace', LOG_FORMAT: 'pretty' })).toMatchObject({
+      LOG_LEVEL: 'trace',
+      LOG_FORMAT: 'pretty',
+    });
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(ConfigError);
   });
@@ -60,13 +64,24 @@ describe('temporalLogger', () => {
   it("forwards the SDK's entries with their level and meta, dropping symbol keys", () => {
     const { logger, lines } = capture({ level: 'debug' });
     const sdk = temporalLogger(logger);
-    sdk.log('WARN', 'Workflow task failed', { sdkComponent: 'worker', workflowId: 'ticket-1', runId: 'r', [Symbol('ts')]: 1n });
+    sdk.log('WARN', 'Workflow task failed', {
+      sdkComponent: 'worker',
+      workflowId: 'ticket-1',
+      runId: 'r',
+      [Symbol('ts')]: 1n,
+    });
     sdk.info('from the workflow', { sdkComponent: 'workflow', workflowId: 'ticket-1' });
     sdk.debug('core detail', { sdkComponent: 'core' });
     sdk.trace('below the level');
     sdk.error('failed');
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'warn', msg: 'Workflow task failed', sdkComponent: 'worker', workflowId: 'ticket-1', runId: 'r' }),
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'Workflow task failed',
+        sdkComponent: 'worker',
+        workflowId: 'ticket-1',
+        runId: 'r',
+      }),
       expect.objectContaining({ level: 'info', msg: 'from the workflow', sdkComponent: 'workflow' }),
       expect.objectContaining({ level: 'debug', msg: 'core detail', sdkComponent: 'core' }),
       expect.objectContaining({ level: 'error', msg: 'failed' }),
@@ -78,6 +93,8 @@ describe('temporalLogger', () => {
     const options = temporalRuntimeOptions(logger);
     expect(options.telemetryOptions.logging).toEqual({ filter: { core: 'WARN', other: 'ERROR' }, forward: {} });
     options.logger.warn('core says', { sdkComponent: 'core' });
-    expect(lines).toEqual([expect.objectContaining({ level: 'warn', msg: 'core says', sdkComponent: 'core', service: 'svc' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'core says', sdkComponent: 'core', service: 'svc' }),
+    ]);
   });
 });

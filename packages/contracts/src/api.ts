@@ -49,7 +49,9 @@ export const ZTicketSchema = z
       childrenResolved: z.array(z.string()).optional(),
     }),
     breaches: z.array(z.object({ kind: z.enum(['response', 'action']), dueAt: isoDate, at: isoDate })).optional(),
-    attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number() })).optional(),
+    attachments: z
+      .array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }))
+      .optional(),
     createdAt: isoDate,
     createdBy: z.string(),
     submittedAt: isoDate.optional(),
@@ -57,7 +59,10 @@ export const ZTicketSchema = z
     lastActionAt: isoDate,
     firstPublicReplyAt: isoDate.optional(),
     reopenCount: z.number().int(),
-    halted: z.enum(RUN_HALTS).optional().describe('The workflow run ended while the ticket was open; an admin restarts it (POST …/restart)'),
+    halted: z
+      .enum(RUN_HALTS)
+      .optional()
+      .describe('The workflow run ended while the ticket was open; an admin restarts it (POST …/restart)'),
     revision: z.number().int(),
   })
   .meta({ id: 'Ticket' });
@@ -103,7 +108,11 @@ export const ZProblemSchema = z
   })
   .meta({ id: 'Problem' });
 
-const stats = z.object({ count: z.number().int(), medianHours: z.number().nullable(), p90Hours: z.number().nullable() });
+const stats = z.object({
+  count: z.number().int(),
+  medianHours: z.number().nullable(),
+  p90Hours: z.number().nullable(),
+});
 export const ZLifecycleReportSchema = z
   .object({
     from: isoDate,
@@ -123,5 +132,11 @@ export const ZLifecycleReportSchema = z
 export type TLifecycleReport = z.infer<typeof ZLifecycleReportSchema>;
 
 export const ZAttachmentSchema = z
-  .object({ id: z.string(), ticketId: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int() })
+  .object({
+    id: z.string(),
+    ticketId: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+  })
   .meta({ id: 'Attachment' });

@@ -1,7 +1,15 @@
 import type { Settings } from './settings';
 // Commands a ticket accepts. Each is a Temporal Update named after its `type`, so the workflow
 // history reads as a list of what people did. Plain types: bundled into workflow code.
-import type { Actor, AttachmentRef, Channel, MessageVisibility, ResolutionMethod, TicketFields, TicketStatus } from './ticket';
+import type {
+  Actor,
+  AttachmentRef,
+  Channel,
+  MessageVisibility,
+  ResolutionMethod,
+  TicketFields,
+  TicketStatus,
+} from './ticket';
 
 export type EditableFields = Partial<Omit<TicketFields, 'ccs' | 'tags'>> & { ccs?: string[]; tags?: string[] };
 
@@ -25,7 +33,16 @@ export type TicketCommand =
       resolve?: { method: ResolutionMethod };
     }
   /** through: written to a ticket merged into this one (the sender owns that one, maybe not this). */
-  | { type: 'customer_reply'; body: string; from?: string; messageId?: string; ccs?: string[]; subject?: string; via: Channel; through?: string }
+  | {
+      type: 'customer_reply';
+      body: string;
+      from?: string;
+      messageId?: string;
+      ccs?: string[];
+      subject?: string;
+      via: Channel;
+      through?: string;
+    }
   | { type: 'resolve'; method: ResolutionMethod; note?: string }
   | { type: 'reopen' }
   | { type: 'spam' }

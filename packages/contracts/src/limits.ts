@@ -26,7 +26,10 @@ export const zRecipients = z.array(zMailAddress).max(MAX_RECIPIENTS);
  * The copies a mail may make: valid addresses, each once, never one of `exclude` (the sender, the
  * helpdesk's own addresses), at most MAX_RECIPIENTS; the rest is `dropped`, with why.
  */
-export function capRecipients(addresses: string[], exclude: string[] = []): { kept: string[]; dropped: { address: string; reason: string }[] } {
+export function capRecipients(
+  addresses: string[],
+  exclude: string[] = [],
+): { kept: string[]; dropped: { address: string; reason: string }[] } {
   const skip = new Set(exclude.map(normalizeAddress));
   const kept: string[] = [];
   const dropped: { address: string; reason: string }[] = [];
@@ -55,7 +58,8 @@ export const zStoreKey = (max: number) =>
     .min(1)
     .max(max)
     .regex(/^[^$.][^.]*$/);
-export const storeKeyProblem = (key: string) => `key ${JSON.stringify(key)} cannot be stored: keys are not empty, do not start with $ and hold no "."`;
+export const storeKeyProblem = (key: string) =>
+  `key ${JSON.stringify(key)} cannot be stored: keys are not empty, do not start with $ and hold no "."`;
 
 /** "Name <address>" or a bare address, on one line (it becomes a From header). */
 export function senderAddress(sender: string): string | undefined {
@@ -70,10 +74,18 @@ export const knownBrand = (settings: Pick<Settings, 'brandSupportAddresses'>, br
 /** Rules across settings (each field alone is checked by its schema): field → what is wrong. */
 export function settingsProblems(s: Settings): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (Object.keys(s.brandSupportAddresses).length === 0) problems.push({ field: 'brandSupportAddresses', message: 'needs at least one brand' });
+  if (Object.keys(s.brandSupportAddresses).length === 0)
+    problems.push({ field: 'brandSupportAddresses', message: 'needs at least one brand' });
   else if (!knownBrand(s, s.defaultBrand)) {
-    problems.push({ field: 'defaultBrand', message: `names no brand of brandSupportAddresses (${Object.keys(s.brandSupportAddresses).join(', ')})` });
+    problems.push({
+      field: 'defaultBrand',
+      message: `names no brand of brandSupportAddresses (${Object.keys(s.brandSupportAddresses).join(', ')})`,
+    });
   }
-  if (!senderAddress(s.notificationSender)) problems.push({ field: 'notificationSender', message: 'is not an address ("Name <address>" or an address, on one line)' });
+  if (!senderAddress(s.notificationSender))
+    problems.push({
+      field: 'notificationSender',
+      message: 'is not an address ("Name <address>" or an address, on one line)',
+    });
   return problems;
 }

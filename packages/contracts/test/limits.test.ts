@@ -1,13 +1,25 @@
 // The limits every channel shares: pure rules, so tested here without a stack.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, MAX_RECIPIENTS, capRecipients, clip, knownBrand, senderAddress, settingsProblems, zStoreKey } from '../src/index';
+import {
+  DEFAULT_SETTINGS,
+  MAX_RECIPIENTS,
+  capRecipients,
+  clip,
+  knownBrand,
+  senderAddress,
+  settingsProblems,
+  zStoreKey,
+} from '../src/index';
 
 describe('capRecipients', () => {
   it('keeps the first addresses up to the cap, once each, never the excluded, and says why it dropped the rest', () => {
     const many = Array.from({ length: MAX_RECIPIENTS + 5 }, (_, i) => `p${i}@example.com`);
     const { kept, dropped } = capRecipients(['Me@Example.com', 'nope', 'P0@example.com', ...many], ['me@example.com']);
     expect(kept).toEqual(many.slice(0, MAX_RECIPIENTS));
-    expect(dropped).toEqual([{ address: 'nope', reason: 'not an email address' }, ...many.slice(MAX_RECIPIENTS).map((address) => ({ address, reason: `more than ${MAX_RECIPIENTS} recipients` }))]);
+    expect(dropped).toEqual([
+      { address: 'nope', reason: 'not an email address' },
+      ...many.slice(MAX_RECIPIENTS).map((address) => ({ address, reason: `more than ${MAX_RECIPIENTS} recipients` })),
+    ]);
   });
 });
 
@@ -34,9 +46,15 @@ describe('settings', () => {
 
   it('cross-checks name each field that is wrong, and pass the defaults', () => {
     expect(settingsProblems(DEFAULT_SETTINGS)).toEqual([]);
-    expect(settingsProblems({ ...DEFAULT_SETTINGS, defaultBrand: 'acme' }).map((p) => p.field)).toEqual(['defaultBrand']);
-    expect(settingsProblems({ ...DEFAULT_SETTINGS, brandSupportAddresses: {} }).map((p) => p.field)).toEqual(['brandSupportAddresses']);
-    expect(settingsProblems({ ...DEFAULT_SETTINGS, notificationSender: 'nobody' }).map((p) => p.field)).toEqual(['notificationSender']);
+    expect(settingsProblems({ ...DEFAULT_SETTINGS, defaultBrand: 'acme' }).map((p) => p.field)).toEqual([
+      'defaultBrand',
+    ]);
+    expect(settingsProblems({ ...DEFAULT_SETTINGS, brandSupportAddresses: {} }).map((p) => p.field)).toEqual([
+      'brandSupportAddresses',
+    ]);
+    expect(settingsProblems({ ...DEFAULT_SETTINGS, notificationSender: 'nobody' }).map((p) => p.field)).toEqual([
+      'notificationSender',
+    ]);
   });
 
   it('a brand is known only as a brand of the settings, not as any property', () => {

@@ -51,7 +51,14 @@ function goBinDir(go: string | undefined): string {
 }
 
 /** Build a Go command with `go install pkg@version` into Go's bin folder. */
-function goInstall(go: string, module: string, version: string, cmdPath: string, binName: string, log: (m: string) => void): string {
+function goInstall(
+  go: string,
+  module: string,
+  version: string,
+  cmdPath: string,
+  binName: string,
+  log: (m: string) => void,
+): string {
   const out = path.join(goBinDir(go), binName);
   log(`Building ${binName} ${version} with Go (one time, a few minutes)...`);
   const install = spawnSync(go, ['install', `${module}/${cmdPath}@${version}`], { stdio: 'inherit' });
@@ -76,7 +83,8 @@ function buildFerretDb(go: string, log: (m: string) => void): string {
     fs.chmodSync(path.join(src, 'build', 'version'), 0o755);
     fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
     const build = spawnSync(go, ['build', '-trimpath', '-o', out, './cmd/ferretdb'], { cwd: src, stdio: 'inherit' });
-    if (build.status !== 0 || !isExecutable(out)) throw new Error(`go build of ${FERRETDB_MODULE}@${FERRETDB_VERSION} failed`);
+    if (build.status !== 0 || !isExecutable(out))
+      throw new Error(`go build of ${FERRETDB_MODULE}@${FERRETDB_VERSION} failed`);
   } finally {
     fs.rmSync(src, { recursive: true, force: true });
   }
@@ -93,7 +101,8 @@ export interface FindOptions {
 export function findTemporalCli(opts: FindOptions = {}): string | undefined {
   const explicit = process.env.TEMPORAL_CLI_PATH;
   if (explicit) {
-    if (!isExecutable(explicit)) throw new MissingBinaryError(`TEMPORAL_CLI_PATH=${explicit}`, 'Point it at an executable temporal CLI.');
+    if (!isExecutable(explicit))
+      throw new MissingBinaryError(`TEMPORAL_CLI_PATH=${explicit}`, 'Point it at an executable temporal CLI.');
     return explicit;
   }
   const found = onPath('temporal');
@@ -102,7 +111,14 @@ export function findTemporalCli(opts: FindOptions = {}): string | undefined {
   const installed = path.join(goBinDir(go), 'temporal');
   if (isExecutable(installed)) return installed;
   if (go && opts.build !== false) {
-    return goInstall(go, TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION, 'cmd/temporal', 'temporal', opts.log ?? console.log);
+    return goInstall(
+      go,
+      TEMPORAL_CLI_MODULE,
+      TEMPORAL_CLI_VERSION,
+      'cmd/temporal',
+      'temporal',
+      opts.log ?? console.log,
+    );
   }
   return undefined;
 }
@@ -156,12 +172,16 @@ export function findStoreBinary(opts: StoreFindOptions = {}): StoreBinary {
 function findMongod(): string {
   const explicit = process.env.MONGOD_PATH;
   if (explicit) {
-    if (!isExecutable(explicit)) throw new MissingBinaryError(`MONGOD_PATH=${explicit}`, 'Point it at an executable mongod.');
+    if (!isExecutable(explicit))
+      throw new MissingBinaryError(`MONGOD_PATH=${explicit}`, 'Point it at an executable mongod.');
     return explicit;
   }
   const found = onPath('mongod');
   if (found) return found;
-  throw new MissingBinaryError('mongod (STORE=mongod)', 'Put mongod on PATH or set MONGOD_PATH; or use STORE=secantus, the default.');
+  throw new MissingBinaryError(
+    'mongod (STORE=mongod)',
+    'Put mongod on PATH or set MONGOD_PATH; or use STORE=secantus, the default.',
+  );
 }
 
 function findFerretDb(opts: FindOptions): string {
@@ -210,12 +230,18 @@ function buildSecantus(cargo: string, log: (m: string) => void): string {
 function installSecantusPy(python: string, log: (m: string) => void): string {
   log(`Installing secantusd-py (${SECANTUS_PYPI_PACKAGE} ${SECANTUS_PYPI_VERSION}) into ${SECANTUS_VENV}...`);
   const venv = spawnSync(python, ['-m', 'venv', SECANTUS_VENV], { stdio: 'inherit' });
-  if (venv.status !== 0) throw new StackError(`${python} -m venv ${SECANTUS_VENV} failed (Debian: apt-get install python3-venv).`);
-  const pip = spawnSync(path.join(SECANTUS_VENV, 'bin', 'pip'), ['install', '--quiet', '--pre', `${SECANTUS_PYPI_PACKAGE}==${SECANTUS_PYPI_VERSION}`], {
-    stdio: 'inherit',
-  });
+  if (venv.status !== 0)
+    throw new StackError(`${python} -m venv ${SECANTUS_VENV} failed (Debian: apt-get install python3-venv).`);
+  const pip = spawnSync(
+    path.join(SECANTUS_VENV, 'bin', 'pip'),
+    ['install', '--quiet', '--pre', `${SECANTUS_PYPI_PACKAGE}==${SECANTUS_PYPI_VERSION}`],
+    {
+      stdio: 'inherit',
+    },
+  );
   const out = path.join(SECANTUS_VENV, 'bin', 'secantusd-py');
-  if (pip.status !== 0 || !isExecutable(out)) throw new StackError(`pip install ${SECANTUS_PYPI_PACKAGE}==${SECANTUS_PYPI_VERSION} failed.`);
+  if (pip.status !== 0 || !isExecutable(out))
+    throw new StackError(`pip install ${SECANTUS_PYPI_PACKAGE}==${SECANTUS_PYPI_VERSION} failed.`);
   return out;
 }
 
@@ -228,7 +254,11 @@ function findSecantus(opts: StoreFindOptions): StoreBinary {
   const flavorOf = (file: string) => (path.basename(file).includes('-py') ? 'python' : 'rust');
   const explicit = process.env.SECANTUSD_PATH;
   if (explicit) {
-    if (!isExecutable(explicit)) throw new MissingBinaryError(`SECANTUSD_PATH=${explicit}`, 'Point it at an executable secantusd-rs or secantusd-py.');
+    if (!isExecutable(explicit))
+      throw new MissingBinaryError(
+        `SECANTUSD_PATH=${explicit}`,
+        'Point it at an executable secantusd-rs or secantusd-py.',
+      );
     return { kind: 'secantus', path: explicit, flavor: flavorOf(explicit) };
   }
   const cargoBuilt = path.join(cargoInstallDir(), 'secantusd-rs');

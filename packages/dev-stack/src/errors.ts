@@ -12,7 +12,9 @@ export class MissingBinaryError extends StackError {
 
 export class PortInUseError extends StackError {
   constructor(port: number, what: string, envVar: string) {
-    super(`Port ${port} for ${what} is already in use. Stop whatever uses it, or choose another port with ${envVar}=<port>.`);
+    super(
+      `Port ${port} for ${what} is already in use. Stop whatever uses it, or choose another port with ${envVar}=<port>.`,
+    );
   }
 }
 

@@ -14,12 +14,20 @@ export interface ServiceSpec {
 /** Every service logs one JSON line with msg "ready" once it serves. */
 const READY = /"msg":"ready"/;
 
-export async function startService(spec: ServiceSpec, env: NodeJS.ProcessEnv, logDir: string, timeoutMs = 60_000): Promise<ManagedProcess> {
+export async function startService(
+  spec: ServiceSpec,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  timeoutMs = 60_000,
+): Promise<ManagedProcess> {
   const logFile = `${logDir}/${spec.name}.log`;
   const offset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   // JSON in the log file whatever the caller's LOG_FORMAT: the ready line below, the tests and
   // `npm start`'s console (which pretty-prints it) read that file.
-  const proc = startProcess(spec.name, process.execPath, [spec.entry], { logDir, env: { ...env, LOG_FORMAT: 'json', ...spec.env } });
+  const proc = startProcess(spec.name, process.execPath, [spec.entry], {
+    logDir,
+    env: { ...env, LOG_FORMAT: 'json', ...spec.env },
+  });
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void proc.exited.then((code) => (exitCode = code));
@@ -29,8 +37,13 @@ export async function startService(spec: ServiceSpec, env: NodeJS.ProcessEnv, lo
     await new Promise((r) => setTimeout(r, 100));
   }
   await proc.stop();
-  const why = exitCode === undefined ? `did not say it was ready within ${timeoutMs / 1000}s` : `exited with code ${exitCode}`;
-  throw new StartupTimeoutError(`The ${spec.name} service`, timeoutMs / 1000, `It ${why}. Its log (${logFile}) ends with:\n${tail(logFile)}`);
+  const why =
+    exitCode === undefined ? `did not say it was ready within ${timeoutMs / 1000}s` : `exited with code ${exitCode}`;
+  throw new StartupTimeoutError(
+    `The ${spec.name} service`,
+    timeoutMs / 1000,
+    `It ${why}. Its log (${logFile}) ends with:\n${tail(logFile)}`,
+  );
 }
 
 function readFrom(file: string, offset: number): string {

@@ -20,7 +20,9 @@ export interface StackOptions {
   /** Keep Temporal's state in a file under dataDir so workflows survive a restart. */
   persistent: boolean;
   /** 0 or undefined: a free port. */
-  ports?: Partial<Record<'temporal' | 'temporalUi' | 'mongo' | 'smtp' | 'mailUi' | 'gateway' | 'inboundSmtp' | 'inboundHttp', number>>;
+  ports?: Partial<
+    Record<'temporal' | 'temporalUi' | 'mongo' | 'smtp' | 'mailUi' | 'gateway' | 'inboundSmtp' | 'inboundHttp', number>
+  >;
   /** Use this store instead of starting one. */
   mongoUrl?: string;
   services: ServiceSpec[];
@@ -39,7 +41,16 @@ export type ComponentName = 'temporal' | 'store' | 'mail' | (string & {});
 
 export interface RunningStack {
   env: NodeJS.ProcessEnv;
-  urls: { gateway: string; temporal: string; temporalUi: string; mongo: string; mailUi: string; smtp: string; inboundSmtp: string; inboundHttp: string };
+  urls: {
+    gateway: string;
+    temporal: string;
+    temporalUi: string;
+    mongo: string;
+    mailUi: string;
+    smtp: string;
+    inboundSmtp: string;
+    inboundHttp: string;
+  };
   logDir: string;
   /** The store the stack started; undefined when it was given mongoUrl. */
   store: { kind: StoreKind; binary: string } | undefined;
@@ -68,7 +79,11 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     return c;
   };
   /** Start a part of the stack as a component (supervised if asked), and keep it by name. */
-  const run = async (name: string, start: () => Promise<ManagedProcess>, onStart?: (proc: ManagedProcess) => void): Promise<Component> => {
+  const run = async (
+    name: string,
+    start: () => Promise<ManagedProcess>,
+    onStart?: (proc: ManagedProcess) => void,
+  ): Promise<Component> => {
     const c = new Component({
       name,
       start,
@@ -135,7 +150,12 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
             return store.process;
           }),
       run('mail', async () => {
-        mail = await startMailSink({ smtpPort: ports.smtp, webPort: ports.mailUi, mailDir: path.join(opts.dataDir, 'mail'), logDir });
+        mail = await startMailSink({
+          smtpPort: ports.smtp,
+          webPort: ports.mailUi,
+          mailDir: path.join(opts.dataDir, 'mail'),
+          logDir,
+        });
         return mail.process;
       }),
     ]);
@@ -157,7 +177,11 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       if (existing) return existing.start();
       const spec = specs.get(name);
       if (!spec) throw new Error(`unknown service ${name}`);
-      await run(name, () => startService(spec, env, logDir), (proc) => services.set(name, proc));
+      await run(
+        name,
+        () => startService(spec, env, logDir),
+        (proc) => services.set(name, proc),
+      );
     };
     const stopService = async (name: string, how: 'graceful' | 'kill' = 'graceful') => {
       const c = components.get(name);

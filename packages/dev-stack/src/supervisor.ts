@@ -118,7 +118,9 @@ export class Component {
           },
           (err: unknown) => {
             if (this.stopped) return;
-            this.say(`${this.name} failed to start again: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; next try in ${this.delay} ms`);
+            this.say(
+              `${this.name} failed to start again: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; next try in ${this.delay} ms`,
+            );
             this.scheduleRestart();
           },
         )

@@ -47,7 +47,9 @@ export async function startTemporal(opts: TemporalOptions): Promise<RunningTempo
     ...SEARCH_ATTRIBUTE_FLAGS.flatMap((sa) => ['--search-attribute', sa]),
     // A file-backed server runs at half the in-memory rate with SQLite's defaults; a write-ahead
     // log and normal syncing restore it (a crash may lose the last instant, never corrupt it).
-    ...(opts.dbFile ? ['--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : []),
+    ...(opts.dbFile
+      ? ['--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
+      : []),
   ];
   const proc = startProcess('temporal', cli, args, { logDir: opts.logDir });
   const address = `127.0.0.1:${opts.port}`;
@@ -74,5 +76,9 @@ async function waitForTemporal(address: string, proc: ManagedProcess, timeoutMs:
     }
   }
   await proc.stop();
-  throw new StartupTimeoutError('The Temporal dev server', timeoutMs / 1000, `Its log (${proc.logFile}) ends with:\n${tail(proc.logFile)}`);
+  throw new StartupTimeoutError(
+    'The Temporal dev server',
+    timeoutMs / 1000,
+    `Its log (${proc.logFile}) ends with:\n${tail(proc.logFile)}`,
+  );
 }

@@ -91,10 +91,14 @@ function fetchJars(mvn: string, lib: string, version: string, log: (m: string) =
   const partial = `${lib}.${process.pid}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   // Its output only matters when it fails (Maven 3.8 prints colour codes even when quiet).
-  const run = spawnSync(mvn, ['-q', '-B', '-f', TEST_SERVER_POM, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    mvn,
+    ['-q', '-B', '-f', TEST_SERVER_POM, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (run.status !== 0 || !fs.existsSync(path.join(partial, `temporal-test-server-${version}.jar`))) {
     fs.rmSync(partial, { recursive: true, force: true });
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim() || String(run.error ?? '');
@@ -118,15 +122,20 @@ function fetchJars(mvn: string, lib: string, version: string, log: (m: string) =
 export function findTestServer(opts: TestServerOptions = {}): string {
   const explicit = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (explicit) {
-    if (!isExecutable(explicit)) throw new MissingBinaryError(`TEMPORAL_TEST_SERVER_PATH=${explicit}`, 'Point it at an executable test server.');
+    if (!isExecutable(explicit))
+      throw new MissingBinaryError(`TEMPORAL_TEST_SERVER_PATH=${explicit}`, 'Point it at an executable test server.');
     return explicit;
   }
   const version = testServerVersion();
   const pomHash = createHash('sha256').update(readPom(TEST_SERVER_POM)).digest('hex').slice(0, 8);
-  const dir = path.join(opts.cacheDir ?? path.join(os.homedir(), '.cache', 'helpdesk'), `temporal-test-server-${version}-${pomHash}`);
+  const dir = path.join(
+    opts.cacheDir ?? path.join(os.homedir(), '.cache', 'helpdesk'),
+    `temporal-test-server-${version}-${pomHash}`,
+  );
   const lib = path.join(dir, 'lib');
   const what = `Temporal's time-skipping test server (io.temporal:temporal-test-server ${version}, Java)`;
-  const howToInstall = 'Install Maven and a Java runtime (Debian: apt-get install maven), then run `node scripts/install-binaries.js`; `bash .ci/run` does both.';
+  const howToInstall =
+    'Install Maven and a Java runtime (Debian: apt-get install maven), then run `node scripts/install-binaries.js`; `bash .ci/run` does both.';
   const java = findJava();
   if (!java) throw new MissingBinaryError(`A Java runtime (java) for ${what}`, howToInstall);
   if (!fs.existsSync(path.join(lib, `temporal-test-server-${version}.jar`))) {

@@ -21,7 +21,14 @@ export class AttachmentStore {
   }
 
   /** Store a stream. With a `key`, a second save under the same key returns the first file. */
-  async save(ticketId: string, filename: string, contentType: string, data: Readable, uploadedBy: string, key?: string): Promise<StoredAttachment> {
+  async save(
+    ticketId: string,
+    filename: string,
+    contentType: string,
+    data: Readable,
+    uploadedBy: string,
+    key?: string,
+  ): Promise<StoredAttachment> {
     if (key) {
       const [existing] = await this.bucket.find({ 'metadata.key': key }).toArray();
       if (existing) {
@@ -29,7 +36,9 @@ export class AttachmentStore {
         return { id: String(existing._id), ticketId, filename: existing.filename, contentType, size: existing.length };
       }
     }
-    const upload = this.bucket.openUploadStream(filename, { metadata: { ticketId, contentType, uploadedBy, ...(key ? { key } : {}) } });
+    const upload = this.bucket.openUploadStream(filename, {
+      metadata: { ticketId, contentType, uploadedBy, ...(key ? { key } : {}) },
+    });
     await new Promise<void>((resolve, reject) => {
       data.once('error', (err) => {
         upload.abort().catch(() => undefined);
@@ -45,7 +54,13 @@ export class AttachmentStore {
     const [file] = await this.bucket.find({ _id: new mongoose.Types.ObjectId(id) }).toArray();
     if (!file) return undefined;
     const meta = (file.metadata ?? {}) as { ticketId?: string; contentType?: string };
-    return { id, ticketId: meta.ticketId ?? '', filename: file.filename, contentType: meta.contentType ?? 'application/octet-stream', size: file.length };
+    return {
+      id,
+      ticketId: meta.ticketId ?? '',
+      filename: file.filename,
+      contentType: meta.contentType ?? 'application/octet-stream',
+      size: file.length,
+    };
   }
 
   open(id: string): Readable {
@@ -57,6 +72,7 @@ export class AttachmentStore {
   }
 
   async deleteForTicket(ticketId: string): Promise<void> {
-    for (const file of await this.bucket.find({ 'metadata.ticketId': ticketId }).toArray()) await this.bucket.delete(file._id);
+    for (const file of await this.bucket.find({ 'metadata.ticketId': ticketId }).toArray())
+      await this.bucket.delete(file._id);
   }
 }

@@ -1,6 +1,8 @@
 export class StoreUnavailableError extends Error {
   constructor(url: string, cause: unknown) {
-    super(`Cannot reach the MongoDB store at ${redact(url)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `Cannot reach the MongoDB store at ${redact(url)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'StoreUnavailableError';
   }
 }

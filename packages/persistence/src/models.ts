@@ -6,7 +6,12 @@ import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 
 const mixed = Schema.Types.Mixed;
 
-export type TicketDoc = Omit<TicketState, 'id'> & { _id: string; purged?: boolean; kwPublic?: string[]; kwAll?: string[] };
+export type TicketDoc = Omit<TicketState, 'id'> & {
+  _id: string;
+  purged?: boolean;
+  kwPublic?: string[];
+  kwAll?: string[];
+};
 
 /**
  * Every field of the workflow's state (but its id, which is `_id`), by name: a field the state
@@ -135,7 +140,10 @@ export interface CounterDoc {
   _id: string;
   seq: number;
 }
-const counterSchema = new Schema<CounterDoc>({ _id: String, seq: Number }, { collection: 'counters', versionKey: false });
+const counterSchema = new Schema<CounterDoc>(
+  { _id: String, seq: Number },
+  { collection: 'counters', versionKey: false },
+);
 
 /** Which reference a ticket got: makes allocation idempotent per ticket id. */
 export interface ReferenceDoc {
@@ -241,7 +249,10 @@ export interface InboundRawDoc {
   _id: string;
   raw: Buffer;
 }
-const inboundRawSchema = new Schema<InboundRawDoc>({ _id: String, raw: Buffer }, { collection: 'inbound_raw', versionKey: false });
+const inboundRawSchema = new Schema<InboundRawDoc>(
+  { _id: String, raw: Buffer },
+  { collection: 'inbound_raw', versionKey: false },
+);
 
 export interface Models {
   Ticket: Model<TicketDoc>;

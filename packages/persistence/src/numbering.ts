@@ -14,7 +14,10 @@ export class InvalidMaskError extends Error {
 export function validateMask(mask: string): void {
   const counters = mask.match(/\{0+\}/g) ?? [];
   if (counters.length !== 1) throw new InvalidMaskError(mask);
-  const unknown = mask.replace(TOKEN, '').replace(COUNTER, '').match(/\{[^}]*\}/);
+  const unknown = mask
+    .replace(TOKEN, '')
+    .replace(COUNTER, '')
+    .match(/\{[^}]*\}/);
   if (unknown) throw new InvalidMaskError(mask);
 }
 

@@ -220,7 +220,8 @@ function filterClauses(f: TicketFilter): Clause[] {
   return c;
 }
 
-const isIn = (v: unknown): v is { $in: unknown[] } => typeof v === 'object' && v !== null && !Array.isArray(v) && '$in' in v;
+const isIn = (v: unknown): v is { $in: unknown[] } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && '$in' in v;
 
 /** How a filter is read: see ListPlan. Exported for the tests that explain each shape. */
 export function listPlan(f: TicketFilter): ListPlan {
@@ -239,7 +240,10 @@ export function listPlan(f: TicketFilter): ListPlan {
     const values = isIn(value) ? value.$in : [value];
     return { branches: values.map((v) => [[path, v], deleted]), rest: [] };
   }
-  return { branches: [[...clauses.filter(([p]) => NARROW.has(p)), deleted]], rest: clauses.filter(([p]) => !NARROW.has(p)) };
+  return {
+    branches: [[...clauses.filter(([p]) => NARROW.has(p)), deleted]],
+    rest: clauses.filter(([p]) => !NARROW.has(p)),
+  };
 }
 
 /** The store query of one branch and slice. Key order matters to stores that plan one clause at a
@@ -326,12 +330,19 @@ const anchorStore = (Ticket: Model<TicketDoc>) => Ticket.db.collection<{ _id: st
 async function oldest(Ticket: Model<TicketDoc>, field: SortField): Promise<number | undefined> {
   // A sort over everything: one index entry on MongoDB, a read of every ticket on stores that
   // sort in memory; hence done once and kept.
-  const doc = await tickets(Ticket).findOne({ deleted: false }, { projection: { [field]: 1 }, sort: { [field]: 1, _id: 1 } });
+  const doc = await tickets(Ticket).findOne(
+    { deleted: false },
+    { projection: { [field]: 1 }, sort: { [field]: 1, _id: 1 } },
+  );
   return doc?.[field];
 }
 
 async function saveAnchor(Ticket: Model<TicketDoc>, field: SortField, value: number, exact: boolean): Promise<void> {
-  await anchorStore(Ticket).updateOne({ _id: anchorId(field) }, exact ? { $set: { seq: value } } : { $min: { seq: value } }, { upsert: true });
+  await anchorStore(Ticket).updateOne(
+    { _id: anchorId(field) },
+    exact ? { $set: { seq: value } } : { $min: { seq: value } },
+    { upsert: true },
+  );
 }
 
 async function loadAnchor(Ticket: Model<TicketDoc>, field: SortField): Promise<number | undefined> {
@@ -357,7 +368,10 @@ async function lowerAnchor(Ticket: Model<TicketDoc>, field: SortField, now: numb
 function learnAnchor(Ticket: Model<TicketDoc>, field: SortField, value: number, exact: boolean, now: number): void {
   const entry = anchorEntry(Ticket, field);
   if (entry.value === value || (!exact && entry.value !== undefined && entry.value <= value)) return;
-  Object.assign(entry, { value: exact || entry.value === undefined ? value : Math.min(entry.value, value), readAt: now });
+  Object.assign(entry, {
+    value: exact || entry.value === undefined ? value : Math.min(entry.value, value),
+    readAt: now,
+  });
   // Best effort: a lost write costs one slower list later, not a wrong one.
   saveAnchor(Ticket, field, value, exact).catch(() => undefined);
 }
@@ -438,7 +452,11 @@ function learnWidth(shape: string, width: number): void {
 
 const unbreached = (d: TicketDoc) => (d.breaches ?? []).length === 0;
 
-export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opts: ListOptions): Promise<TicketPage> {
+export async function listTickets(
+  Ticket: Model<TicketDoc>,
+  filter: TicketFilter,
+  opts: ListOptions,
+): Promise<TicketPage> {
   const cursor = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
   if (filter.q !== undefined) return searchTickets(Ticket, filter, opts, cursor);
   const field: SortField = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
@@ -447,7 +465,8 @@ export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter
   const plan = listPlan(filter);
   // Whether a position is beyond the cursor, in list order (the cursor's own sort value is read
   // from the first slice; _id orders the tickets that share it).
-  const isAhead = (v: number, id: string) => !cursor || (v === cursor.v ? (dir === 1 ? id > cursor.id : id < cursor.id) : (v - cursor.v) * dir > 0);
+  const isAhead = (v: number, id: string) =>
+    !cursor || (v === cursor.v ? (dir === 1 ? id > cursor.id : id < cursor.id) : (v - cursor.v) * dir > 0);
   const keep = (d: TicketDoc) => isAhead(d[field], d._id) && (plan.post !== 'unbreached' || unbreached(d));
   const need = opts.limit + 1;
   const docs: TicketDoc[] = [];
@@ -455,7 +474,9 @@ export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter
   const shape = JSON.stringify([field, dir, plan]);
   // A shape never seen starts as wide as the unfiltered list needed: a filter only thins it out.
   const unfiltered = JSON.stringify([field, dir, listPlan({ deleted: filter.deleted ?? false })]);
-  let width = oneSlice ? LAST_WINDOW_MS : (learnedWidths.get(shape) ?? learnedWidths.get(unfiltered) ?? FIRST_WINDOW_MS);
+  let width = oneSlice
+    ? LAST_WINDOW_MS
+    : (learnedWidths.get(shape) ?? learnedWidths.get(unfiltered) ?? FIRST_WINDOW_MS);
   const end = oneSlice ? {} : dir === 1 ? { end: now + CLOCK_SKEW_MS } : {};
 
   let start: number;
@@ -472,7 +493,10 @@ export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter
   // id; those not beyond the cursor are dropped here), or open at now or the anchor. Should a
   // slice be cut short by the limit while some of what it returned was dropped, reading resumes
   // after the last ticket it returned: those sharing its value, by id, then a new walk beyond it.
-  let walk = new WindowWalk(dir, cursor ? { edge: start, inclusive: true } : { edge: start, open: true }, { width, ...end });
+  let walk = new WindowWalk(dir, cursor ? { edge: start, inclusive: true } : { edge: start, open: true }, {
+    width,
+    ...end,
+  });
   for (;;) {
     let cut: TicketDoc | undefined;
     for (let slice = walk.next(); slice && docs.length < need; slice = walk.next()) {
@@ -513,7 +537,8 @@ export async function listTickets(Ticket: Model<TicketDoc>, filter: TicketFilter
     // An ascending first page starts at its oldest ticket: with no filter that is the oldest of
     // all (the anchor, exactly); with one, a ticket older than the anchor still makes a better one.
     const first = docs[0];
-    if (!cursor && dir === 1 && first && !filter.deleted) learnAnchor(Ticket, field, first[field], filterClauses(filter).length === 0, now);
+    if (!cursor && dir === 1 && first && !filter.deleted)
+      learnAnchor(Ticket, field, first[field], filterClauses(filter).length === 0, now);
   }
   const page = docs.slice(0, opts.limit);
   const last = page[page.length - 1];
@@ -548,11 +573,18 @@ const QUERY_WORDS = 12;
 
 /** The query word that drives the index: the longest (ties: the first). */
 export function drivingWord(words: string[]): string | undefined {
-  return words.reduce<string | undefined>((best, w) => (best === undefined || w.length > best.length ? w : best), undefined);
+  return words.reduce<string | undefined>(
+    (best, w) => (best === undefined || w.length > best.length ? w : best),
+    undefined,
+  );
 }
 
 /** A search match's rank (see above). */
-export function searchRank(d: Pick<TicketDoc, 'reference' | 'title' | 'description'>, q: string, words: string[]): number {
+export function searchRank(
+  d: Pick<TicketDoc, 'reference' | 'title' | 'description'>,
+  q: string,
+  words: string[],
+): number {
   if (referenceKeyword(d.reference) === referenceKeyword(q)) return 0;
   const head = new Set(keywordsOf(`${d.reference} ${d.title ?? ''}`));
   if (words.every((w) => head.has(w))) return 1;
@@ -560,7 +592,12 @@ export function searchRank(d: Pick<TicketDoc, 'reference' | 'title' | 'descripti
   return words.every((w) => head.has(w)) ? 2 : 3;
 }
 
-async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opts: ListOptions, cursor: Cursor | undefined): Promise<TicketPage> {
+async function searchTickets(
+  Ticket: Model<TicketDoc>,
+  filter: TicketFilter,
+  opts: ListOptions,
+  cursor: Cursor | undefined,
+): Promise<TicketPage> {
   const q = filter.q ?? '';
   const words = keywordsOf(q, QUERY_WORDS);
   const asReference = looksLikeReference(q) ? referenceKeyword(q) : undefined;
@@ -571,7 +608,8 @@ async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opt
   const byWord = !filter.requester && !filter.followUpOf && word !== undefined;
   // The searched words come along only when some must be checked here: not when the one word
   // of the query is the one the index matched.
-  const projection = byWord && words.length === 1 ? WITHOUT_WORDS : kwField === 'kwAll' ? { kwPublic: 0 } : { kwAll: 0 };
+  const projection =
+    byWord && words.length === 1 ? WITHOUT_WORDS : kwField === 'kwAll' ? { kwPublic: 0 } : { kwAll: 0 };
   const matches = new Map<string, LeanTicket>();
   const hasWords = (d: LeanTicket) => {
     if (byWord && words.length === 1) return true;
@@ -581,8 +619,11 @@ async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opt
 
   const byReference = async () => {
     if (asReference === undefined) return;
-    const docs = await tickets(Ticket).find({ [kwField]: asReference, deleted }, { projection, limit: 20 }).toArray();
-    for (const d of docs) if (matchesFilter(d, filter) && referenceKeyword(d.reference) === asReference) matches.set(d._id, d);
+    const docs = await tickets(Ticket)
+      .find({ [kwField]: asReference, deleted }, { projection, limit: 20 })
+      .toArray();
+    for (const d of docs)
+      if (matchesFilter(d, filter) && referenceKeyword(d.reference) === asReference) matches.set(d._id, d);
   };
 
   const byWords = async () => {
@@ -596,14 +637,20 @@ async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opt
     if (driver[0] === '') return;
     const now = opts.now ?? Date.now();
     const shape = JSON.stringify(['search', deleted, driver]);
-    const walk = new WindowWalk(-1, { edge: now, open: true }, { width: (await scansRanges(Ticket)) ? LAST_WINDOW_MS : (learnedWidths.get(shape) ?? FIRST_WINDOW_MS) });
+    const walk = new WindowWalk(
+      -1,
+      { edge: now, open: true },
+      { width: (await scansRanges(Ticket)) ? LAST_WINDOW_MS : (learnedWidths.get(shape) ?? FIRST_WINDOW_MS) },
+    );
     let read = 0;
     const found: LeanTicket[] = [];
     for (let slice = walk.next(); slice && found.length < SEARCH_MATCHES && read < SEARCH_READ; slice = walk.next()) {
       const q = { [driver[0]]: driver[1], deleted, ...(Object.keys(slice).length > 0 ? { createdAt: slice } : {}) };
       // Read in one order (newest created first) with the budget as the limit, so whatever the
       // slices, the same documents are read: pages of one search rank the same candidates.
-      const docs = await tickets(Ticket).find(q, { projection, sort: { createdAt: -1, _id: -1 }, limit: SEARCH_READ - read }).toArray();
+      const docs = await tickets(Ticket)
+        .find(q, { projection, sort: { createdAt: -1, _id: -1 }, limit: SEARCH_READ - read })
+        .toArray();
       read += docs.length;
       const hits = docs.filter((d) => hasWords(d) && matchesFilter(d, filter));
       found.push(...hits);
@@ -636,7 +683,8 @@ async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opt
   const last = page[page.length - 1];
   return {
     items: page.map((x) => toState(x.d)),
-    nextCursor: ranked.length > start + opts.limit && last ? encodeCursor({ v: last.d[field], id: last.d._id, r: last.r }) : null,
+    nextCursor:
+      ranked.length > start + opts.limit && last ? encodeCursor({ v: last.d[field], id: last.d._id, r: last.r }) : null,
   };
 }
 
@@ -645,11 +693,19 @@ async function searchTickets(Ticket: Model<TicketDoc>, filter: TicketFilter, opt
  * timeline (idempotent: $addToSet; tickets that have words are skipped). A ticket at a time, for
  * bounded memory. Returns how many tickets it updated.
  */
-export async function backfillSearchWords(Ticket: Model<TicketDoc>, TicketEvent: Model<TicketEventDoc>): Promise<number> {
+export async function backfillSearchWords(
+  Ticket: Model<TicketDoc>,
+  TicketEvent: Model<TicketEventDoc>,
+): Promise<number> {
   let updated = 0;
-  const pending = tickets(Ticket).find({ kwAll: { $exists: false } }, { projection: { _id: 1, reference: 1, title: 1, description: 1 } });
+  const pending = tickets(Ticket).find(
+    { kwAll: { $exists: false } },
+    { projection: { _id: 1, reference: 1, title: 1, description: 1 } },
+  );
   for await (const t of pending) {
-    const events = await (TicketEvent.collection as unknown as mongo.Collection<TicketEventDoc>).find({ ticketId: t._id }).toArray();
+    const events = await (TicketEvent.collection as unknown as mongo.Collection<TicketEventDoc>)
+      .find({ ticketId: t._id })
+      .toArray();
     await tickets(Ticket).updateOne({ _id: t._id }, searchFieldsUpdate(t, events));
     updated++;
   }
@@ -687,7 +743,10 @@ type DurationKind = (typeof DURATION_KINDS)[number];
 export const percentileRank = (n: number, p: number): number => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
 
 /** The bucket that holds the value of a given rank, and how many values come before it. */
-export function bucketOfRank(histogram: Iterable<[number, number]>, rank: number): { bucket: number; before: number } | undefined {
+export function bucketOfRank(
+  histogram: Iterable<[number, number]>,
+  rank: number,
+): { bucket: number; before: number } | undefined {
   let seen = 0;
   for (const [bucket, n] of [...histogram].sort((a, b) => a[0] - b[0])) {
     if (seen + n >= rank) return { bucket, before: seen };
@@ -707,7 +766,16 @@ const tally = (into: Record<string, number>, key: unknown, n: number) => {
 /** Follow-ups carry the channel closed_ticket for rules and events, but count as web in reports. */
 const reportChannel = (c: unknown) => (c === 'closed_ticket' ? 'web' : c);
 
-const emptyCounts = (): Counts => ({ total: 0, byStatus: {}, byType: {}, bySeverity: {}, byChannel: {}, reopens: 0, reopenedTickets: 0, followUps: 0 });
+const emptyCounts = (): Counts => ({
+  total: 0,
+  byStatus: {},
+  byType: {},
+  bySeverity: {},
+  byChannel: {},
+  reopens: 0,
+  reopenedTickets: 0,
+  followUps: 0,
+});
 
 /** Percentiles from an hour histogram and, for the hours that hold them, a fine one. */
 function durationStats(hours: Map<number, number>, fine: (hour: number) => Iterable<[number, number]>): DurationStats {
@@ -718,14 +786,22 @@ function durationStats(hours: Map<number, number>, fine: (hour: number) => Itera
     const hit = hour && bucketOfRank(fine(hour.bucket), rank - hour.before);
     return hit ? hit.bucket / 1000 : null;
   };
-  return n === 0 ? { count: 0, medianHours: null, p90Hours: null } : { count: n, medianHours: at(50), p90Hours: at(90) };
+  return n === 0
+    ? { count: 0, medianHours: null, p90Hours: null }
+    : { count: n, medianHours: at(50), p90Hours: at(90) };
 }
 
 /** The hours a second read must count finely: those holding the median and the 90th percentile. */
 function hoursWanted(hours: Map<number, number>): number[] {
   const n = [...hours.values()].reduce((a, b) => a + b, 0);
   if (n === 0) return [];
-  return [...new Set([50, 90].map((p) => bucketOfRank(hours, percentileRank(n, p))?.bucket).filter((b): b is number => b !== undefined))];
+  return [
+    ...new Set(
+      [50, 90]
+        .map((p) => bucketOfRank(hours, percentileRank(n, p))?.bucket)
+        .filter((b): b is number => b !== undefined),
+    ),
+  ];
 }
 
 // Aggregation expressions: the start of a ticket's clock, and each duration (null when none).
@@ -737,7 +813,11 @@ const DURATION_EXPR: Record<DurationKind, unknown> = {
 const hourOf = (kind: DurationKind) => ({ $floor: { $divide: [DURATION_EXPR[kind], HOUR] } });
 /** A duration in one of the wanted hours: its hour and fine value; else null (all others in one group). */
 const fineIn = (kind: DurationKind, hours: number[]) => ({
-  $cond: [{ $in: [hourOf(kind), hours] }, { h: hourOf(kind), f: { $floor: { $divide: [{ $add: [DURATION_EXPR[kind], FINE / 2] }, FINE] } } }, null],
+  $cond: [
+    { $in: [hourOf(kind), hours] },
+    { h: hourOf(kind), f: { $floor: { $divide: [{ $add: [DURATION_EXPR[kind], FINE / 2] }, FINE] } } },
+    null,
+  ],
 });
 
 interface CountRow {
@@ -748,27 +828,35 @@ interface CountRow {
 
 async function reportByStore(Ticket: Model<TicketDoc>, match: Record<string, unknown>): Promise<Report> {
   // Each read is $match then $group, nothing between: SecantusDB's $project costs as much again.
-  const counting = tickets(Ticket).aggregate<CountRow>([
-    { $match: match },
-    {
-      $group: {
-        _id: {
-          s: '$status',
-          t: '$type',
-          v: '$severity',
-          ch: '$channel',
-          ro: { $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] },
-          fu: { $eq: [{ $type: '$links.followUpOf' }, 'string'] },
+  const counting = tickets(Ticket)
+    .aggregate<CountRow>([
+      { $match: match },
+      {
+        $group: {
+          _id: {
+            s: '$status',
+            t: '$type',
+            v: '$severity',
+            ch: '$channel',
+            ro: { $gt: [{ $ifNull: ['$reopenCount', 0] }, 0] },
+            fu: { $eq: [{ $type: '$links.followUpOf' }, 'string'] },
+          },
+          n: { $sum: 1 },
+          reopens: { $sum: '$reopenCount' },
         },
-        n: { $sum: 1 },
-        reopens: { $sum: '$reopenCount' },
       },
-    },
-  ]).toArray();
+    ])
+    .toArray();
   const byHour = (k: DurationKind) =>
-    tickets(Ticket).aggregate<{ _id: number | null; n: number }>([{ $match: match }, { $group: { _id: hourOf(k), n: { $sum: 1 } } }]).toArray().then(
-      (rows) => new Map(rows.filter((r): r is { _id: number; n: number } => typeof r._id === 'number').map((r) => [r._id, r.n])),
-    );
+    tickets(Ticket)
+      .aggregate<{ _id: number | null; n: number }>([{ $match: match }, { $group: { _id: hourOf(k), n: { $sum: 1 } } }])
+      .toArray()
+      .then(
+        (rows) =>
+          new Map(
+            rows.filter((r): r is { _id: number; n: number } => typeof r._id === 'number').map((r) => [r._id, r.n]),
+          ),
+      );
   const [rows, frHours, resHours] = await Promise.all([counting, byHour('firstResponse'), byHour('resolution')]);
   const c = emptyCounts();
   for (const { _id: k, n, reopens } of rows) {
@@ -785,10 +873,20 @@ async function reportByStore(Ticket: Model<TicketDoc>, match: Record<string, unk
   const wanted = { firstResponse: hoursWanted(frHours), resolution: hoursWanted(resHours) };
   // The second read: thousandths of an hour, only within the hours that hold a percentile.
   const fine = DURATION_KINDS.some((k) => wanted[k].length > 0)
-    ? await tickets(Ticket).aggregate<{ _id: Partial<Record<DurationKind, { h: number; f: number } | null>>; n: number }>([
-        { $match: match },
-        { $group: { _id: { firstResponse: fineIn('firstResponse', wanted.firstResponse), resolution: fineIn('resolution', wanted.resolution) }, n: { $sum: 1 } } },
-      ]).toArray()
+    ? await tickets(Ticket)
+        .aggregate<{ _id: Partial<Record<DurationKind, { h: number; f: number } | null>>; n: number }>([
+          { $match: match },
+          {
+            $group: {
+              _id: {
+                firstResponse: fineIn('firstResponse', wanted.firstResponse),
+                resolution: fineIn('resolution', wanted.resolution),
+              },
+              n: { $sum: 1 },
+            },
+          },
+        ])
+        .toArray()
     : [];
   const fineHistogram = (k: DurationKind) => (hour: number) => {
     const h = new Map<number, number>();
@@ -798,21 +896,50 @@ async function reportByStore(Ticket: Model<TicketDoc>, match: Record<string, unk
     }
     return h;
   };
-  return { ...c, firstResponse: durationStats(hours.firstResponse, fineHistogram('firstResponse')), resolution: durationStats(hours.resolution, fineHistogram('resolution')) };
+  return {
+    ...c,
+    firstResponse: durationStats(hours.firstResponse, fineHistogram('firstResponse')),
+    resolution: durationStats(hours.resolution, fineHistogram('resolution')),
+  };
 }
 
-type ReportRow = Pick<TicketDoc, 'status' | 'type' | 'severity' | 'channel' | 'submittedAt' | 'createdAt' | 'firstPublicReplyAt' | 'resolution' | 'reopenCount' | 'links'>;
+type ReportRow = Pick<
+  TicketDoc,
+  | 'status'
+  | 'type'
+  | 'severity'
+  | 'channel'
+  | 'submittedAt'
+  | 'createdAt'
+  | 'firstPublicReplyAt'
+  | 'resolution'
+  | 'reopenCount'
+  | 'links'
+>;
 
 const DURATION_OF: Record<DurationKind, (d: ReportRow) => number | undefined> = {
-  firstResponse: (d) => (typeof d.firstPublicReplyAt === 'number' ? d.firstPublicReplyAt - (d.submittedAt ?? d.createdAt) : undefined),
-  resolution: (d) => (typeof d.resolution?.at === 'number' ? d.resolution.at - (d.submittedAt ?? d.createdAt) : undefined),
+  firstResponse: (d) =>
+    typeof d.firstPublicReplyAt === 'number' ? d.firstPublicReplyAt - (d.submittedAt ?? d.createdAt) : undefined,
+  resolution: (d) =>
+    typeof d.resolution?.at === 'number' ? d.resolution.at - (d.submittedAt ?? d.createdAt) : undefined,
 };
 
 /** The same report from a cursor, a ticket at a time, for stores without aggregation arithmetic. */
 async function reportByCursor(Ticket: Model<TicketDoc>, match: Record<string, unknown>): Promise<Report> {
   const c = emptyCounts();
   const fine: Record<DurationKind, Map<number, number>> = { firstResponse: new Map(), resolution: new Map() };
-  const fields = { status: 1, type: 1, severity: 1, channel: 1, submittedAt: 1, createdAt: 1, firstPublicReplyAt: 1, resolution: 1, reopenCount: 1, links: 1 };
+  const fields = {
+    status: 1,
+    type: 1,
+    severity: 1,
+    channel: 1,
+    submittedAt: 1,
+    createdAt: 1,
+    firstPublicReplyAt: 1,
+    resolution: 1,
+    reopenCount: 1,
+    links: 1,
+  };
   for await (const doc of tickets(Ticket).find(match, { projection: fields })) {
     const d: ReportRow = doc;
     c.total++;
@@ -835,10 +962,13 @@ async function reportByCursor(Ticket: Model<TicketDoc>, match: Record<string, un
 function fineOnly(h: Map<number, number>): DurationStats {
   const n = [...h.values()].reduce((a, b) => a + b, 0);
   const at = (p: number) => (bucketOfRank(h, percentileRank(n, p))?.bucket ?? 0) / 1000;
-  return n === 0 ? { count: 0, medianHours: null, p90Hours: null } : { count: n, medianHours: at(50), p90Hours: at(90) };
+  return n === 0
+    ? { count: 0, medianHours: null, p90Hours: null }
+    : { count: n, medianHours: at(50), p90Hours: at(90) };
 }
 
-const isNotImplemented = (err: unknown) => typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 238;
+const isNotImplemented = (err: unknown) =>
+  typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 238;
 
 /**
  * The lifecycle report over the tickets created in [from, to): counts by status, type, severity

@@ -63,8 +63,14 @@ function messageOf(e: TicketEvent): { body: string; isPublic: boolean } | undefi
 }
 
 /** The words a projection adds: from the ticket's own text, and from the new events' messages. */
-export function searchFields(state: Pick<TicketState, 'reference' | 'title' | 'description'>, events: TicketEvent[]): Record<SearchField, string[]> {
-  const own = [referenceKeyword(state.reference), ...keywordsOf(`${state.reference} ${state.title ?? ''} ${state.description ?? ''}`)];
+export function searchFields(
+  state: Pick<TicketState, 'reference' | 'title' | 'description'>,
+  events: TicketEvent[],
+): Record<SearchField, string[]> {
+  const own = [
+    referenceKeyword(state.reference),
+    ...keywordsOf(`${state.reference} ${state.title ?? ''} ${state.description ?? ''}`),
+  ];
   const pub = new Set(own);
   const all = new Set(own);
   for (const e of events) {
@@ -83,7 +89,10 @@ export function searchFields(state: Pick<TicketState, 'reference' | 'title' | 'd
  * only ever adds: words of a replaced title stay findable, and a replayed projection adds nothing
  * twice. It rides the revision-gated ticket write, so it lands exactly when the state does.
  */
-export function searchFieldsUpdate(state: Pick<TicketState, 'reference' | 'title' | 'description'>, events: TicketEvent[]): { $addToSet: Record<SearchField, { $each: string[] }> } {
+export function searchFieldsUpdate(
+  state: Pick<TicketState, 'reference' | 'title' | 'description'>,
+  events: TicketEvent[],
+): { $addToSet: Record<SearchField, { $each: string[] }> } {
   const kw = searchFields(state, events);
   return { $addToSet: { kwPublic: { $each: kw.kwPublic }, kwAll: { $each: kw.kwAll } } };
 }

@@ -15,7 +15,10 @@ const SETTINGS_ID = 'global';
 
 export const toDoc = ({ id, ...rest }: TicketState): TicketDoc => ({ _id: id, ...rest });
 // The search words (search.ts) are not state: a read through the driver (no mongoose `select`) must not hand them out.
-export const fromDoc = ({ _id, purged: _purged, kwPublic: _kwp, kwAll: _kwa, ...rest }: TicketDoc): TicketState => ({ id: _id, ...rest });
+export const fromDoc = ({ _id, purged: _purged, kwPublic: _kwp, kwAll: _kwa, ...rest }: TicketDoc): TicketState => ({
+  id: _id,
+  ...rest,
+});
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
 export class Store {
@@ -58,12 +61,19 @@ export class Store {
    * mongoose does not queue commands while disconnected (it would hold them 10 s). The first
    * connection is patient instead (`startupTimeoutMs`), so a service may start before its store.
    */
-  static async connect(url: string, opts: { serverSelectionTimeoutMS?: number; startupTimeoutMs?: number } = {}): Promise<Store> {
+  static async connect(
+    url: string,
+    opts: { serverSelectionTimeoutMS?: number; startupTimeoutMs?: number } = {},
+  ): Promise<Store> {
     const serverSelectionTimeoutMS = opts.serverSelectionTimeoutMS ?? 1_500;
     const startupDeadline = Date.now() + (opts.startupTimeoutMs ?? 10_000);
     let connection: mongoose.Connection;
     for (;;) {
-      connection = mongoose.createConnection(url, { serverSelectionTimeoutMS, bufferCommands: false, autoIndex: false });
+      connection = mongoose.createConnection(url, {
+        serverSelectionTimeoutMS,
+        bufferCommands: false,
+        autoIndex: false,
+      });
       try {
         await connection.asPromise();
         break;
@@ -119,7 +129,11 @@ export class Store {
       try {
         await this.eventCollection.bulkWrite(
           events.map((e) => ({
-            updateOne: { filter: { _id: eventId(e) }, update: { $setOnInsert: { ...e, _id: eventId(e), projectedAt: Date.now() } }, upsert: true },
+            updateOne: {
+              filter: { _id: eventId(e) },
+              update: { $setOnInsert: { ...e, _id: eventId(e), projectedAt: Date.now() } },
+              upsert: true,
+            },
           })),
           { ordered: false },
         );
@@ -147,7 +161,11 @@ export class Store {
       try {
         await this.ticketCollection.updateOne(
           { _id, revision: { $lt: state.revision } },
-          { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}), ...searchFieldsUpdate(state, events) },
+          {
+            $set: set,
+            ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+            ...searchFieldsUpdate(state, events),
+          },
           { upsert: true },
         );
       } catch (err) {
@@ -162,7 +180,10 @@ export class Store {
   // Hot-path reads use plain equality filters and no server-side sort: FerretDB v1 pushes those
   // down to SQLite, while a sort or an operator such as $ne turns the query into a full scan.
   async getTicket(id: string): Promise<TicketState | undefined> {
-    const doc = await this.ticketCollection.findOne({ _id: id }, { projection: { [SEARCH_FIELDS.public]: 0, [SEARCH_FIELDS.all]: 0 } });
+    const doc = await this.ticketCollection.findOne(
+      { _id: id },
+      { projection: { [SEARCH_FIELDS.public]: 0, [SEARCH_FIELDS.all]: 0 } },
+    );
     return doc && !doc.purged ? fromDoc(doc) : undefined;
   }
 
@@ -173,7 +194,9 @@ export class Store {
 
   /** How long events took to reach the read model (ms, from `at` to written), for the benchmark. */
   async projectionLags(ticketIds: string[]): Promise<number[]> {
-    const docs = await this.eventCollection.find({ ticketId: { $in: ticketIds } }, { projection: { at: 1, projectedAt: 1 } }).toArray();
+    const docs = await this.eventCollection
+      .find({ ticketId: { $in: ticketIds } }, { projection: { at: 1, projectedAt: 1 } })
+      .toArray();
     return docs.flatMap((d) => (d.projectedAt === undefined ? [] : [Math.max(0, d.projectedAt - d.at)]));
   }
 
@@ -189,14 +212,27 @@ export class Store {
    * Reclassify a closed ticket (when the settings allow it). Its workflow has ended, so the read
    * model is changed here, with a timeline event numbered after the last one.
    */
-  async reclassifyClosed(id: string, patch: Partial<Pick<TicketState, 'type' | 'group' | 'severity'>>, actor: TicketEvent['actor'], at: number): Promise<TicketState | undefined> {
+  async reclassifyClosed(
+    id: string,
+    patch: Partial<Pick<TicketState, 'type' | 'group' | 'severity'>>,
+    actor: TicketEvent['actor'],
+    at: number,
+  ): Promise<TicketState | undefined> {
     const doc = await this.models.Ticket.findOneAndUpdate(
       { _id: id, status: 'closed' },
       { $set: { ...patch, updatedAt: at }, $inc: { revision: 1, eventSeq: 1 } },
       { new: true },
     ).lean<TicketDoc>();
     if (!doc) return undefined;
-    const event: TicketEvent = { ticketId: id, seq: doc.eventSeq, type: 'reclassified', at, actor, channel: doc.channel, data: patch };
+    const event: TicketEvent = {
+      ticketId: id,
+      seq: doc.eventSeq,
+      type: 'reclassified',
+      at,
+      actor,
+      channel: doc.channel,
+      data: patch,
+    };
     await this.models.TicketEvent.create({ ...event, _id: eventId(event) });
     return fromDoc(doc);
   }
@@ -221,7 +257,12 @@ export class Store {
    * The unique index on the reference is the real guard: FerretDB v1 does not make `$inc` in
    * findAndModify atomic under concurrency, so a clash draws the next number.
    */
-  async allocateReference(ticketId: string, mask: string, at: Date = new Date(), opts: { fresh?: boolean } = {}): Promise<string> {
+  async allocateReference(
+    ticketId: string,
+    mask: string,
+    at: Date = new Date(),
+    opts: { fresh?: boolean } = {},
+  ): Promise<string> {
     const scope = counterScope(mask, at);
     for (let attempt = 0; attempt < 50; attempt++) {
       // A freshly generated id cannot have a reference yet: skip the look-up the first time.
@@ -230,7 +271,11 @@ export class Store {
       try {
         // Two first-ever upserts of a counter can clash too: then simply draw again.
         // Driver calls: this runs for every new ticket, and there is nothing to cast.
-        const counter = await this.counterCollection.findOneAndUpdate({ _id: scope }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+        const counter = await this.counterCollection.findOneAndUpdate(
+          { _id: scope },
+          { $inc: { seq: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        );
         const reference = renderReference(mask, at, counter?.seq ?? 1);
         await this.referenceCollection.insertOne({ _id: ticketId, reference });
         return reference;

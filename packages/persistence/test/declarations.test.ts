@@ -20,7 +20,13 @@ describe('ticket declarations', () => {
   it('the read model stores every field the API shows, and the API shows every stored field but its own', () => {
     const stored = Object.keys(Ticket.schema.paths).filter((p) => !p.includes('.'));
     const shown = Object.keys(ZTicketSchema.shape);
-    expect(stored.filter((f) => !shown.includes(f) && !STORED_ONLY.includes(f)), 'stored, not in the API schema').toEqual([]);
-    expect(shown.filter((f) => !stored.includes(f) && !API_ONLY.includes(f)), 'in the API schema, not stored').toEqual([]);
+    expect(
+      stored.filter((f) => !shown.includes(f) && !STORED_ONLY.includes(f)),
+      'stored, not in the API schema',
+    ).toEqual([]);
+    expect(
+      shown.filter((f) => !stored.includes(f) && !API_ONLY.includes(f)),
+      'in the API schema, not stored',
+    ).toEqual([]);
   });
 });

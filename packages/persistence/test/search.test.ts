@@ -1,7 +1,15 @@
 // The search words: what the projection stores and what a query looks up must agree.
 import { describe, expect, it } from 'vitest';
 import type { TicketEvent } from '@helpdesk/contracts';
-import { MAX_KEYWORDS, keywordsOf, looksLikeReference, normalizeText, referenceKeyword, searchFields, searchFieldsUpdate } from '../src/search';
+import {
+  MAX_KEYWORDS,
+  keywordsOf,
+  looksLikeReference,
+  normalizeText,
+  referenceKeyword,
+  searchFields,
+  searchFieldsUpdate,
+} from '../src/search';
 import { drivingWord, searchRank } from '../src/queries';
 
 const event = (seq: number, data: Record<string, unknown>): TicketEvent => ({
@@ -16,8 +24,22 @@ const event = (seq: number, data: Record<string, unknown>): TicketEvent => ({
 
 describe('keywordsOf', () => {
   it('lower-cases, strips diacritics and splits on anything but letters and digits', () => {
-    expect(keywordsOf('Élève: mon IMPRIMANTE ne répond plus!')).toEqual(['eleve', 'mon', 'imprimante', 'ne', 'repond', 'plus']);
-    expect(keywordsOf('La contraseña ha caducado; ¿qué hago?')).toEqual(['la', 'contrasena', 'ha', 'caducado', 'que', 'hago']);
+    expect(keywordsOf('Élève: mon IMPRIMANTE ne répond plus!')).toEqual([
+      'eleve',
+      'mon',
+      'imprimante',
+      'ne',
+      'repond',
+      'plus',
+    ]);
+    expect(keywordsOf('La contraseña ha caducado; ¿qué hago?')).toEqual([
+      'la',
+      'contrasena',
+      'ha',
+      'caducado',
+      'que',
+      'hago',
+    ]);
     expect(keywordsOf('cœur Straße')).toEqual(['coeur', 'strasse']);
   });
 
@@ -66,7 +88,18 @@ describe('searchFields', () => {
       event(5, { body: 'Merci, ça marche', from: 'a@b.c', visibility: 'public' }),
       event(6, { by: 'customer_reply' }),
     ]);
-    for (const w of ['tk-202611-00042', 'tk', '202611', '00042', 'imprimante', 'panne', 'fume', 'redemarrer', 'merci', 'marche']) {
+    for (const w of [
+      'tk-202611-00042',
+      'tk',
+      '202611',
+      '00042',
+      'imprimante',
+      'panne',
+      'fume',
+      'redemarrer',
+      'merci',
+      'marche',
+    ]) {
       expect(f.kwPublic).toContain(w);
       expect(f.kwAll).toContain(w);
     }

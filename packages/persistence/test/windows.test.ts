@@ -2,11 +2,21 @@
 // how filters become index prefixes, and the report's percentile arithmetic.
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS as HOUR } from '@helpdesk/contracts';
-import { FIRST_WINDOW_MS, LAST_WINDOW_MS, WindowWalk, bucketOfRank, listPlan, nextWidth, percentileRank, toFine } from '../src/queries';
+import {
+  FIRST_WINDOW_MS,
+  LAST_WINDOW_MS,
+  WindowWalk,
+  bucketOfRank,
+  listPlan,
+  nextWidth,
+  percentileRank,
+  toFine,
+} from '../src/queries';
 import type { Slice } from '../src/queries';
 
 /** Whether a value falls in a slice. */
-const inSlice = (s: Slice, v: number) => (s.$gt === undefined || v > s.$gt) && (s.$lt === undefined || v < s.$lt) && (s.$lte === undefined || v <= s.$lte);
+const inSlice = (s: Slice, v: number) =>
+  (s.$gt === undefined || v > s.$gt) && (s.$lt === undefined || v < s.$lt) && (s.$lte === undefined || v <= s.$lte);
 
 /** Walk to the end, as if every slice were empty. */
 function walkAll(w: WindowWalk): Slice[] {
@@ -21,7 +31,11 @@ function walkAll(w: WindowWalk): Slice[] {
 
 /** Every value lands in exactly one slice. */
 function expectPartition(slices: Slice[], values: number[]) {
-  for (const v of values) expect(slices.filter((s) => inSlice(s, v)), `value ${v}`).toHaveLength(1);
+  for (const v of values)
+    expect(
+      slices.filter((s) => inSlice(s, v)),
+      `value ${v}`,
+    ).toHaveLength(1);
 }
 
 describe('window widths', () => {
@@ -44,7 +58,17 @@ describe('a descending walk', () => {
     const last = slices[slices.length - 1];
     expect(last).toEqual({ $lte: expect.any(Number) });
     expect(slices.length).toBeLessThanOrEqual(7);
-    expectPartition(slices, [now + 60_000, now, now - 1, now - FIRST_WINDOW_MS, now - FIRST_WINDOW_MS - 1, now - FIRST_WINDOW_MS - 0.5, now - 30 * 24 * HOUR, 0, -5]);
+    expectPartition(slices, [
+      now + 60_000,
+      now,
+      now - 1,
+      now - FIRST_WINDOW_MS,
+      now - FIRST_WINDOW_MS - 1,
+      now - FIRST_WINDOW_MS - 0.5,
+      now - 30 * 24 * HOUR,
+      0,
+      -5,
+    ]);
   });
 
   it('from a cursor: its value included (the tickets that share it come by id), then below', () => {
@@ -65,7 +89,9 @@ describe('a descending walk', () => {
   it('puts the lower bound first (SecantusDB scans from the first bound it reads), and never uses $gte', () => {
     const w = new WindowWalk(-1, { edge: now });
     expect(Object.keys(w.next() ?? {})).toEqual(['$gt', '$lt']);
-    expect(JSON.stringify(walkAll(new WindowWalk(1, { edge: now, inclusive: true }, { end: now + 400 * 24 * HOUR })))).not.toContain('$gte');
+    expect(
+      JSON.stringify(walkAll(new WindowWalk(1, { edge: now, inclusive: true }, { end: now + 400 * 24 * HOUR }))),
+    ).not.toContain('$gte');
   });
 
   it('stops at the end it is given: the slice reaching it is unbounded', () => {
@@ -83,7 +109,16 @@ describe('an ascending walk', () => {
     expect(slices[0]).toEqual({ $lte: anchor + FIRST_WINDOW_MS });
     expect(slices[1]).toEqual({ $gt: anchor + FIRST_WINDOW_MS, $lte: anchor + FIRST_WINDOW_MS * 17 });
     expect(slices[slices.length - 1]).toEqual({ $gt: expect.any(Number) });
-    expectPartition(slices, [0, anchor - 1, anchor, anchor + FIRST_WINDOW_MS, anchor + FIRST_WINDOW_MS + 0.5, now - 1, now, now + 10 * 24 * HOUR]);
+    expectPartition(slices, [
+      0,
+      anchor - 1,
+      anchor,
+      anchor + FIRST_WINDOW_MS,
+      anchor + FIRST_WINDOW_MS + 0.5,
+      now - 1,
+      now,
+      now + 10 * 24 * HOUR,
+    ]);
   });
 
   it('from a cursor: its value included, as the whole millisecond below it excluded', () => {
@@ -115,7 +150,9 @@ describe('growth follows what was found', () => {
 
   it('never more than a handful of slices, even when nothing is found', () => {
     const slices = walkAll(new WindowWalk(-1, { edge: 0, open: true }));
-    expect(slices.length).toBeLessThanOrEqual(1 + Math.ceil(Math.log(LAST_WINDOW_MS / FIRST_WINDOW_MS) / Math.log(16)) + 1);
+    expect(slices.length).toBeLessThanOrEqual(
+      1 + Math.ceil(Math.log(LAST_WINDOW_MS / FIRST_WINDOW_MS) / Math.log(16)) + 1,
+    );
   });
 
   it('starts as wide as it is told (a width learned from the last page of the same list)', () => {
@@ -131,14 +168,34 @@ describe('listPlan', () => {
   });
 
   it('one filter: one equality prefix per value', () => {
-    expect(listPlan({ assignee: 'alice' })).toEqual({ branches: [[['assignee', 'alice'], ['deleted', false]]], rest: [] });
+    expect(listPlan({ assignee: 'alice' })).toEqual({
+      branches: [
+        [
+          ['assignee', 'alice'],
+          ['deleted', false],
+        ],
+      ],
+      rest: [],
+    });
     expect(listPlan({ status: ['new', 'waiting'] }).branches).toEqual([
-      [['status', 'new'], ['deleted', false]],
-      [['status', 'waiting'], ['deleted', false]],
+      [
+        ['status', 'new'],
+        ['deleted', false],
+      ],
+      [
+        ['status', 'waiting'],
+        ['deleted', false],
+      ],
     ]);
     expect(listPlan({ breached: true }).branches).toEqual([
-      [['breaches.kind', 'response'], ['deleted', false]],
-      [['breaches.kind', 'action'], ['deleted', false]],
+      [
+        ['breaches.kind', 'response'],
+        ['deleted', false],
+      ],
+      [
+        ['breaches.kind', 'action'],
+        ['deleted', false],
+      ],
     ]);
     // Not breached, alone: every ticket's slices, checked in memory (see listPlan).
     expect(listPlan({ breached: false })).toEqual({ branches: [[['deleted', false]]], rest: [], post: 'unbreached' });
@@ -146,7 +203,12 @@ describe('listPlan', () => {
 
   it('several filters: one query, narrow equalities in the prefix, the rest matched by the store', () => {
     expect(listPlan({ requester: 'r1', status: ['new'], group: 'g' })).toEqual({
-      branches: [[['requester.id', 'r1'], ['deleted', false]]],
+      branches: [
+        [
+          ['requester.id', 'r1'],
+          ['deleted', false],
+        ],
+      ],
       rest: [
         ['group', 'g'],
         ['status', 'new'],

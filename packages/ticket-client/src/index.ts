@@ -1,5 +1,12 @@
 export { Tickets } from './tickets';
-export type { TicketsOptions, CreateOptions, CommandOptions, CustomerMessage, CustomerReplyOptions, ReplyOutcome } from './tickets';
+export type {
+  TicketsOptions,
+  CreateOptions,
+  CommandOptions,
+  CustomerMessage,
+  CustomerReplyOptions,
+  ReplyOutcome,
+} from './tickets';
 export { TicketNotFoundError, TicketForbiddenError, TicketRefusedError } from './errors';
 export { uuidFrom } from './ids';
 export { mailCcs, supportAddressOf, supportAddresses, ticketFromMail } from './mail';

@@ -14,7 +14,10 @@ export interface MailForTicket {
 
 /** The addresses that take mail: the collector's, else every brand's support address. */
 export function supportAddresses(settings: Settings): string[] {
-  const configured = settings.collectorAddresses.length > 0 ? settings.collectorAddresses : Object.values(settings.brandSupportAddresses);
+  const configured =
+    settings.collectorAddresses.length > 0
+      ? settings.collectorAddresses
+      : Object.values(settings.brandSupportAddresses);
   return configured.map(normalizeAddress);
 }
 
@@ -25,8 +28,10 @@ export function supportAddressOf(mail: Pick<MailForTicket, 'to' | 'cc'>, setting
 }
 
 /** The CCs a mail may copy (never its sender nor the helpdesk), and the ones it drops, with why. */
-export const mailCcs = (mail: Pick<MailForTicket, 'from' | 'cc'>, settings: Settings): ReturnType<typeof capRecipients> =>
-  capRecipients(mail.cc, [mail.from, ...supportAddresses(settings)]);
+export const mailCcs = (
+  mail: Pick<MailForTicket, 'from' | 'cc'>,
+  settings: Settings,
+): ReturnType<typeof capRecipients> => capRecipients(mail.cc, [mail.from, ...supportAddresses(settings)]);
 
 const brandOf = (address: string, settings: Settings): string | undefined =>
   Object.entries(settings.brandSupportAddresses).find(([, a]) => normalizeAddress(a) === address)?.[0];

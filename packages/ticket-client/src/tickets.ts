@@ -5,10 +5,27 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WorkflowIdReusePolicy } from '@temporalio/common';
-import { REFUSAL_FAILURE_TYPE, commandUpdates, stateQuery, ticketSearchAttributes, ticketWorkflowId } from '@helpdesk/contracts';
+import {
+  REFUSAL_FAILURE_TYPE,
+  commandUpdates,
+  stateQuery,
+  ticketSearchAttributes,
+  ticketWorkflowId,
+} from '@helpdesk/contracts';
 import { createTicket, decideClosed, mayDo, mayView, restarted, runHalted } from '@helpdesk/ticket-rules';
 import type { Accepted } from '@helpdesk/ticket-rules';
-import type { Actor, Channel, FollowUpOrigin, Refusal, RunHalt, TicketCommand, TicketLinks, TicketState, TicketWorkflowInput, TCreateTicketRequest } from '@helpdesk/contracts';
+import type {
+  Actor,
+  Channel,
+  FollowUpOrigin,
+  Refusal,
+  RunHalt,
+  TicketCommand,
+  TicketLinks,
+  TicketState,
+  TicketWorkflowInput,
+  TCreateTicketRequest,
+} from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
 
@@ -83,12 +100,19 @@ export class Tickets {
     return this.opts.store;
   }
 
-  async create(body: TCreateTicketRequest, actor: Actor, channel: Channel, options: CreateOptions = {}): Promise<TicketState> {
+  async create(
+    body: TCreateTicketRequest,
+    actor: Actor,
+    channel: Channel,
+    options: CreateOptions = {},
+  ): Promise<TicketState> {
     const { store } = this.opts;
     const { draft = false, assignee, ...fields } = body;
     const ticketId = options.ticketId ?? randomUUID();
     const settings = await store.getSettings();
-    const reference = await store.allocateReference(ticketId, settings.numberingMask, new Date(), { fresh: !options.ticketId });
+    const reference = await store.allocateReference(ticketId, settings.numberingMask, new Date(), {
+      fresh: !options.ticketId,
+    });
     const input: TicketWorkflowInput = {
       ticketId,
       createdAt: Date.now(),
@@ -123,7 +147,11 @@ export class Tickets {
    * answered at once, without waiting on a workflow task. A run this id already has (a retry, or
    * another admin's restart) is answered from what it holds instead.
    */
-  private async startRun(input: TicketWorkflowInput, first: Accepted, workflowIdReusePolicy: WorkflowIdReusePolicy): Promise<TicketState> {
+  private async startRun(
+    input: TicketWorkflowInput,
+    first: Accepted,
+    workflowIdReusePolicy: WorkflowIdReusePolicy,
+  ): Promise<TicketState> {
     const { store, client, taskQueue } = this.opts;
     try {
       await client.workflow.start('ticketWorkflow', {
@@ -132,7 +160,9 @@ export class Tickets {
         args: [input],
         workflowIdReusePolicy,
         // Indexed at start: the workflow's first task then has nothing to upsert.
-        typedSearchAttributes: ticketSearchAttributes(first.state).flatMap(({ key, value }) => (value === null ? [] : [{ key, value }])),
+        typedSearchAttributes: ticketSearchAttributes(first.state).flatMap(({ key, value }) =>
+          value === null ? [] : [{ key, value }],
+        ),
         // What the Temporal UI names the run by, fixed at start (the workflow keeps its current details).
         staticSummary: [first.state.reference, first.state.title].filter(Boolean).join(' · '),
         staticDetails: [
@@ -169,9 +199,16 @@ export class Tickets {
     ticketId?: string,
   ): Promise<TicketState> {
     if (closed.status !== 'closed') {
-      throw new TicketRefusedError({ code: 'invalid_transition', message: 'Only a closed ticket can have a follow-up', status: closed.status });
+      throw new TicketRefusedError({
+        code: 'invalid_transition',
+        message: 'Only a closed ticket can have a follow-up',
+        status: closed.status,
+      });
     }
-    return this.create(fields, actor, 'closed_ticket', { followUp: { ...origin, of: closed }, ...(ticketId ? { ticketId } : {}) });
+    return this.create(fields, actor, 'closed_ticket', {
+      followUp: { ...origin, of: closed },
+      ...(ticketId ? { ticketId } : {}),
+    });
   }
 
   /** A ticket the actor may see. */
@@ -190,7 +227,13 @@ export class Tickets {
       return ticket;
     } catch (err) {
       const outcome =
-        err instanceof TicketRefusedError ? err.refusal.code : err instanceof TicketNotFoundError ? 'not_found' : err instanceof TicketForbiddenError ? 'forbidden' : 'error';
+        err instanceof TicketRefusedError
+          ? err.refusal.code
+          : err instanceof TicketNotFoundError
+            ? 'not_found'
+            : err instanceof TicketForbiddenError
+              ? 'forbidden'
+              : 'error';
       this.opts.onCommand?.(command.type, outcome);
       throw err;
     }
@@ -202,7 +245,13 @@ export class Tickets {
    * feedback window lapses at the same moment: the workflow either takes the reply or refuses it
    * as closed, and only a refusal makes a follow-up.
    */
-  async customerReply(id: string, message: CustomerMessage, actor: Actor, via: Channel, options: CustomerReplyOptions = {}): Promise<ReplyOutcome> {
+  async customerReply(
+    id: string,
+    message: CustomerMessage,
+    actor: Actor,
+    via: Channel,
+    options: CustomerReplyOptions = {},
+  ): Promise<ReplyOutcome> {
     const receivedAt = options.receivedAt ?? Date.now();
     const own = await this.get(id, actor);
     // Later replies to a merged ticket land in its target (spec: merge), whoever the target belongs
@@ -229,17 +278,29 @@ export class Tickets {
     };
     if (ticket.status !== 'closed') {
       try {
-        return { ticket: visible(await this.command(ticket.id, command, actor, { ...options, receivedAt })), outcome: 'added' };
+        return {
+          ticket: visible(await this.command(ticket.id, command, actor, { ...options, receivedAt })),
+          outcome: 'added',
+        };
       } catch (err) {
         if (!(err instanceof TicketRefusedError) || err.refusal.code !== 'closed') throw err;
         // The workflow said closed; wait (briefly) for the read model to say so too, so the
         // closing projection cannot land after the follow-up link and overwrite it.
-        ticket = { ...(await this.closedInReadModel(ticket.id)) ?? ticket, status: 'closed' };
+        ticket = { ...((await this.closedInReadModel(ticket.id)) ?? ticket), status: 'closed' };
       }
     }
     const origin: Omit<FollowUpOrigin, 'of'> =
       via === 'email'
-        ? { via: 'email', message: { body: message.body, ...(message.from ? { from: message.from } : {}), ...(message.messageId ? { messageId: message.messageId } : {}) }, ccs: message.ccs ?? [], ...(options.supportAddress ? { supportAddress: options.supportAddress } : {}) }
+        ? {
+            via: 'email',
+            message: {
+              body: message.body,
+              ...(message.from ? { from: message.from } : {}),
+              ...(message.messageId ? { messageId: message.messageId } : {}),
+            },
+            ccs: message.ccs ?? [],
+            ...(options.supportAddress ? { supportAddress: options.supportAddress } : {}),
+          }
         : { via: 'customer_reply', message: { body: message.body, ...(message.from ? { from: message.from } : {}) } };
     const followUp = await this.createFollowUp(visible(ticket), origin, actor, {}, options.followUpId);
     return { ticket: followUp, outcome: 'follow_up' };
@@ -258,7 +319,14 @@ export class Tickets {
     try {
       return await handle.executeUpdate(update, {
         // The current settings ride along: a ticket a settings change did not need to wake learns of it here.
-        args: [{ command: command as { type: 'take' }, actor, settings: await this.opts.store.getSettings(), ...(options.receivedAt !== undefined ? { receivedAt: options.receivedAt } : {}) }],
+        args: [
+          {
+            command: command as { type: 'take' },
+            actor,
+            settings: await this.opts.store.getSettings(),
+            ...(options.receivedAt !== undefined ? { receivedAt: options.receivedAt } : {}),
+          },
+        ],
         ...(options.updateId ? { updateId: options.updateId } : {}),
       });
     } catch (err) {
@@ -315,9 +383,15 @@ export class Tickets {
     if (!mayDo(actor, 'restart')) throw new TicketForbiddenError("Only admins restart a ticket's workflow");
     const ticket = await store.getTicket(id);
     if (!ticket) throw new TicketNotFoundError(id);
-    if (ticket.status === 'closed') throw new TicketRefusedError(closedRefusal('The ticket is closed, which is final: there is nothing to restart'));
+    if (ticket.status === 'closed')
+      throw new TicketRefusedError(closedRefusal('The ticket is closed, which is final: there is nothing to restart'));
     const after = await this.runHalt(id);
-    if (!after) throw new TicketRefusedError({ code: 'invalid_transition', message: "The ticket's workflow is running: there is nothing to restart", status: ticket.status });
+    if (!after)
+      throw new TicketRefusedError({
+        code: 'invalid_transition',
+        message: "The ticket's workflow is running: there is nothing to restart",
+        status: ticket.status,
+      });
     const settings = await store.getSettings();
     const restart = { actor, at: Date.now(), after };
     const input: TicketWorkflowInput = {
@@ -348,9 +422,18 @@ export class Tickets {
   private async deleteHistory(id: string): Promise<void> {
     const { client } = this.opts;
     // Let the run finish first (it ends right after the purge); deleting a running one races it.
-    await Promise.race([client.workflow.getHandle(ticketWorkflowId(id)).result().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    await Promise.race([
+      client.workflow
+        .getHandle(ticketWorkflowId(id))
+        .result()
+        .catch(() => undefined),
+      new Promise((r) => setTimeout(r, 10_000)),
+    ]);
     try {
-      await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId: ticketWorkflowId(id) } });
+      await client.workflowService.deleteWorkflowExecution({
+        namespace: client.options.namespace,
+        workflowExecution: { workflowId: ticketWorkflowId(id) },
+      });
     } catch (err) {
       if (!(err instanceof Error && /not found/i.test(err.message))) throw err;
     }
@@ -388,6 +471,9 @@ function refusalOf(err: unknown): Refusal | undefined {
 
 function isWorkflowGone(err: unknown): boolean {
   // The server fails an accepted Update this way when the run ends before it completes (a terminate).
-  if (err instanceof WorkflowUpdateFailedError) return err.cause instanceof ApplicationFailure && err.cause.type === 'AcceptedUpdateCompletedWorkflow';
-  return err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed|not found/i.test(err.message));
+  if (err instanceof WorkflowUpdateFailedError)
+    return err.cause instanceof ApplicationFailure && err.cause.type === 'AcceptedUpdateCompletedWorkflow';
+  return (
+    err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed|not found/i.test(err.message))
+  );
 }

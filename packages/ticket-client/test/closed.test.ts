@@ -26,7 +26,11 @@ function setup(over: Partial<Settings> = {}) {
     workflow: { getHandle: () => ({ executeUpdate: gone, result: () => Promise.resolve() }) },
     workflowService: { deleteWorkflowExecution: vi.fn(async () => ({})) },
   };
-  const tickets = new Tickets({ client: client as unknown as Client, store: store as unknown as Store, taskQueue: 'tickets' });
+  const tickets = new Tickets({
+    client: client as unknown as Client,
+    store: store as unknown as Store,
+    taskQueue: 'tickets',
+  });
   return { tickets, store };
 }
 
@@ -34,7 +38,11 @@ const rita: Actor = { id: 'rita', role: 'requester' };
 const alice: Actor = { id: 'alice', role: 'agent' };
 const root: Actor = { id: 'root', role: 'admin' };
 
-const refusalOf = (p: Promise<unknown>) => p.then(() => undefined, (err: unknown) => (err instanceof TicketRefusedError ? err.refusal : err));
+const refusalOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (err: unknown) => (err instanceof TicketRefusedError ? err.refusal : err),
+  );
 
 describe('commands on a closed ticket', () => {
   it('a requester reclassifying their closed ticket is forbidden, as the rules say, with what they may do; nothing is written', async () => {
@@ -46,7 +54,10 @@ describe('commands on a closed ticket', () => {
 
   it('staff reclassify when the setting allows it: the store gets the patch the rules decided', async () => {
     const off = setup();
-    expect(await refusalOf(off.tickets.command('t1', { type: 'reclassify', group: 'billing' }, alice))).toMatchObject({ code: 'closed', allowed: [] });
+    expect(await refusalOf(off.tickets.command('t1', { type: 'reclassify', group: 'billing' }, alice))).toMatchObject({
+      code: 'closed',
+      allowed: [],
+    });
     const on = setup({ reclassifyClosed: true });
     const ticket = await on.tickets.command('t1', { type: 'reclassify', group: 'billing' }, alice);
     expect(on.store.reclassifyClosed).toHaveBeenCalledWith('t1', { group: 'billing' }, alice, expect.any(Number));
@@ -55,7 +66,10 @@ describe('commands on a closed ticket', () => {
 
   it('only an admin purges, and then the ticket goes from the store', async () => {
     const { tickets, store } = setup();
-    expect(await refusalOf(tickets.command('t1', { type: 'purge' }, alice))).toMatchObject({ code: 'forbidden', allowed: [] });
+    expect(await refusalOf(tickets.command('t1', { type: 'purge' }, alice))).toMatchObject({
+      code: 'forbidden',
+      allowed: [],
+    });
     expect(store.purgeTicket).not.toHaveBeenCalled();
     await tickets.command('t1', { type: 'purge' }, root);
     expect(store.purgeTicket).toHaveBeenCalledWith('t1');
@@ -63,6 +77,9 @@ describe('commands on a closed ticket', () => {
 
   it('anything else is refused as closed, with the hint of a follow-up in its message', async () => {
     const { tickets } = setup();
-    expect(await refusalOf(tickets.command('t1', { type: 'take' }, alice))).toMatchObject({ code: 'closed', message: expect.stringMatching(/follow-up/) });
+    expect(await refusalOf(tickets.command('t1', { type: 'take' }, alice))).toMatchObject({
+      code: 'closed',
+      message: expect.stringMatching(/follow-up/),
+    });
   });
 });

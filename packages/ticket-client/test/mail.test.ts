@@ -13,7 +13,13 @@ const settings = (over: Partial<Settings> = {}): Settings => ({
   ...over,
 });
 
-const mail = { from: 'ann@example.com', to: ['help@acme.example'], cc: ['boss@example.com', 'SUPPORT@helpdesk.local', 'ann@example.com'], subject: 'Printer', body: 'Jammed again' };
+const mail = {
+  from: 'ann@example.com',
+  to: ['help@acme.example'],
+  cc: ['boss@example.com', 'SUPPORT@helpdesk.local', 'ann@example.com'],
+  subject: 'Printer',
+  body: 'Jammed again',
+};
 
 describe('ticketFromMail', () => {
   it('takes the brand of the support address it came to, the collector defaults, and the CCs it may copy', () => {
@@ -32,18 +38,38 @@ describe('ticketFromMail', () => {
   it('compares addresses normalised whatever case the mail or the settings use', () => {
     const shouting = { ...mail, from: ' Ann@Example.com ', to: ['HELP@ACME.EXAMPLE '] };
     const fields = ticketFromMail(shouting, settings());
-    expect([fields.requester?.id, fields.supportAddress, fields.brand]).toEqual(['ann@example.com', 'help@acme.example', 'acme']);
+    expect([fields.requester?.id, fields.supportAddress, fields.brand]).toEqual([
+      'ann@example.com',
+      'help@acme.example',
+      'acme',
+    ]);
     expect(supportAddressOf(shouting, settings())).toBe('help@acme.example');
   });
 
   it('without a collector default or a brand address, it names none', () => {
-    const fields = ticketFromMail({ ...mail, to: ['desk@acme.example'] }, settings({ collectorAddresses: ['desk@acme.example'], collectorDefaultType: null, collectorDefaultGroup: null }));
-    expect([fields.supportAddress, fields.brand, fields.type, fields.group]).toEqual(['desk@acme.example', undefined, undefined, undefined]);
+    const fields = ticketFromMail(
+      { ...mail, to: ['desk@acme.example'] },
+      settings({ collectorAddresses: ['desk@acme.example'], collectorDefaultType: null, collectorDefaultGroup: null }),
+    );
+    expect([fields.supportAddress, fields.brand, fields.type, fields.group]).toEqual([
+      'desk@acme.example',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('cuts subject and text to a ticket limits, ends a cut text as told, and never leaves them empty', () => {
-    const long = ticketFromMail({ ...mail, subject: 's'.repeat(TEXT_LIMITS.title + 5), body: 'b'.repeat(TEXT_LIMITS.description + 5) }, settings(), ' [cut]');
-    expect([long.title?.length, long.description?.length, long.description?.endsWith(' [cut]')]).toEqual([TEXT_LIMITS.title, TEXT_LIMITS.description, true]);
+    const long = ticketFromMail(
+      { ...mail, subject: 's'.repeat(TEXT_LIMITS.title + 5), body: 'b'.repeat(TEXT_LIMITS.description + 5) },
+      settings(),
+      ' [cut]',
+    );
+    expect([long.title?.length, long.description?.length, long.description?.endsWith(' [cut]')]).toEqual([
+      TEXT_LIMITS.title,
+      TEXT_LIMITS.description,
+      true,
+    ]);
     const blank = ticketFromMail({ ...mail, subject: '  ', body: '' }, settings());
     expect([blank.title, blank.description]).toEqual(['(no subject)', '(empty message)']);
   });
@@ -51,6 +77,9 @@ describe('ticketFromMail', () => {
   it('drops what the cap drops, with why', () => {
     const many = Array.from({ length: 25 }, (_, i) => `cc${i}@example.com`);
     const { kept, dropped } = mailCcs({ from: mail.from, cc: [...many, 'not an address'] }, settings());
-    expect([kept.length, dropped.map((d) => d.reason)]).toEqual([20, [...Array(5).fill('more than 20 recipients'), 'not an email address']]);
+    expect([kept.length, dropped.map((d) => d.reason)]).toEqual([
+      20,
+      [...Array(5).fill('more than 20 recipients'), 'not an email address'],
+    ]);
   });
 });

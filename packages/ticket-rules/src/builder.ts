@@ -1,7 +1,15 @@
 // A small helper that turns "this is what changes" into a new state plus its timeline event, so
 // each rule in decide.ts stays a few lines long.
 import { SYSTEM_ACTOR } from '@helpdesk/contracts/workflow';
-import type { Channel, Notification, NotificationKind, Settings, TicketEvent, TicketEventType, TicketState } from '@helpdesk/contracts/workflow';
+import type {
+  Channel,
+  Notification,
+  NotificationKind,
+  Settings,
+  TicketEvent,
+  TicketEventType,
+  TicketState,
+} from '@helpdesk/contracts/workflow';
 import type { Accepted, Context, Effect } from './types';
 
 /** The context of what the helpdesk itself does: timers, signals from other tickets, operators' actions. */
@@ -39,7 +47,8 @@ export class Change {
       ...(opts.counts === false ? {} : { lastActionAt: this.ctx.now }),
     };
     const after = this.state;
-    const moved = before.status !== after.status || before.assignee !== after.assignee || before.waitType !== after.waitType;
+    const moved =
+      before.status !== after.status || before.assignee !== after.assignee || before.waitType !== after.waitType;
     this.events.push({
       ticketId: after.id,
       seq,

@@ -14,7 +14,8 @@ export function decideClosed(state: TicketState, request: CommandRequest, ctx: C
   if (!decision.ok) return decision;
   const { command } = request;
   if (state.status === 'closed' && command.type === 'purge') return { ok: true, decision, write: 'purge' };
-  if (state.status === 'closed' && command.type === 'reclassify') return { ok: true, decision, write: 'reclassify', patch: reclassification(command) };
+  if (state.status === 'closed' && command.type === 'reclassify')
+    return { ok: true, decision, write: 'reclassify', patch: reclassification(command) };
   // Closed is final: decide() accepts nothing else there (the transition matrix holds it to that).
   throw new Error(`decideClosed: ${command.type} on a ${state.status} ticket is not a closed ticket's command`);
 }

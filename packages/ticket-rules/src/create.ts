@@ -15,24 +15,39 @@ export interface CreationRequest {
   assignee?: string | undefined;
 }
 
-export type CreationRefusal = { code: 'forbidden'; message: string } | { code: 'missing_fields'; message: string; missing: string[] };
+export type CreationRefusal =
+  { code: 'forbidden'; message: string } | { code: 'missing_fields'; message: string; missing: string[] };
 
 /** The fields a creation fills in when they are not given: the same at the check and at the start. */
 function withDefaults(f: EditableFields, actor: Actor, settings: Settings) {
-  const requester = f.requester ?? (actor.role === 'requester' ? { id: actor.id, name: actor.name, email: actor.email } : undefined);
-  return { ...f, category: f.category ?? settings.categories[0], requester, primaryContact: f.primaryContact ?? requester };
+  const requester =
+    f.requester ?? (actor.role === 'requester' ? { id: actor.id, name: actor.name, email: actor.email } : undefined);
+  return {
+    ...f,
+    category: f.category ?? settings.categories[0],
+    requester,
+    primaryContact: f.primaryContact ?? requester,
+  };
 }
 
 /**
  * Whether this actor may create this ticket: requesters create only for themselves and assign no
  * one, and a ticket submitted at once needs what a submit needs (every missing field is named).
  */
-export function creationRefusal(request: CreationRequest, actor: Actor, settings: Settings): CreationRefusal | undefined {
-  if (forSomeoneElse(actor, request.fields.requester)) return { code: 'forbidden', message: 'Requesters create tickets only for themselves' };
-  if (actor.role === 'requester' && request.assignee) return { code: 'forbidden', message: 'Requesters cannot assign tickets' };
+export function creationRefusal(
+  request: CreationRequest,
+  actor: Actor,
+  settings: Settings,
+): CreationRefusal | undefined {
+  if (forSomeoneElse(actor, request.fields.requester))
+    return { code: 'forbidden', message: 'Requesters create tickets only for themselves' };
+  if (actor.role === 'requester' && request.assignee)
+    return { code: 'forbidden', message: 'Requesters cannot assign tickets' };
   if (request.draft) return undefined;
   const missing = missingToSubmit(withDefaults(request.fields, actor, settings));
-  return missing.length > 0 ? { code: 'missing_fields', message: `Missing before submit: ${missing.join(', ')}`, missing } : undefined;
+  return missing.length > 0
+    ? { code: 'missing_fields', message: `Missing before submit: ${missing.join(', ')}`, missing }
+    : undefined;
 }
 
 export function createTicket(input: TicketWorkflowInput, ctx: Context): Accepted {
@@ -40,7 +55,8 @@ export function createTicket(input: TicketWorkflowInput, ctx: Context): Accepted
   const staff = isStaff(actor);
   const carried = input.followUp ? followUpFields(input.followUp, ctx.settings) : undefined;
   const f = withDefaults({ ...carried?.fields, ...input.fields }, actor, ctx.settings);
-  const assignee = input.assignee ?? carried?.assignee ?? (ctx.settings.autoAssignCreator && staff ? actor.id : undefined);
+  const assignee =
+    input.assignee ?? carried?.assignee ?? (ctx.settings.autoAssignCreator && staff ? actor.id : undefined);
   const blank: TicketState = {
     id: input.ticketId,
     reference: input.reference,
@@ -57,7 +73,12 @@ export function createTicket(input: TicketWorkflowInput, ctx: Context): Accepted
     awaiting: 'agent',
     attention: false,
     deleted: false,
-    links: { followUps: [], children: [], ...input.links, ...(input.followUp ? { followUpOf: input.followUp.of.id } : {}) },
+    links: {
+      followUps: [],
+      children: [],
+      ...input.links,
+      ...(input.followUp ? { followUpOf: input.followUp.of.id } : {}),
+    },
     breaches: [],
     createdAt: ctx.now,
     createdBy: actor.id,
@@ -72,7 +93,9 @@ export function createTicket(input: TicketWorkflowInput, ctx: Context): Accepted
     data: {
       draft: input.draft,
       ...(input.links ? { links: input.links } : {}),
-      ...(input.followUp ? { followUpOf: input.followUp.of.id, via: input.followUp.via, message: input.followUp.message } : {}),
+      ...(input.followUp
+        ? { followUpOf: input.followUp.of.id, via: input.followUp.via, message: input.followUp.message }
+        : {}),
     },
   });
   if (input.followUp) {

@@ -17,7 +17,12 @@ import { forSomeoneElse, isStaff, mayView } from './roles';
 import { FROM, REQUIRED_TO_SUBMIT, WHO_MAY } from './rules';
 import type { Context, Decision, Refused } from './types';
 
-export function refuse(state: TicketState, code: RefusalCode, message: string, extra: { missing?: string[] } = {}): Refused {
+export function refuse(
+  state: TicketState,
+  code: RefusalCode,
+  message: string,
+  extra: { missing?: string[] } = {},
+): Refused {
   return { ok: false, refusal: { code, message, status: state.status, ...extra } };
 }
 
@@ -79,9 +84,16 @@ export function allowedCommands(state: TicketState, ctx: Context): CommandType[]
 
 /** A reply sent to a ticket merged into this one lands here, whoever this one belongs to (spec: merge). */
 const throughMerged = (state: TicketState, command: TicketCommand | undefined) =>
-  command?.type === 'customer_reply' && command.through !== undefined && (state.links.mergedFrom ?? []).includes(command.through);
+  command?.type === 'customer_reply' &&
+  command.through !== undefined &&
+  (state.links.mergedFrom ?? []).includes(command.through);
 
-function preconditions(state: TicketState, type: CommandType, ctx: Context, command?: TicketCommand): Refused | undefined {
+function preconditions(
+  state: TicketState,
+  type: CommandType,
+  ctx: Context,
+  command?: TicketCommand,
+): Refused | undefined {
   if (!WHO_MAY[type].includes(ctx.actor.role)) {
     return refuse(state, 'forbidden', `A ${ctx.actor.role} may not ${type.replace('_', ' ')} a ticket`);
   }
@@ -89,7 +101,10 @@ function preconditions(state: TicketState, type: CommandType, ctx: Context, comm
     return refuse(state, 'forbidden', 'Requesters may act only on their own tickets');
   }
   if (state.status === 'closed' && !(type === 'purge' || (type === 'reclassify' && ctx.settings.reclassifyClosed))) {
-    const why = type === 'reclassify' ? 'Closed tickets cannot be reclassified (setting reclassifyClosed)' : 'The ticket is closed and can no longer change';
+    const why =
+      type === 'reclassify'
+        ? 'Closed tickets cannot be reclassified (setting reclassifyClosed)'
+        : 'The ticket is closed and can no longer change';
     return refuse(state, 'closed', `${why}; a reply to it creates a follow-up ticket`);
   }
   if (state.deleted && type !== 'restore' && type !== 'purge') {
@@ -135,7 +150,11 @@ function reportReopenedChild(before: TicketState, decision: Decision): Decision 
 function autoTake(change: Change, ctx: Context): void {
   const s = change.current;
   if (s.status === 'new' && isStaff(ctx.actor)) {
-    change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false }, { data: { auto: true } });
+    change.record(
+      'taken',
+      { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false },
+      { data: { auto: true } },
+    );
   }
 }
 
@@ -159,7 +178,8 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       const requester = fields.requester ?? state.requester;
       if (!state.primaryContact && !fields.primaryContact && requester) fields.primaryContact = requester;
       const missing = missingToSubmit({ ...state, ...fields });
-      if (missing.length > 0) return refuse(state, 'missing_fields', `Missing before submit: ${missing.join(', ')}`, { missing });
+      if (missing.length > 0)
+        return refuse(state, 'missing_fields', `Missing before submit: ${missing.join(', ')}`, { missing });
       change.record('submitted', { ...fields, status: 'new', submittedAt: ctx.now });
       return received(change, ctx).done();
     }
@@ -169,7 +189,9 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       return change.done();
     }
     case 'take':
-      return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false }).done();
+      return change
+        .record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false })
+        .done();
     case 'assign': {
       if (cmd.assignee === ctx.actor.id && isStaff(ctx.actor)) {
         return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, attention: false }).done();
@@ -178,17 +200,29 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       return change.notify('assigned', [cmd.assignee.includes('@') ? cmd.assignee : undefined]).done();
     }
     case 'release':
-      return change.record('released', { status: 'new', assignee: undefined }, { data: { reason: cmd.reason ?? 'release' } }).done();
+      return change
+        .record('released', { status: 'new', assignee: undefined }, { data: { reason: cmd.reason ?? 'release' } })
+        .done();
     case 'wait':
       return waitFor(state, change, cmd, ctx);
     case 'resume':
       return change
-        .record('resumed', { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined, attention: false })
+        .record('resumed', {
+          status: 'in_progress',
+          waitType: undefined,
+          waitUntil: undefined,
+          closeIfNoResponse: undefined,
+          attention: false,
+        })
         .done();
     case 'end_case':
       if (state.waitType !== 'case') return refuse(state, 'invalid_transition', 'The ticket is not waiting on a case');
       return change
-        .record('resumed', { status: 'in_progress', waitType: undefined, attention: true }, { data: { reason: 'case_ended' } })
+        .record(
+          'resumed',
+          { status: 'in_progress', waitType: undefined, attention: true },
+          { data: { reason: 'case_ended' } },
+        )
         .done();
     case 'reply':
       return reply(state, change, cmd, ctx);
@@ -196,16 +230,26 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
       return customerReply(state, change, cmd, ctx);
     case 'resolve': {
       if (ctx.settings.resolutionRequiresMessage && !cmd.note && !CLOSE_AT_ONCE_METHODS.includes(cmd.method)) {
-        return refuse(state, 'missing_fields', 'Resolving needs a resolution email or an internal note in the same action', {
-          missing: ['note'],
-        });
+        return refuse(
+          state,
+          'missing_fields',
+          'Resolving needs a resolution email or an internal note in the same action',
+          {
+            missing: ['note'],
+          },
+        );
       }
       if (cmd.note) change.record('note_added', {}, { data: { body: cmd.note, visibility: 'private_note' } });
       return resolve(change, cmd.method, ctx).done();
     }
     case 'reopen':
       return change
-        .record('reopened', { status: reopenedStatus(state), resolution: undefined, reopenCount: state.reopenCount + 1, attention: true })
+        .record('reopened', {
+          status: reopenedStatus(state),
+          resolution: undefined,
+          reopenCount: state.reopenCount + 1,
+          attention: true,
+        })
         .done();
     case 'spam':
       return resolve(change, 'spam', ctx).done();
@@ -222,13 +266,21 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
     }
     case 'attach':
       return change
-        .record('attachment_added', { attachments: [...(state.attachments ?? []), cmd.attachment] }, { data: { attachment: cmd.attachment } })
+        .record(
+          'attachment_added',
+          { attachments: [...(state.attachments ?? []), cmd.attachment] },
+          { data: { attachment: cmd.attachment } },
+        )
         .done();
     case 'merge': {
       if (cmd.targetId === state.id) return refuse(state, 'invalid_input', 'A ticket cannot be merged into itself');
-      change.record('linked', { links: { ...state.links, mergedInto: cmd.targetId } }, {
-        data: { mergedInto: cmd.targetId, reference: cmd.targetReference },
-      });
+      change.record(
+        'linked',
+        { links: { ...state.links, mergedInto: cmd.targetId } },
+        {
+          data: { mergedInto: cmd.targetId, reference: cmd.targetReference },
+        },
+      );
       resolve(change, 'merged', ctx);
       return change.effect({ type: 'merge_into', targetId: cmd.targetId }).done();
     }
@@ -242,7 +294,11 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
           status: 'waiting',
           waitType: 'split',
           waitUntil: undefined,
-          links: { ...state.links, children: [...state.links.children, ...ids], childrenResolved: state.links.childrenResolved ?? [] },
+          links: {
+            ...state.links,
+            children: [...state.links.children, ...ids],
+            childrenResolved: state.links.childrenResolved ?? [],
+          },
         },
         { data: { children: ids } },
       );
@@ -254,7 +310,9 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
 }
 
 /** What a reclassification changes: the type, group and severity it names. */
-export function reclassification(cmd: CommandOf<'reclassify'>): Partial<Pick<TicketState, 'type' | 'group' | 'severity'>> {
+export function reclassification(
+  cmd: CommandOf<'reclassify'>,
+): Partial<Pick<TicketState, 'type' | 'group' | 'severity'>> {
   return {
     ...(cmd.typeName !== undefined ? { type: cmd.typeName } : {}),
     ...(cmd.group !== undefined ? { group: cmd.group } : {}),
@@ -265,12 +323,14 @@ export function reclassification(cmd: CommandOf<'reclassify'>): Partial<Pick<Tic
 /** The requester hears the ticket arrived; the creation-notification address, when set, too. */
 export function received(change: Change, ctx: Context): Change {
   change.notify('ticket_received', [change.current.requester?.email], { cc: change.current.ccs });
-  if (ctx.settings.creationNotificationAddress) change.notify('creation_notice', [ctx.settings.creationNotificationAddress]);
+  if (ctx.settings.creationNotificationAddress)
+    change.notify('creation_notice', [ctx.settings.creationNotificationAddress]);
   return change;
 }
 
 function waitFor(state: TicketState, change: Change, cmd: CommandOf<'wait'>, ctx: Context): Decision {
-  if (state.status === 'new' && !isStaff(ctx.actor)) return refuse(state, 'invalid_transition', 'Take the ticket before putting it on hold');
+  if (state.status === 'new' && !isStaff(ctx.actor))
+    return refuse(state, 'invalid_transition', 'Take the ticket before putting it on hold');
   autoTake(change, ctx);
   switch (cmd.waitType) {
     case 'more_info': {
@@ -294,14 +354,22 @@ function waitFor(state: TicketState, change: Change, cmd: CommandOf<'wait'>, ctx
       change.record('waiting', { status: 'waiting', waitType: 'until', waitUntil: cmd.until, attention: false });
       return change.done();
     case 'case':
-      change.record('waiting', { status: 'waiting', waitType: 'case', waitUntil: undefined, attention: false }, { data: { caseId: cmd.caseId } });
+      change.record(
+        'waiting',
+        { status: 'waiting', waitType: 'case', waitUntil: undefined, attention: false },
+        { data: { caseId: cmd.caseId } },
+      );
       return change.done();
   }
 }
 
 function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx: Context): Decision {
   if (state.status === 'draft' && cmd.visibility !== 'private_note') {
-    return refuse(state, 'invalid_transition', 'Submit the draft before writing to anyone; only private notes go on a draft');
+    return refuse(
+      state,
+      'invalid_transition',
+      'Submit the draft before writing to anyone; only private notes go on a draft',
+    );
   }
   if (cmd.visibility === 'private_message' && !(cmd.recipients && cmd.recipients.length > 0)) {
     return refuse(state, 'missing_fields', 'A private message needs recipients', { missing: ['recipients'] });
@@ -325,8 +393,16 @@ function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx:
       change.record('note_added', {}, { data: { body: cmd.body, visibility: 'private_note' } });
       break;
     case 'private_message':
-      change.record('message_sent', {}, { data: { body: cmd.body, visibility: 'private_message', recipients: cmd.recipients } });
-      change.notify('private_message', (cmd.recipients ?? []).filter((r) => r.includes('@')), { body: cmd.body });
+      change.record(
+        'message_sent',
+        {},
+        { data: { body: cmd.body, visibility: 'private_message', recipients: cmd.recipients } },
+      );
+      change.notify(
+        'private_message',
+        (cmd.recipients ?? []).filter((r) => r.includes('@')),
+        { body: cmd.body },
+      );
       break;
   }
   if (cmd.resolve) resolve(change, cmd.resolve.method, ctx);
@@ -347,24 +423,35 @@ function customerReply(state: TicketState, change: Change, cmd: CommandOf<'custo
   switch (state.status) {
     case 'draft': {
       // An email on a never-submitted draft fills its empty title and description (spec 002).
-      const fill = { ...(state.description ? {} : { description: cmd.body }), ...(state.title || !cmd.subject ? {} : { title: cmd.subject }) };
+      const fill = {
+        ...(state.description ? {} : { description: cmd.body }),
+        ...(state.title || !cmd.subject ? {} : { title: cmd.subject }),
+      };
       return change.record('customer_replied', { ...fill, awaiting: 'agent' }, { data, channel: cmd.via }).done();
     }
     case 'resolved':
       return change
         .record('customer_replied', { awaiting: 'agent' }, { data, channel: cmd.via })
-        .record('reopened', { status: reopenedStatus(state), resolution: undefined, reopenCount: state.reopenCount + 1, attention: true }, {
-          data: { by: 'customer_reply' },
-          channel: cmd.via,
-        })
+        .record(
+          'reopened',
+          { status: reopenedStatus(state), resolution: undefined, reopenCount: state.reopenCount + 1, attention: true },
+          {
+            data: { by: 'customer_reply' },
+            channel: cmd.via,
+          },
+        )
         .done();
     case 'waiting': {
       change.record('customer_replied', { awaiting: 'agent', attention: true }, { data, channel: cmd.via });
       if (state.waitType === 'more_info') {
-        change.record('resumed', { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined }, {
-          data: { reason: 'customer_reply' },
-          channel: cmd.via,
-        });
+        change.record(
+          'resumed',
+          { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined },
+          {
+            data: { reason: 'customer_reply' },
+            channel: cmd.via,
+          },
+        );
       }
       return change.done();
     }

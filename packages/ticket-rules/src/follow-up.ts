@@ -7,7 +7,10 @@ import type { FollowUpOrigin, Settings, TicketFields } from '@helpdesk/contracts
  * requester and contact, company, project, contract, tags, brand. Not carried: comments,
  * priority, type, group and assignee (unless the setting keeps assignee and group), skills.
  */
-export function followUpFields(origin: FollowUpOrigin, settings: Settings): { fields: Partial<TicketFields>; assignee?: string } {
+export function followUpFields(
+  origin: FollowUpOrigin,
+  settings: Settings,
+): { fields: Partial<TicketFields>; assignee?: string } {
   const of = origin.of;
   const brand = of.brand ?? settings.defaultBrand;
   const fields: Partial<TicketFields> = {
@@ -24,7 +27,10 @@ export function followUpFields(origin: FollowUpOrigin, settings: Settings): { fi
     tags: [...of.tags],
     brand,
     // From an email: the address it was sent to and only its CCs; otherwise the brand's default.
-    supportAddress: origin.via === 'email' ? (origin.supportAddress ?? settings.brandSupportAddresses[brand]) : settings.brandSupportAddresses[brand],
+    supportAddress:
+      origin.via === 'email'
+        ? (origin.supportAddress ?? settings.brandSupportAddresses[brand])
+        : settings.brandSupportAddresses[brand],
     ccs: origin.via === 'email' ? [...(origin.ccs ?? [])] : [...of.ccs],
   };
   if (settings.followUpKeepsAssigneeAndGroup) {

@@ -23,10 +23,18 @@ export function runCancelled(s: TicketState, now: number, settings: Settings): A
 /** The run was found ended while the ticket was open: say so on the ticket and its timeline. */
 export function runHalted(s: TicketState, run: RunHalt, now: number, settings: Settings): Accepted | undefined {
   if (s.status === 'closed' || s.halted === run) return undefined;
-  return new Change(s, systemContext(now, settings)).record('workflow_halted', { halted: run, attention: true }, { data: { run }, counts: false }).done();
+  return new Change(s, systemContext(now, settings))
+    .record('workflow_halted', { halted: run, attention: true }, { data: { run }, counts: false })
+    .done();
 }
 
 /** An admin restarted the ticket's workflow: the same first state in the starter and the new run. */
-export function restarted(s: TicketState, restart: NonNullable<TicketWorkflowInput['restart']>, settings: Settings): Accepted {
-  return new Change(s, { now: restart.at, actor: restart.actor, settings }).record('restarted', { halted: undefined, attention: true }, { data: { after: restart.after } }).done();
+export function restarted(
+  s: TicketState,
+  restart: NonNullable<TicketWorkflowInput['restart']>,
+  settings: Settings,
+): Accepted {
+  return new Change(s, { now: restart.at, actor: restart.actor, settings })
+    .record('restarted', { halted: undefined, attention: true }, { data: { after: restart.after } })
+    .done();
 }

@@ -10,7 +10,9 @@ import type { Timer } from './timers';
 export const DEFAULT_RECEIPT_GRACE_MS = 3_000;
 
 export const receiptGraceMs = (settings: Settings): number =>
-  settings.receiptGraceSeconds === undefined ? DEFAULT_RECEIPT_GRACE_MS : Math.max(0, Math.round(settings.receiptGraceSeconds * 1000));
+  settings.receiptGraceSeconds === undefined
+    ? DEFAULT_RECEIPT_GRACE_MS
+    : Math.max(0, Math.round(settings.receiptGraceSeconds * 1000));
 
 /**
  * When a command counts: its receipt stamp, unless the stamp is missing, in the future (another
@@ -22,7 +24,8 @@ export function receiptTime(receivedAt: number | undefined, now: number, setting
 }
 
 /** When a due deadline may act: the close waits out the grace for commands received before it. */
-export const actsAt = (timer: Timer, settings: Settings): number => (timer.kind === 'feedback_over' ? timer.at + receiptGraceMs(settings) : timer.at);
+export const actsAt = (timer: Timer, settings: Settings): number =>
+  timer.kind === 'feedback_over' ? timer.at + receiptGraceMs(settings) : timer.at;
 
 /**
  * A command received at `at` on a resolved ticket whose feedback window had lapsed by then: it must

@@ -28,9 +28,11 @@ export const WHO_MAY: Record<CommandType, readonly Role[]> = {
 };
 
 /** Who may send any of these commands (one API route may send several: replies are both kinds). */
-export const whoMay = (...types: CommandType[]): Role[] => ROLES.filter((r) => types.some((t) => WHO_MAY[t].includes(r)));
+export const whoMay = (...types: CommandType[]): Role[] =>
+  ROLES.filter((r) => types.some((t) => WHO_MAY[t].includes(r)));
 
-export type TicketAction = 'create' | 'follow_up' | 'restart' | 'handle_mail' | 'read_settings' | 'change_settings' | 'read_reports';
+export type TicketAction =
+  'create' | 'follow_up' | 'restart' | 'handle_mail' | 'read_settings' | 'change_settings' | 'read_reports';
 
 /**
  * The rest: anyone creates (a requester for themselves, see create.ts), staff open a follow-up of
@@ -47,7 +49,8 @@ export const WHO_MAY_ALSO: Record<TicketAction, readonly Role[]> = {
   read_reports: STAFF,
 };
 
-export const mayDo = (actor: Pick<Actor, 'role'>, action: TicketAction): boolean => WHO_MAY_ALSO[action].includes(actor.role);
+export const mayDo = (actor: Pick<Actor, 'role'>, action: TicketAction): boolean =>
+  WHO_MAY_ALSO[action].includes(actor.role);
 
 const OPEN: TicketStatus[] = ['new', 'in_progress', 'waiting'];
 const NOT_CLOSED: TicketStatus[] = ['draft', ...OPEN, 'resolved'];

@@ -14,7 +14,8 @@ export interface Timer {
   at: number;
 }
 
-const breached = (s: TicketState, kind: Breach['kind'], dueAt: number) => s.breaches.some((b) => b.kind === kind && b.dueAt === dueAt);
+const breached = (s: TicketState, kind: Breach['kind'], dueAt: number) =>
+  s.breaches.some((b) => b.kind === kind && b.dueAt === dueAt);
 
 /** Every deadline that applies to the ticket now (possibly in the past: then it is due). */
 export function pendingTimers(s: TicketState, settings: Settings): Timer[] {
@@ -56,14 +57,28 @@ export function fireTimer(s: TicketState, timer: Timer, now: number, settings: S
   switch (timer.kind) {
     case 'wait_over':
       if (s.waitType === 'more_info' && s.closeIfNoResponse) {
-        change.record('note_added', {}, { data: { body: 'No response within the waiting time', visibility: 'private_note' }, counts: false });
+        change.record(
+          'note_added',
+          {},
+          { data: { body: 'No response within the waiting time', visibility: 'private_note' }, counts: false },
+        );
         return resolve(change, 'no_response', ctx).done();
       }
       return change
-        .record('resumed', { status: 'in_progress', waitType: undefined, waitUntil: undefined, closeIfNoResponse: undefined, attention: true }, {
-          data: { reason: 'wait_over' },
-          counts: false,
-        })
+        .record(
+          'resumed',
+          {
+            status: 'in_progress',
+            waitType: undefined,
+            waitUntil: undefined,
+            closeIfNoResponse: undefined,
+            attention: true,
+          },
+          {
+            data: { reason: 'wait_over' },
+            counts: false,
+          },
+        )
         .done();
     case 'feedback_over':
       return close(change, ctx).done();
@@ -71,7 +86,11 @@ export function fireTimer(s: TicketState, timer: Timer, now: number, settings: S
     case 'action_due': {
       const kind = timer.kind === 'response_due' ? 'response' : 'action';
       const breach: Breach = { kind, dueAt: timer.at, at: now };
-      change.record('breached', { breaches: [...s.breaches, breach] }, { data: { kind, dueAt: timer.at }, counts: false });
+      change.record(
+        'breached',
+        { breaches: [...s.breaches, breach] },
+        { data: { kind, dueAt: timer.at }, counts: false },
+      );
       const to = s.assignee?.includes('@') ? s.assignee : s.group ? `${s.group}@groups.helpdesk.local` : undefined;
       return change.notify('breach', [to], { body: `${kind} delay exceeded` }).done();
     }

@@ -1,6 +1,14 @@
 // What a decision produces. The workflow applies `state`, projects `events`, and carries out
 // `effects`; nothing here touches Temporal, so every rule can be tested as a plain function.
-import type { Actor, EditableFields, Notification, Refusal, Settings, TicketEvent, TicketState } from '@helpdesk/contracts/workflow';
+import type {
+  Actor,
+  EditableFields,
+  Notification,
+  Refusal,
+  Settings,
+  TicketEvent,
+  TicketState,
+} from '@helpdesk/contracts/workflow';
 
 export type Effect =
   | { type: 'notify'; notification: Notification }

@@ -21,11 +21,21 @@ describe('closed tickets', () => {
 
   it('staff reclassify a closed ticket only when the setting allows it; the write names the fields the command gave', () => {
     const refused = decideClosed(closed(), { command: SAMPLE.reclassify, actor: alice }, ctx(alice));
-    expect(refused.ok ? 'ok' : [refused.refusal.code, refused.refusal.message]).toEqual(['closed', expect.stringMatching(/reclassifyClosed/)]);
+    expect(refused.ok ? 'ok' : [refused.refusal.code, refused.refusal.message]).toEqual([
+      'closed',
+      expect.stringMatching(/reclassifyClosed/),
+    ]);
     expect(refused.ok ? [] : refused.refusal.allowed).toEqual([]);
 
-    const accepted = decideClosed(closed(), { command: { type: 'reclassify', typeName: 'incident', severity: 'high' }, actor: alice }, ctx(alice, { reclassifyClosed: true }));
-    expect(accepted.ok && accepted.write === 'reclassify' ? accepted.patch : undefined).toEqual({ type: 'incident', severity: 'high' });
+    const accepted = decideClosed(
+      closed(),
+      { command: { type: 'reclassify', typeName: 'incident', severity: 'high' }, actor: alice },
+      ctx(alice, { reclassifyClosed: true }),
+    );
+    expect(accepted.ok && accepted.write === 'reclassify' ? accepted.patch : undefined).toEqual({
+      type: 'incident',
+      severity: 'high',
+    });
     expect(accepted.ok && accepted.decision.state.status).toBe('closed');
     expect(accepted.ok && accepted.decision.events.map((e) => e.type)).toEqual(['reclassified']);
   });
@@ -33,7 +43,10 @@ describe('closed tickets', () => {
   it('a reclassification naming nothing, or of a deleted closed ticket, is refused as on an open ticket', () => {
     const on = ctx(admin, { reclassifyClosed: true });
     const empty = decideClosed(closed(), { command: { type: 'reclassify' }, actor: admin }, on);
-    expect(empty.ok ? 'ok' : [empty.refusal.code, empty.refusal.allowed]).toEqual(['invalid_input', ['reclassify', 'purge']]);
+    expect(empty.ok ? 'ok' : [empty.refusal.code, empty.refusal.allowed]).toEqual([
+      'invalid_input',
+      ['reclassify', 'purge'],
+    ]);
     const deleted = decideClosed(ticket('closed', { deleted: true }), { command: SAMPLE.reclassify, actor: admin }, on);
     expect(deleted.ok ? 'ok' : deleted.refusal.code).toBe('invalid_transition');
   });
@@ -43,11 +56,14 @@ describe('closed tickets', () => {
     expect(purged.ok && purged.write).toBe('purge');
     for (const actor of [alice, rita, robot]) {
       const r = decideClosed(closed(), { command: SAMPLE.purge, actor }, ctx(actor, { reclassifyClosed: true }));
-      expect(r.ok ? 'ok' : [r.refusal.code, r.refusal.allowed]).toEqual(['forbidden', actor === alice ? ['reclassify'] : []]);
+      expect(r.ok ? 'ok' : [r.refusal.code, r.refusal.allowed]).toEqual([
+        'forbidden',
+        actor === alice ? ['reclassify'] : [],
+      ]);
     }
   });
 
-  it('for every command and role, the answer is decide()\'s, and only purge and reclassify ever reach the store', () => {
+  it("for every command and role, the answer is decide()'s, and only purge and reclassify ever reach the store", () => {
     const writes = new Set<string>();
     for (const actor of [admin, alice, rita, robot, { id: 'mallory', role: 'requester' } as Actor]) {
       for (const reclassifyClosed of [false, true]) {
@@ -66,7 +82,9 @@ describe('closed tickets', () => {
   });
 
   it('is only for closed tickets', () => {
-    expect(() => decideClosed(ticket('new'), { command: SAMPLE.take, actor: alice }, ctx(alice))).toThrow(/not a closed ticket/);
+    expect(() => decideClosed(ticket('new'), { command: SAMPLE.take, actor: alice }, ctx(alice))).toThrow(
+      /not a closed ticket/,
+    );
   });
 
   it('every other command on a closed ticket is refused as closed for whoever may send it', () => {

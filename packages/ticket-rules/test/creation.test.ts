@@ -9,24 +9,44 @@ const full = { title: 'Printer', description: 'Jammed', requester: { id: 'rita',
 
 describe('creation', () => {
   it('a requester creates only for themselves and assigns no one', () => {
-    expect(creationRefusal({ fields: { ...full, requester: { id: 'someone' } } }, rita, settings())?.code).toBe('forbidden');
+    expect(creationRefusal({ fields: { ...full, requester: { id: 'someone' } } }, rita, settings())?.code).toBe(
+      'forbidden',
+    );
     expect(creationRefusal({ fields: full, assignee: 'alice' }, rita, settings())?.code).toBe('forbidden');
     expect(creationRefusal({ fields: { title: 'Mine', description: 'Help' } }, rita, settings())).toBeUndefined();
     expect(creationRefusal({ fields: full, assignee: 'bob' }, alice, settings())).toBeUndefined();
   });
 
   it('a ticket submitted at once names every field it lacks, as a submit does; a draft needs none', () => {
-    expect(creationRefusal({ fields: {} }, alice, settings())).toMatchObject({ code: 'missing_fields', missing: ['title', 'description', 'primaryContact', 'requester'] });
+    expect(creationRefusal({ fields: {} }, alice, settings())).toMatchObject({
+      code: 'missing_fields',
+      missing: ['title', 'description', 'primaryContact', 'requester'],
+    });
     expect(creationRefusal({ fields: {} }, rita, settings())).toMatchObject({ missing: ['title', 'description'] });
-    expect(creationRefusal({ fields: full }, robot, settings({ categories: [] }))).toMatchObject({ missing: ['category'] });
+    expect(creationRefusal({ fields: full }, robot, settings({ categories: [] }))).toMatchObject({
+      missing: ['category'],
+    });
     expect(creationRefusal({ fields: {}, draft: true }, alice, settings())).toBeUndefined();
   });
 
   it('what the check accepts starts as a submitted ticket with the same defaults', () => {
-    const input = { ticketId: 'n1', reference: 'TK-1', actor: rita, channel: 'web' as const, draft: false, fields: { title: 'Mine', description: 'Help' }, settings: settings() };
+    const input = {
+      ticketId: 'n1',
+      reference: 'TK-1',
+      actor: rita,
+      channel: 'web' as const,
+      draft: false,
+      fields: { title: 'Mine', description: 'Help' },
+      settings: settings(),
+    };
     expect(creationRefusal({ fields: input.fields }, rita, settings())).toBeUndefined();
     const { state } = createTicket(input, ctx(rita));
-    expect([state.status, state.requester?.id, state.primaryContact?.id, state.category]).toEqual(['new', 'rita', 'rita', 'general']);
+    expect([state.status, state.requester?.id, state.primaryContact?.id, state.category]).toEqual([
+      'new',
+      'rita',
+      'rita',
+      'general',
+    ]);
   });
 });
 
@@ -43,7 +63,13 @@ describe('roles', () => {
     expect(describeRoles(whoMay('purge'))).toBe('admin');
     expect([admin, alice, rita, robot].map((a) => mayDo(a, 'restart'))).toEqual([true, false, false, false]);
     expect([admin, alice, rita, robot].map((a) => mayDo(a, 'follow_up'))).toEqual([true, true, false, false]);
-    expect([admin, alice, rita, robot].map((a) => [mayDo(a, 'read_settings'), mayDo(a, 'change_settings'), mayDo(a, 'read_reports')])).toEqual([
+    expect(
+      [admin, alice, rita, robot].map((a) => [
+        mayDo(a, 'read_settings'),
+        mayDo(a, 'change_settings'),
+        mayDo(a, 'read_reports'),
+      ]),
+    ).toEqual([
       [true, true, true],
       [true, false, true],
       [false, false, false],

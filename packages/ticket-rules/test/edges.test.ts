@@ -37,7 +37,12 @@ describe('a split parent reflects its children', () => {
     const done = resolvedBy(parentWaiting(), 'c1', 'c2');
     expect([done.status, done.resolution?.method]).toEqual(['resolved', 'split']);
     const back = childReopened({ ...done, links: { ...done.links, parent: 'gp' } }, 'c2', T0, settings());
-    expect([back?.state.status, back?.state.waitType, back?.state.resolution, back?.state.reopenCount]).toEqual(['waiting', 'split', undefined, 1]);
+    expect([back?.state.status, back?.state.waitType, back?.state.resolution, back?.state.reopenCount]).toEqual([
+      'waiting',
+      'split',
+      undefined,
+      1,
+    ]);
     expect(back?.effects).toEqual([{ type: 'child_reopened', parentId: 'gp' }]);
     expect(resolvedBy(back!.state, 'c2').status).toBe('resolved');
   });
@@ -50,9 +55,14 @@ describe('a split parent reflects its children', () => {
 
   it('a resolved child that a reply or a reopen brings back tells its parent; one still open does not', () => {
     const child = ticket('resolved', { id: 'c1', links: { followUps: [], children: [], parent: 'p' } });
-    const reply: CommandRequest = { command: { type: 'customer_reply', body: 'still broken', via: 'web' }, actor: rita };
+    const reply: CommandRequest = {
+      command: { type: 'customer_reply', body: 'still broken', via: 'web' },
+      actor: rita,
+    };
     const byReply = decide(child, reply, ctx(rita));
-    expect(byReply.ok && byReply.effects.filter((e) => e.type === 'child_reopened')).toEqual([{ type: 'child_reopened', parentId: 'p' }]);
+    expect(byReply.ok && byReply.effects.filter((e) => e.type === 'child_reopened')).toEqual([
+      { type: 'child_reopened', parentId: 'p' },
+    ]);
     const byHand = decide(child, { command: { type: 'reopen' }, actor: alice }, ctx(alice));
     expect(byHand.ok && byHand.effects.some((e) => e.type === 'child_reopened')).toBe(true);
     const open = decide({ ...child, status: 'in_progress', resolution: undefined }, reply, ctx(rita));
@@ -61,7 +71,11 @@ describe('a split parent reflects its children', () => {
 });
 
 describe('a reply through a merged ticket', () => {
-  const target = ticket('in_progress', { id: 't2', requester: { id: 'other' }, links: { followUps: [], children: [], mergedFrom: ['t1'] } });
+  const target = ticket('in_progress', {
+    id: 't2',
+    requester: { id: 'other' },
+    links: { followUps: [], children: [], mergedFrom: ['t1'] },
+  });
   const reply = (through?: string): CommandRequest => ({
     command: { type: 'customer_reply', body: 'and another thing', via: 'web', ...(through ? { through } : {}) },
     actor: rita,
@@ -114,7 +128,11 @@ describe('receipt time', () => {
   });
 
   it('a customer reply records when it was received', () => {
-    const r = decide(ticket('resolved'), { command: { type: 'customer_reply', body: 'hi', via: 'web' }, actor: rita }, { ...ctx(rita), receivedAt: T0 + 5 });
+    const r = decide(
+      ticket('resolved'),
+      { command: { type: 'customer_reply', body: 'hi', via: 'web' }, actor: rita },
+      { ...ctx(rita), receivedAt: T0 + 5 },
+    );
     expect(r.ok && r.events[0]?.data?.receivedAt).toBe(T0 + 5);
     expect(r.ok && r.state.status).toBe('in_progress');
   });
@@ -132,11 +150,21 @@ describe("operators' actions on a ticket's run", () => {
 
   it('a run found ended marks the open ticket halted once; a restart clears it and is on the timeline', () => {
     const halted = runHalted(ticket('new'), 'terminated', T0, settings());
-    expect([halted?.state.halted, halted?.state.attention, halted?.events[0]?.type]).toEqual(['terminated', true, 'workflow_halted']);
+    expect([halted?.state.halted, halted?.state.attention, halted?.events[0]?.type]).toEqual([
+      'terminated',
+      true,
+      'workflow_halted',
+    ]);
     expect(runHalted(halted!.state, 'terminated', T0, settings())).toBeUndefined();
     expect(runHalted(ticket('closed'), 'terminated', T0, settings())).toBeUndefined();
     const back = restarted(halted!.state, { actor: admin, at: T0 + 1, after: 'terminated' }, settings());
-    expect([back.state.halted, back.state.status, back.state.revision]).toEqual([undefined, 'new', halted!.state.revision + 1]);
-    expect(back.events.map((e) => [e.type, e.actor.id, e.at, e.data?.after])).toEqual([['restarted', 'root', T0 + 1, 'terminated']]);
+    expect([back.state.halted, back.state.status, back.state.revision]).toEqual([
+      undefined,
+      'new',
+      halted!.state.revision + 1,
+    ]);
+    expect(back.events.map((e) => [e.type, e.actor.id, e.at, e.data?.after])).toEqual([
+      ['restarted', 'root', T0 + 1, 'terminated'],
+    ]);
   });
 });

@@ -1,5 +1,13 @@
 import { DEFAULT_SETTINGS, HOUR_MS } from '@helpdesk/contracts';
-import type { Actor, CommandType, Settings, TicketCommand, TicketState, TicketStatus, WaitType } from '@helpdesk/contracts';
+import type {
+  Actor,
+  CommandType,
+  Settings,
+  TicketCommand,
+  TicketState,
+  TicketStatus,
+  WaitType,
+} from '@helpdesk/contracts';
 import type { Context } from '../src';
 
 export const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
@@ -11,9 +19,17 @@ export const rita: Actor = { id: 'rita', role: 'requester', email: 'rita@example
 export const robot: Actor = { id: 'router', role: 'service' };
 
 export const settings = (over: Partial<Settings> = {}): Settings => ({ ...DEFAULT_SETTINGS, ...over });
-export const ctx = (actor: Actor, over: Partial<Settings> = {}, now = T0 + HOUR): Context => ({ now, actor, settings: settings(over) });
+export const ctx = (actor: Actor, over: Partial<Settings> = {}, now = T0 + HOUR): Context => ({
+  now,
+  actor,
+  settings: settings(over),
+});
 
-export function ticket(status: TicketStatus, over: Partial<TicketState> = {}, waitType: WaitType = 'more_info'): TicketState {
+export function ticket(
+  status: TicketStatus,
+  over: Partial<TicketState> = {},
+  waitType: WaitType = 'more_info',
+): TicketState {
   const base: TicketState = {
     id: 't1',
     reference: 'TK-202611-00001',
@@ -50,8 +66,16 @@ export function ticket(status: TicketStatus, over: Partial<TicketState> = {}, wa
       waitType,
       ...(waitType === 'more_info' || waitType === 'until' ? { waitUntil: T0 + 24 * HOUR } : {}),
     },
-    resolved: { submittedAt: T0, assignee: 'alice', resolution: { method: 'customer_communication', at: T0, by: 'alice' } },
-    closed: { submittedAt: T0, assignee: 'alice', resolution: { method: 'customer_communication', at: T0, by: 'alice' } },
+    resolved: {
+      submittedAt: T0,
+      assignee: 'alice',
+      resolution: { method: 'customer_communication', at: T0, by: 'alice' },
+    },
+    closed: {
+      submittedAt: T0,
+      assignee: 'alice',
+      resolution: { method: 'customer_communication', at: T0, by: 'alice' },
+    },
   };
   return { ...base, ...byStatus[status], ...over };
 }

@@ -22,7 +22,10 @@ const closed = () =>
 
 describe('follow-ups', () => {
   it('carry most of the closed ticket, but not priority, type, group or assignee', () => {
-    const { fields, assignee } = followUpFields({ of: closed(), via: 'customer_reply', message: { body: 'It broke again' } }, settings());
+    const { fields, assignee } = followUpFields(
+      { of: closed(), via: 'customer_reply', message: { body: 'It broke again' } },
+      settings(),
+    );
     expect(fields).toEqual({
       title: 'Printer on fire',
       description: 'It broke again',
@@ -44,7 +47,13 @@ describe('follow-ups', () => {
 
   it('from an email: the address it was sent to and only its CCs', () => {
     const { fields } = followUpFields(
-      { of: closed(), via: 'email', supportAddress: 'billing@helpdesk.local', ccs: ['new-cc@example.com'], message: { body: 'hi' } },
+      {
+        of: closed(),
+        via: 'email',
+        supportAddress: 'billing@helpdesk.local',
+        ccs: ['new-cc@example.com'],
+        message: { body: 'hi' },
+      },
       settings(),
     );
     expect(fields.supportAddress).toBe('billing@helpdesk.local');
@@ -52,7 +61,10 @@ describe('follow-ups', () => {
   });
 
   it('keep assignee and group when the admin setting says so', () => {
-    const { fields, assignee } = followUpFields({ of: closed(), via: 'agent' }, settings({ followUpKeepsAssigneeAndGroup: true }));
+    const { fields, assignee } = followUpFields(
+      { of: closed(), via: 'agent' },
+      settings({ followUpKeepsAssigneeAndGroup: true }),
+    );
     expect([fields.group, assignee]).toEqual(['network', 'alice']);
   });
 
@@ -75,14 +87,21 @@ describe('follow-ups', () => {
       undefined,
       undefined,
     ]);
-    expect(r.effects.map((e) => (e.type === 'notify' ? e.notification.kind : e.type))).toEqual(['link_follow_up', 'follow_up_created']);
+    expect(r.effects.map((e) => (e.type === 'notify' ? e.notification.kind : e.type))).toEqual([
+      'link_follow_up',
+      'follow_up_created',
+    ]);
   });
 });
 
 describe('merge', () => {
   it('resolves the source with merged, closes it, links the target and copies the thread', () => {
     const r = decide(ticket('in_progress'), { command: { type: 'merge', targetId: 't2' }, actor: alice }, ctx(alice));
-    expect(r.ok && [r.state.status, r.state.resolution?.method, r.state.links.mergedInto]).toEqual(['closed', 'merged', 't2']);
+    expect(r.ok && [r.state.status, r.state.resolution?.method, r.state.links.mergedInto]).toEqual([
+      'closed',
+      'merged',
+      't2',
+    ]);
     expect(r.ok && r.effects.some((e) => e.type === 'merge_into' && e.targetId === 't2')).toBe(true);
   });
 
@@ -140,24 +159,45 @@ describe('split', () => {
     const first = childResolved(split().state, 'c1', T0, settings())!.state;
     const resumed = decide(first, { command: { type: 'resume' }, actor: alice }, ctx(alice));
     if (!resumed.ok) throw new Error(resumed.refusal.message);
-    const again = decide(resumed.state, { command: { type: 'split', children: [{ id: 'c3', fields: { title: 'C', description: 'c' } }] }, actor: alice }, ctx(alice));
+    const again = decide(
+      resumed.state,
+      { command: { type: 'split', children: [{ id: 'c3', fields: { title: 'C', description: 'c' } }] }, actor: alice },
+      ctx(alice),
+    );
     expect(again.ok && again.state.links.childrenResolved).toEqual(['c1']);
     expect(again.ok && again.state.links.children).toEqual(['c1', 'c2', 'c3']);
   });
 
   it('a child resolving tells its parent', () => {
     const child = ticket('in_progress', { id: 'c1', links: { followUps: [], children: [], parent: 't1' } });
-    const r = decide(child, { command: { type: 'resolve', method: 'customer_communication' }, actor: alice }, ctx(alice));
-    expect(r.ok && r.effects.find((e) => e.type === 'child_resolved')).toEqual({ type: 'child_resolved', parentId: 't1' });
+    const r = decide(
+      child,
+      { command: { type: 'resolve', method: 'customer_communication' }, actor: alice },
+      ctx(alice),
+    );
+    expect(r.ok && r.effects.find((e) => e.type === 'child_resolved')).toEqual({
+      type: 'child_resolved',
+      parentId: 't1',
+    });
   });
 });
 
 describe('mail that failed for good', () => {
   it('is recorded on the timeline as a system event, except on a closed ticket', async () => {
     const { notificationFailed } = await import('../src');
-    const n = { id: 't1:3:agent_reply', kind: 'agent_reply' as const, ticketId: 't1', reference: 'TK-1', title: 'x', to: ['rita@example.com'], cc: [] };
+    const n = {
+      id: 't1:3:agent_reply',
+      kind: 'agent_reply' as const,
+      ticketId: 't1',
+      reference: 'TK-1',
+      title: 'x',
+      to: ['rita@example.com'],
+      cc: [],
+    };
     const r = notificationFailed(ticket('in_progress'), n, 'SMTP 550', T0, settings());
-    expect(r?.events.map((e) => [e.type, e.actor.id, e.data?.notification])).toEqual([['notification_failed', 'system', 't1:3:agent_reply']]);
+    expect(r?.events.map((e) => [e.type, e.actor.id, e.data?.notification])).toEqual([
+      ['notification_failed', 'system', 't1:3:agent_reply'],
+    ]);
     expect(r?.state.lastActionAt).toBe(ticket('in_progress').lastActionAt);
     expect(notificationFailed(ticket('closed'), n, 'SMTP 550', T0, settings())).toBeUndefined();
   });

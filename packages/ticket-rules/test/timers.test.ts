@@ -22,15 +22,26 @@ describe('timers', () => {
 
   it('the feedback window closes a resolved ticket, and follows the current setting', () => {
     const s = ticket('resolved');
-    expect(nextTimer(s, settings({ ...quiet, feedbackWindowHours: 48 }))).toEqual({ kind: 'feedback_over', at: T0 + 48 * HOUR });
-    expect(nextTimer(s, settings({ ...quiet, feedbackWindowHours: 2 }))).toEqual({ kind: 'feedback_over', at: T0 + 2 * HOUR });
+    expect(nextTimer(s, settings({ ...quiet, feedbackWindowHours: 48 }))).toEqual({
+      kind: 'feedback_over',
+      at: T0 + 48 * HOUR,
+    });
+    expect(nextTimer(s, settings({ ...quiet, feedbackWindowHours: 2 }))).toEqual({
+      kind: 'feedback_over',
+      at: T0 + 2 * HOUR,
+    });
     const r = fireTimer(s, { kind: 'feedback_over', at: T0 + 2 * HOUR }, T0 + 2 * HOUR, settings(quiet));
     expect(r.state.status).toBe('closed');
     expect(r.effects.some((e) => e.type === 'notify' && e.notification.kind === 'closed')).toBe(true);
   });
 
   it('no closing mail when the setting turns it off', () => {
-    const r = fireTimer(ticket('resolved'), { kind: 'feedback_over', at: T0 }, T0, settings({ ...quiet, notifyOnClose: false }));
+    const r = fireTimer(
+      ticket('resolved'),
+      { kind: 'feedback_over', at: T0 },
+      T0,
+      settings({ ...quiet, notifyOnClose: false }),
+    );
     expect(r.effects).toEqual([]);
   });
 
@@ -48,7 +59,10 @@ describe('timers', () => {
 
   it('the action delay re-arms from the last action and pauses while waiting', () => {
     const sla = settings({ responseDelayHours: null, actionDelayHours: 10 });
-    expect(nextTimer(ticket('in_progress', { lastActionAt: T0 + 5 * HOUR }), sla)).toEqual({ kind: 'action_due', at: T0 + 15 * HOUR });
+    expect(nextTimer(ticket('in_progress', { lastActionAt: T0 + 5 * HOUR }), sla)).toEqual({
+      kind: 'action_due',
+      at: T0 + 15 * HOUR,
+    });
     expect(pendingTimers(ticket('waiting'), sla).map((t) => t.kind)).toEqual(['wait_over']);
     const fired = fireTimer(ticket('in_progress'), { kind: 'action_due', at: T0 + 10 * HOUR }, T0 + 10 * HOUR, sla);
     // A breach is not an action: it must not push its own deadline.
@@ -70,9 +84,13 @@ describe('timers', () => {
     expect(deadlinesMoved(ticket('new'), base, { ...base, actionDelayHours: null })).toBe(true);
     // Waiting pauses the action delay; a resolved ticket only has its feedback window.
     expect(deadlinesMoved(ticket('waiting'), base, { ...base, actionDelayHours: 1 })).toBe(false);
-    expect(deadlinesMoved(ticket('resolved'), base, { ...base, actionDelayHours: 1, responseDelayHours: 1 })).toBe(false);
+    expect(deadlinesMoved(ticket('resolved'), base, { ...base, actionDelayHours: 1, responseDelayHours: 1 })).toBe(
+      false,
+    );
     expect(deadlinesMoved(ticket('resolved'), base, { ...base, feedbackWindowHours: 2 })).toBe(true);
     // Settings that no deadline reads never move one.
-    expect(deadlinesMoved(ticket('in_progress'), base, { ...base, notifyOnClose: !base.notifyOnClose, groups: ['x'] })).toBe(false);
+    expect(
+      deadlinesMoved(ticket('in_progress'), base, { ...base, notifyOnClose: !base.notifyOnClose, groups: ['x'] }),
+    ).toBe(false);
   });
 });

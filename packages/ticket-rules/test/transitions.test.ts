@@ -6,7 +6,8 @@ import type { Actor, CommandType, TicketCommand, TicketState } from '@helpdesk/c
 import { allowedCommands, decide } from '../src';
 import { SAMPLE, T0, HOUR, admin, alice, ctx, rita, robot, ticket } from './fixtures';
 
-type Fixture = 'draft' | 'new' | 'in_progress' | 'waiting_more_info' | 'waiting_case' | 'resolved' | 'closed' | 'deleted';
+type Fixture =
+  'draft' | 'new' | 'in_progress' | 'waiting_more_info' | 'waiting_case' | 'resolved' | 'closed' | 'deleted';
 
 const FIXTURES: Record<Fixture, () => TicketState> = {
   draft: () => ticket('draft'),
@@ -22,10 +23,61 @@ const FIXTURES: Record<Fixture, () => TicketState> = {
 /** What an agent may do in each situation (spec: transitions table). */
 const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
   draft: ['attach', 'submit', 'modify', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify'],
-  new: ['attach', 'modify', 'take', 'assign', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
-  in_progress: ['attach', 'modify', 'assign', 'release', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge', 'split'],
-  waiting_more_info: ['attach', 'modify', 'resume', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
-  waiting_case: ['attach', 'modify', 'resume', 'end_case', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'merge'],
+  new: [
+    'attach',
+    'modify',
+    'take',
+    'assign',
+    'wait',
+    'reply',
+    'customer_reply',
+    'resolve',
+    'spam',
+    'delete',
+    'reclassify',
+    'merge',
+    'split',
+  ],
+  in_progress: [
+    'attach',
+    'modify',
+    'assign',
+    'release',
+    'wait',
+    'reply',
+    'customer_reply',
+    'resolve',
+    'spam',
+    'delete',
+    'reclassify',
+    'merge',
+    'split',
+  ],
+  waiting_more_info: [
+    'attach',
+    'modify',
+    'resume',
+    'reply',
+    'customer_reply',
+    'resolve',
+    'spam',
+    'delete',
+    'reclassify',
+    'merge',
+  ],
+  waiting_case: [
+    'attach',
+    'modify',
+    'resume',
+    'end_case',
+    'reply',
+    'customer_reply',
+    'resolve',
+    'spam',
+    'delete',
+    'reclassify',
+    'merge',
+  ],
   resolved: ['attach', 'modify', 'reply', 'customer_reply', 'reopen', 'spam', 'delete', 'reclassify'],
   closed: [],
   deleted: ['restore'],
@@ -38,7 +90,11 @@ const ROLE_MAY: Record<Actor['role'], CommandType[] | 'all'> = {
   service: ['take', 'assign', 'release', 'customer_reply', 'end_case', 'attach'],
 };
 
-function expected(fixture: Fixture, actor: Actor, type: CommandType): 'ok' | 'forbidden' | 'closed' | 'invalid_transition' {
+function expected(
+  fixture: Fixture,
+  actor: Actor,
+  type: CommandType,
+): 'ok' | 'forbidden' | 'closed' | 'invalid_transition' {
   const may = ROLE_MAY[actor.role];
   const roleAllows = type === 'purge' ? actor.role === 'admin' : may === 'all' || may.includes(type);
   if (!roleAllows) return 'forbidden';
@@ -130,7 +186,12 @@ describe('what accepted commands change', () => {
   });
 
   it('submit names every missing field at once and changes nothing', () => {
-    const draft = ticket('draft', { title: undefined, category: undefined, requester: undefined, primaryContact: undefined });
+    const draft = ticket('draft', {
+      title: undefined,
+      category: undefined,
+      requester: undefined,
+      primaryContact: undefined,
+    });
     const r = decide(draft, { command: { type: 'submit' }, actor: alice }, ctx(alice));
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -147,9 +208,13 @@ describe('what accepted commands change', () => {
     expect(r.ok && r.effects.some((e) => e.type === 'notify' && e.notification.kind === 'ticket_received')).toBe(true);
   });
 
-  it('a requester cannot submit a draft in someone else\'s name', () => {
+  it("a requester cannot submit a draft in someone else's name", () => {
     const draft = ticket('draft');
-    const r = decide(draft, { command: { type: 'submit', fields: { requester: { id: 'mallory' } } }, actor: rita }, ctx(rita));
+    const r = decide(
+      draft,
+      { command: { type: 'submit', fields: { requester: { id: 'mallory' } } }, actor: rita },
+      ctx(rita),
+    );
     expect(r.ok ? 'ok' : r.refusal.code).toBe('forbidden');
   });
 
@@ -165,7 +230,11 @@ describe('what accepted commands change', () => {
 
   it('any staff action clears attention; a customer reply sets it', () => {
     const flagged = ticket('in_progress', { attention: true });
-    for (const command of [SAMPLE.reply, SAMPLE.modify, { type: 'reply', body: 'n', visibility: 'private_note' } as TicketCommand]) {
+    for (const command of [
+      SAMPLE.reply,
+      SAMPLE.modify,
+      { type: 'reply', body: 'n', visibility: 'private_note' } as TicketCommand,
+    ]) {
       const r = decide(flagged, { command, actor: alice }, ctx(alice));
       expect(r.ok && r.state.attention).toBe(false);
     }
@@ -178,7 +247,11 @@ describe('what accepted commands change', () => {
   });
 
   it('release puts it back in the queue without an assignee', () => {
-    const r = decide(ticket('in_progress'), { command: { type: 'release', reason: 'robot_rejected' }, actor: robot }, ctx(robot));
+    const r = decide(
+      ticket('in_progress'),
+      { command: { type: 'release', reason: 'robot_rejected' }, actor: robot },
+      ctx(robot),
+    );
     expect(r.ok && [r.state.status, r.state.assignee]).toEqual(['new', undefined]);
     expect(r.ok && r.events[0]?.data).toEqual({ reason: 'robot_rejected' });
   });
@@ -195,7 +268,11 @@ describe('what accepted commands change', () => {
   });
 
   it('a customer email on a draft fills its empty description', () => {
-    const r = decide(ticket('draft', { description: undefined }), { command: SAMPLE.customer_reply, actor: rita }, ctx(rita));
+    const r = decide(
+      ticket('draft', { description: undefined }),
+      { command: SAMPLE.customer_reply, actor: rita },
+      ctx(rita),
+    );
     expect(r.ok && [r.state.status, r.state.description]).toEqual(['draft', 'Any news?']);
   });
 
@@ -203,11 +280,18 @@ describe('what accepted commands change', () => {
     const strict = { resolutionRequiresMessage: true };
     const bare = decide(ticket('in_progress'), { command: SAMPLE.resolve, actor: alice }, ctx(alice, strict));
     expect(bare.ok ? 'ok' : bare.refusal.missing).toEqual(['note']);
-    const withNote = decide(ticket('in_progress'), { command: { ...SAMPLE.resolve, note: 'Fixed the tray' } as TicketCommand, actor: alice }, ctx(alice, strict));
+    const withNote = decide(
+      ticket('in_progress'),
+      { command: { ...SAMPLE.resolve, note: 'Fixed the tray' } as TicketCommand, actor: alice },
+      ctx(alice, strict),
+    );
     expect(withNote.ok && withNote.events.map((e) => e.type)).toEqual(['note_added', 'resolved']);
     const sendAndResolve = decide(
       ticket('in_progress'),
-      { command: { type: 'reply', body: 'Fixed!', visibility: 'public', resolve: { method: 'customer_communication' } }, actor: alice },
+      {
+        command: { type: 'reply', body: 'Fixed!', visibility: 'public', resolve: { method: 'customer_communication' } },
+        actor: alice,
+      },
       ctx(alice, strict),
     );
     expect(sendAndResolve.ok && sendAndResolve.state.status).toBe('resolved');
@@ -231,9 +315,17 @@ describe('what accepted commands change', () => {
   });
 
   it('wait days default from the settings and the follow-up date must be in the future', () => {
-    const r = decide(ticket('in_progress'), { command: { type: 'wait', waitType: 'more_info' }, actor: alice }, ctx(alice, { defaultWaitDays: 2 }));
+    const r = decide(
+      ticket('in_progress'),
+      { command: { type: 'wait', waitType: 'more_info' }, actor: alice },
+      ctx(alice, { defaultWaitDays: 2 }),
+    );
     expect(r.ok && r.state.waitUntil).toBe(T0 + HOUR + 48 * HOUR);
-    const past = decide(ticket('in_progress'), { command: { type: 'wait', waitType: 'until', until: T0 }, actor: alice }, ctx(alice));
+    const past = decide(
+      ticket('in_progress'),
+      { command: { type: 'wait', waitType: 'until', until: T0 }, actor: alice },
+      ctx(alice),
+    );
     expect(past.ok ? 'ok' : past.refusal.code).toBe('invalid_input');
   });
 
@@ -242,16 +334,27 @@ describe('what accepted commands change', () => {
     const n = r.ok ? r.effects.find((e) => e.type === 'notify') : undefined;
     expect(n).toEqual({
       type: 'notify',
-      notification: expect.objectContaining({ id: 't1:4:agent_reply', to: ['rita@example.com'], cc: ['boss@example.com'] }),
+      notification: expect.objectContaining({
+        id: 't1:4:agent_reply',
+        to: ['rita@example.com'],
+        cc: ['boss@example.com'],
+      }),
     });
   });
 
   it('a private message needs recipients and notifies only them', () => {
-    const none = decide(ticket('in_progress'), { command: { type: 'reply', body: 'psst', visibility: 'private_message' }, actor: alice }, ctx(alice));
+    const none = decide(
+      ticket('in_progress'),
+      { command: { type: 'reply', body: 'psst', visibility: 'private_message' }, actor: alice },
+      ctx(alice),
+    );
     expect(none.ok ? 'ok' : none.refusal.code).toBe('missing_fields');
     const some = decide(
       ticket('in_progress'),
-      { command: { type: 'reply', body: 'psst', visibility: 'private_message', recipients: ['vendor@example.com'] }, actor: alice },
+      {
+        command: { type: 'reply', body: 'psst', visibility: 'private_message', recipients: ['vendor@example.com'] },
+        actor: alice,
+      },
       ctx(alice),
     );
     const sent = some.ok ? some.effects.flatMap((e) => (e.type === 'notify' ? e.notification.to : [])) : [];

@@ -96,7 +96,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     problemHandler((err, requestId, problem) =>
       problem
-        ? deps.logger.warn(problem.code, { requestId, dependency: problem.extra.dependency, error: err instanceof Error ? err.message : String(err) })
+        ? deps.logger.warn(problem.code, {
+            requestId,
+            dependency: problem.extra.dependency,
+            error: err instanceof Error ? err.message : String(err),
+          })
         : deps.logger.error('unhandled error', { requestId, error: err instanceof Error ? err.stack : String(err) }),
     ),
   );

@@ -7,7 +7,11 @@ import type { Actor, TTokenClaims } from '@helpdesk/contracts';
 import type { RequestHandler, Response } from 'express';
 import { UnauthorizedError } from './errors';
 
-export function signToken(claims: TTokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
+export function signToken(
+  claims: TTokenClaims,
+  secret: string,
+  expiresIn: jwt.SignOptions['expiresIn'] = '12h',
+): string {
   return jwt.sign(ZTokenClaimsSchema.parse(claims), secret, { algorithm: 'HS256', expiresIn });
 }
 
@@ -26,11 +30,18 @@ export function authenticate(secret: string): RequestHandler {
     try {
       payload = jwt.verify(match[1], key, { algorithms: ['HS256'] });
     } catch (err) {
-      throw new UnauthorizedError(err instanceof jwt.TokenExpiredError ? 'The token has expired' : 'The token is not valid');
+      throw new UnauthorizedError(
+        err instanceof jwt.TokenExpiredError ? 'The token has expired' : 'The token is not valid',
+      );
     }
     const claims = ZTokenClaimsSchema.safeParse(payload);
     if (!claims.success) throw new UnauthorizedError('The token lacks a valid sub or role claim');
-    const actor: Actor = { id: claims.data.sub, role: claims.data.role, name: claims.data.name, email: claims.data.email };
+    const actor: Actor = {
+      id: claims.data.sub,
+      role: claims.data.role,
+      name: claims.data.name,
+      email: claims.data.email,
+    };
     res.locals.actor = actor;
     next();
   };

@@ -32,17 +32,23 @@ export class AppError extends Error {
   }
 }
 
-
 /** Long enough for a restart of a dependency, short enough that clients come back soon. */
 export const RETRY_AFTER_SECONDS = 5;
 
-const RETRY_HINT = 'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once';
+const RETRY_HINT =
+  'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once';
 
 /** Temporal or the store cannot be reached: 503, nothing was done (or a retry with the same key completes it once). */
 export class DependencyUnavailableError extends AppError {
   constructor(dependency: Dependency, detail?: string) {
     const what = dependency === 'temporal' ? 'The workflow service (Temporal)' : 'The store';
-    super(503, 'dependency_unavailable', `${what} is unreachable${detail ? ` (${detail})` : ''}; nothing can be promised about this request yet`, { dependency, hint: RETRY_HINT }, RETRY_AFTER_SECONDS);
+    super(
+      503,
+      'dependency_unavailable',
+      `${what} is unreachable${detail ? ` (${detail})` : ''}; nothing can be promised about this request yet`,
+      { dependency, hint: RETRY_HINT },
+      RETRY_AFTER_SECONDS,
+    );
   }
 }
 
@@ -89,7 +95,10 @@ export function dependencyProblem(err: unknown): AppError | undefined {
       if (e.code === GRPC_DEADLINE_EXCEEDED) return new CommandTimeoutError();
     }
     const code = (e as { code?: unknown }).code;
-    if (STORE_UNREACHABLE.has(e.name) || (e.name.startsWith('Mongo') && typeof code === 'number' && STORE_TRANSIENT_CODES.has(code))) {
+    if (
+      STORE_UNREACHABLE.has(e.name) ||
+      (e.name.startsWith('Mongo') && typeof code === 'number' && STORE_TRANSIENT_CODES.has(code))
+    ) {
       return new DependencyUnavailableError('store');
     }
   }
@@ -98,7 +107,9 @@ export function dependencyProblem(err: unknown): AppError | undefined {
 
 export class ValidationError extends AppError {
   constructor(errors: FieldProblem[]) {
-    super(400, 'invalid_request', `Invalid request: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors });
+    super(400, 'invalid_request', `Invalid request: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {
+      errors,
+    });
   }
 
   static fromZod(error: z.ZodError, prefix = 'body'): ValidationError {
@@ -132,7 +143,9 @@ export class NotFoundError extends AppError {
 /** A command the ticket refused: the workflow's reason, mapped to an HTTP status. */
 export class CommandRefusedError extends AppError {
   constructor(refusal: Refusal) {
-    const status = { forbidden: 403, invalid_input: 400, missing_fields: 422, closed: 409, invalid_transition: 409 }[refusal.code];
+    const status = { forbidden: 403, invalid_input: 400, missing_fields: 422, closed: 409, invalid_transition: 409 }[
+      refusal.code
+    ];
     super(status, refusal.code, refusal.message, {
       currentStatus: refusal.status,
       ...(refusal.allowed ? { allowedCommands: refusal.allowed } : {}),
@@ -186,5 +199,11 @@ export const problemHandler =
   };
 
 function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && typeof (err as { type: unknown }).type === 'string';
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    'status' in err &&
+    typeof (err as { type: unknown }).type === 'string'
+  );
 }

@@ -7,7 +7,9 @@ import { createApp } from './app';
 async function main() {
   const config = loadConfig();
   const logger = createLogger('gateway', { level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const store = await Store.connect(config.MONGO_URL, { serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS });
+  const store = await Store.connect(config.MONGO_URL, {
+    serverSelectionTimeoutMS: config.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+  });
   const connection = await Connection.connect({
     address: config.TEMPORAL_ADDRESS,
     // gRPC backs off up to 2 minutes between reconnects by default, so a long outage left the

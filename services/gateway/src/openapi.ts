@@ -4,7 +4,12 @@
 // query parameters stay inline, so tools that read them (the fuzzer, Swagger UI's forms) need no
 // resolver.
 import { createDocument } from 'zod-openapi';
-import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import type {
+  ZodOpenApiOperationObject,
+  ZodOpenApiPathsObject,
+  ZodOpenApiResponseObject,
+  ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { z } from 'zod';
 import { ZProblemSchema, ZTicketSchema } from '@helpdesk/contracts';
 import type { CommandType } from '@helpdesk/contracts';
@@ -33,7 +38,8 @@ export interface OperationDoc {
 /** In this order in /docs: what most callers want first. */
 export const TAGS = {
   tickets: 'Create, read, list, change and delete tickets',
-  commands: 'What can happen to a ticket: each one a Temporal Update its workflow validates (refused: 4xx with `allowedCommands`)',
+  commands:
+    'What can happen to a ticket: each one a Temporal Update its workflow validates (refused: 4xx with `allowedCommands`)',
   attachments: 'Files on tickets',
   mail: 'Suspended inbound mail',
   reports: 'Histories and lifecycle reports',
@@ -86,26 +92,58 @@ type Problem = z.output<typeof ZProblemSchema>;
 
 /** One example per problem status, as problemHandler (errors.ts) writes them. */
 export const PROBLEM_EXAMPLES: Record<number, Problem> = {
-  400: problemExample(400, 'invalid_request', 'Invalid request: body.assignee Too small', { errors: [{ field: 'body.assignee', message: 'Too small' }] }),
+  400: problemExample(400, 'invalid_request', 'Invalid request: body.assignee Too small', {
+    errors: [{ field: 'body.assignee', message: 'Too small' }],
+  }),
   401: problemExample(401, 'unauthorized', 'A valid bearer token is required'),
-  403: problemExample(403, 'forbidden', 'A requester may not take a ticket', { currentStatus: 'new', allowedCommands: ['customer_reply', 'attach'] }),
+  403: problemExample(403, 'forbidden', 'A requester may not take a ticket', {
+    currentStatus: 'new',
+    allowedCommands: ['customer_reply', 'attach'],
+  }),
   404: problemExample(404, 'not_found', 'Ticket 0b6f7a1e-5d2c-4f7e-9a31-2f4f7c1d8e90 not found'),
   409: problemExample(409, 'invalid_transition', 'The ticket is not deleted', {
     currentStatus: 'in_progress',
-    allowedCommands: ['modify', 'assign', 'release', 'wait', 'reply', 'customer_reply', 'resolve', 'spam', 'delete', 'reclassify', 'attach', 'merge', 'split'],
+    allowedCommands: [
+      'modify',
+      'assign',
+      'release',
+      'wait',
+      'reply',
+      'customer_reply',
+      'resolve',
+      'spam',
+      'delete',
+      'reclassify',
+      'attach',
+      'merge',
+      'split',
+    ],
   }),
   413: problemExample(413, 'payload_too_large', 'The request body is too large'),
   415: problemExample(415, 'unsupported_media_type', 'Send the body as UTF-8 JSON, uncompressed or gzip/deflate'),
-  422: problemExample(422, 'missing_fields', 'Missing before submit: title', { currentStatus: 'draft', errors: [{ field: 'title', message: 'is required' }] }),
+  422: problemExample(422, 'missing_fields', 'Missing before submit: title', {
+    currentStatus: 'draft',
+    errors: [{ field: 'title', message: 'is required' }],
+  }),
   429: problemExample(429, 'too_many_requests', 'Rate limit of 600 requests a minute exceeded; retry in 12s'),
-  503: problemExample(503, 'dependency_unavailable', 'The store is unreachable; nothing can be promised about this request yet', {
-    dependency: 'store',
-    hint: 'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once',
-  }),
-  504: problemExample(504, 'command_timeout', 'The ticket did not answer in time; the command may still take effect when a ticket worker picks it up', {
-    dependency: 'temporal',
-    hint: 'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once',
-  }),
+  503: problemExample(
+    503,
+    'dependency_unavailable',
+    'The store is unreachable; nothing can be promised about this request yet',
+    {
+      dependency: 'store',
+      hint: 'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once',
+    },
+  ),
+  504: problemExample(
+    504,
+    'command_timeout',
+    'The ticket did not answer in time; the command may still take effect when a ticket worker picks it up',
+    {
+      dependency: 'temporal',
+      hint: 'Retry the same request after Retry-After seconds with the same Idempotency-Key: it then acts exactly once',
+    },
+  ),
 };
 
 /** A ticket as the API shows it to staff: the example of every ticket answer. */
@@ -148,19 +186,32 @@ export const TICKET_EXAMPLE: z.output<typeof ZTicketSchema> = {
 /** Examples of answers by component: shown with every response that answers with it. */
 const RESPONSE_EXAMPLES = new Map<z.ZodType, unknown>([[ZTicketSchema, TICKET_EXAMPLE]]);
 
-const retryAfter = z.string().meta({ description: `Seconds to wait before retrying (${RETRY_AFTER_SECONDS} for 503 and 504)`, example: String(RETRY_AFTER_SECONDS) });
+const retryAfter = z.string().meta({
+  description: `Seconds to wait before retrying (${RETRY_AFTER_SECONDS} for 503 and 504)`,
+  example: String(RETRY_AFTER_SECONDS),
+});
 
 function problemResponse(status: number): ZodOpenApiResponseObject {
   return {
     description: PROBLEM_TITLES[status] ?? 'Problem',
     ...(status === 429 || status === 503 || status === 504 ? { headers: z.object({ 'Retry-After': retryAfter }) } : {}),
-    content: { 'application/problem+json': { schema: ZProblemSchema, ...(PROBLEM_EXAMPLES[status] ? { example: PROBLEM_EXAMPLES[status] } : {}) } },
+    content: {
+      'application/problem+json': {
+        schema: ZProblemSchema,
+        ...(PROBLEM_EXAMPLES[status] ? { example: PROBLEM_EXAMPLES[status] } : {}),
+      },
+    },
   };
 }
 
 function answer(status: number, schema: z.ZodType | undefined | 'binary'): ZodOpenApiResponseObject {
-  if (schema === undefined) return { description: status === 304 ? 'Not modified (If-None-Match matched the ETag)' : 'No content' };
-  if (schema === 'binary') return { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } };
+  if (schema === undefined)
+    return { description: status === 304 ? 'Not modified (If-None-Match matched the ETag)' : 'No content' };
+  if (schema === 'binary')
+    return {
+      description: 'The file',
+      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    };
   const example = RESPONSE_EXAMPLES.get(schema);
   return {
     description: status === 201 ? 'Created' : 'OK',
@@ -174,10 +225,17 @@ const V1_PROBLEMS = [400, 401, 429, 503, 504];
 function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
   const v1 = op.path.startsWith('/v1/');
   const withBody = op.method === 'post' || op.method === 'put' || op.method === 'patch';
-  const problems = [...(v1 ? V1_PROBLEMS : []), ...(withBody ? [413, 415] : []), ...(op.method === 'post' ? [409, 422] : []), ...(op.problems ?? [])];
+  const problems = [
+    ...(v1 ? V1_PROBLEMS : []),
+    ...(withBody ? [413, 415] : []),
+    ...(op.method === 'post' ? [409, 422] : []),
+    ...(op.problems ?? []),
+  ];
   const responses: ZodOpenApiResponsesObject = {};
-  for (const [status, schema] of Object.entries(op.responses)) responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = answer(Number(status), schema);
-  for (const status of [...new Set(problems)].sort()) responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] ??= problemResponse(status);
+  for (const [status, schema] of Object.entries(op.responses))
+    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = answer(Number(status), schema);
+  for (const status of [...new Set(problems)].sort())
+    responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] ??= problemResponse(status);
   const pathParams = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? '');
   return {
     summary: op.summary,
@@ -187,7 +245,15 @@ function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
       ...(pathParams.length > 0 ? { path: z.object(Object.fromEntries(pathParams.map((p) => [p, z.string()]))) } : {}),
       ...(op.query ? { query: op.query } : {}),
       ...(op.method === 'post'
-        ? { header: z.object({ 'Idempotency-Key': z.string().max(200).optional().meta({ description: 'A retry with the same key and body acts once and answers the same' }) }) }
+        ? {
+            header: z.object({
+              'Idempotency-Key': z
+                .string()
+                .max(200)
+                .optional()
+                .meta({ description: 'A retry with the same key and body acts once and answers the same' }),
+            }),
+          }
         : {}),
     },
     ...(op.body
@@ -195,8 +261,18 @@ function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
           requestBody: {
             required: true,
             content: op.multipart
-              ? { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } }
-              : { 'application/json': { schema: op.body, ...(op.example !== undefined ? { example: op.example } : {}) } },
+              ? {
+                  'multipart/form-data': {
+                    schema: {
+                      type: 'object',
+                      properties: { file: { type: 'string', format: 'binary' } },
+                      required: ['file'],
+                    },
+                  },
+                }
+              : {
+                  'application/json': { schema: op.body, ...(op.example !== undefined ? { example: op.example } : {}) },
+                },
           },
         }
       : {}),
@@ -233,7 +309,9 @@ export function buildOpenApi(): Record<string, unknown> {
       },
       servers: [{ url: '/' }],
       tags: tagOrder.map((name) => ({ name, description: TAGS[name as Tag] })),
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: TOKEN_HOWTO } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: TOKEN_HOWTO } },
+      },
       paths,
     },
     {

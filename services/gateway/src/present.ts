@@ -26,9 +26,14 @@ export function presentTicket(t: TicketState, actor: Actor): TTicket {
 const PRIVATE = new Set(['private_note', 'private_message']);
 
 /** The store keeps an absent name or email as null: absent it stays. */
-const person = ({ name, email, ...rest }: Actor): Actor => ({ ...rest, ...(name != null ? { name } : {}), ...(email != null ? { email } : {}) });
+const person = ({ name, email, ...rest }: Actor): Actor => ({
+  ...rest,
+  ...(name != null ? { name } : {}),
+  ...(email != null ? { email } : {}),
+});
 
 export function presentEvents(events: TicketEvent[], actor: Actor) {
-  const visible = actor.role === 'requester' ? events.filter((e) => !PRIVATE.has(String(e.data?.visibility ?? ''))) : events;
+  const visible =
+    actor.role === 'requester' ? events.filter((e) => !PRIVATE.has(String(e.data?.visibility ?? ''))) : events;
   return visible.map((e) => ({ ...e, actor: person(e.actor), at: must(e.at) }));
 }

@@ -10,11 +10,21 @@ describe('settings declarations', () => {
   it('the API reads every setting the type declares, and no other', () => {
     const declared = Object.keys(DEFAULT_SETTINGS);
     const shown = Object.keys(ZSettingsSchema.shape);
-    expect(declared.filter((k) => !shown.includes(k)), 'in Settings, not in the API schema').toEqual([]);
-    expect(shown.filter((k) => !declared.includes(k)), 'in the API schema, not in Settings').toEqual([]);
+    expect(
+      declared.filter((k) => !shown.includes(k)),
+      'in Settings, not in the API schema',
+    ).toEqual([]);
+    expect(
+      shown.filter((k) => !declared.includes(k)),
+      'in the API schema, not in Settings',
+    ).toEqual([]);
   });
 
   it('every setting but the version, which the store bumps, can be changed', () => {
-    expect(Object.keys(ZSettingsPatchSchema.shape).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).filter((k) => k !== 'version').sort());
+    expect(Object.keys(ZSettingsPatchSchema.shape).sort()).toEqual(
+      Object.keys(DEFAULT_SETTINGS)
+        .filter((k) => k !== 'version')
+        .sort(),
+    );
   });
 });

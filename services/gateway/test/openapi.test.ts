@@ -28,11 +28,16 @@ interface Doc {
   info: { description: string };
   tags: { name: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json & { properties: Record<string, Json> }>; securitySchemes: Record<string, Json> };
+  components: {
+    schemas: Record<string, Json & { properties: Record<string, Json> }>;
+    securitySchemes: Record<string, Json>;
+  };
 }
 
 const doc = buildOpenApi() as unknown as Doc;
-const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+  Object.entries(ops).map(([method, op]) => ({ path, method, op })),
+);
 
 /** Every value under `node` with the given key, anywhere. */
 function collect(node: unknown, key: string, found: unknown[] = []): unknown[] {
@@ -86,8 +91,11 @@ describe('/openapi.json', () => {
     for (const { path, method, op } of v1) {
       for (const status of ['400', '401', '429', '503', '504']) {
         const response = op.responses[status];
-        expect(response?.content?.['application/problem+json']?.schema, `${method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
-        if (status !== '400' && status !== '401') expect(Object.keys(response?.headers ?? {}), `${method} ${path} ${status}`).toEqual(['Retry-After']);
+        expect(response?.content?.['application/problem+json']?.schema, `${method} ${path} ${status}`).toEqual({
+          $ref: '#/components/schemas/Problem',
+        });
+        if (status !== '400' && status !== '401')
+          expect(Object.keys(response?.headers ?? {}), `${method} ${path} ${status}`).toEqual(['Retry-After']);
       }
     }
   });
@@ -102,7 +110,11 @@ describe('/openapi.json', () => {
 
   it('tells how to get a token, in the description and the bearer scheme', () => {
     expect(doc.info.description).toContain('npm run token -- --role agent --sub alice');
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', description: expect.stringContaining('npm run token') });
+    expect(doc.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      description: expect.stringContaining('npm run token'),
+    });
   });
 
   it('names, for every command allowedCommands may offer, a route the document has', () => {
@@ -111,7 +123,9 @@ describe('/openapi.json', () => {
       const [method = '', path = ''] = route.split(' ');
       expect(doc.paths[path]?.[method.toLowerCase()], `${command}: ${route}`).toBeDefined();
     }
-    expect(String(doc.components.schemas.Problem?.properties.allowedCommands?.description)).toContain('`restore`: POST /v1/tickets/{id}/restore');
+    expect(String(doc.components.schemas.Problem?.properties.allowedCommands?.description)).toContain(
+      '`restore`: POST /v1/tickets/{id}/restore',
+    );
   });
 });
 
@@ -138,8 +152,17 @@ describe('examples', () => {
 
 describe('problem bodies', () => {
   it('what problemHandler writes for outages and refusals has only documented fields', async () => {
-    const refusal: Refusal = { code: 'invalid_transition', message: 'The ticket is not deleted', status: 'in_progress', allowed: ['take'] };
-    const errors = [new DependencyUnavailableError('store'), new CommandTimeoutError(), new CommandRefusedError(refusal)];
+    const refusal: Refusal = {
+      code: 'invalid_transition',
+      message: 'The ticket is not deleted',
+      status: 'in_progress',
+      allowed: ['take'],
+    };
+    const errors = [
+      new DependencyUnavailableError('store'),
+      new CommandTimeoutError(),
+      new CommandRefusedError(refusal),
+    ];
     const app = express();
     errors.forEach((e, i) => app.get(`/${i}`, () => Promise.reject(e)));
     app.use(problemHandler(() => undefined));
@@ -150,7 +173,10 @@ describe('problem bodies', () => {
       for (let i = 0; i < errors.length; i++) {
         const res = await fetch(`http://127.0.0.1:${port}/${i}`);
         const body = (await res.json()) as Json;
-        expect(Object.keys(body).filter((k) => !documentedFields.includes(k)), `${res.status}`).toEqual([]);
+        expect(
+          Object.keys(body).filter((k) => !documentedFields.includes(k)),
+          `${res.status}`,
+        ).toEqual([]);
         const response = doc.paths['/v1/tickets/{id}/take']?.post?.responses[String(res.status)];
         expect(response, `${res.status} documented`).toBeDefined();
         if (res.status >= 500) expect(res.headers.get('retry-after')).toBe('5');

@@ -20,8 +20,14 @@ export const MAIL_REJECTED = 'MailRejected';
  */
 export function permanentRejection(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const { responseCode, response, code, message } = err as { responseCode?: unknown; response?: unknown; code?: unknown; message?: unknown };
-  if (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600) return `${typeof response === 'string' ? response : responseCode}`;
+  const { responseCode, response, code, message } = err as {
+    responseCode?: unknown;
+    response?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
+  if (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600)
+    return `${typeof response === 'string' ? response : responseCode}`;
   if (responseCode === undefined && (code === 'EENVELOPE' || code === 'EMESSAGE')) return String(message);
   return undefined;
 }
@@ -40,13 +46,22 @@ async function threadOf(store: Store, ticketId: string, except: string): Promise
     store.inboundMail.receivedForTicket(ticketId),
   ]);
   const all = [
-    ...sent.filter((m) => m.status === 'sent' && m.messageId !== except).map((m) => ({ id: m.messageId, at: m.sentAt ?? 0 })),
+    ...sent
+      .filter((m) => m.status === 'sent' && m.messageId !== except)
+      .map((m) => ({ id: m.messageId, at: m.sentAt ?? 0 })),
     ...received.map((m) => ({ id: m.messageId, at: m.receivedAt })),
   ].filter((m): m is { id: string; at: number } => Boolean(m.id));
-  return all.sort((a, b) => a.at - b.at).map((m) => m.id).slice(-20);
+  return all
+    .sort((a, b) => a.at - b.at)
+    .map((m) => m.id)
+    .slice(-20);
 }
 
-export function createNotifierActivities(store: Store, smtpUrl: string, logger?: Logger): NotifierActivities & { close(): void } {
+export function createNotifierActivities(
+  store: Store,
+  smtpUrl: string,
+  logger?: Logger,
+): NotifierActivities & { close(): void } {
   const transport = nodemailer.createTransport(smtpUrl);
   const { outbox } = store;
   return {
@@ -55,14 +70,29 @@ export function createNotifierActivities(store: Store, smtpUrl: string, logger?:
       const settings = await store.getSettings();
       const mail = renderMail(n, settings);
       const now = Date.now();
-      await outbox.enqueue({ _id: n.id, ticketId: n.ticketId, kind: n.kind, to: n.to, subject: mail.subject, createdAt: now, messageId });
+      await outbox.enqueue({
+        _id: n.id,
+        ticketId: n.ticketId,
+        kind: n.kind,
+        to: n.to,
+        subject: mail.subject,
+        createdAt: now,
+        messageId,
+      });
       // Claim the send: one attempt at a time, so a retry and a continued run never both send.
       const claimed = await outbox.claim(n.id, now, LEASE_MS);
       if (!claimed) {
         const doc = await outbox.get(n.id);
         if (doc?.status === 'sent') return { id: n.id, messageId, sentNow: false };
-        if (doc?.status === 'failed') throw ApplicationFailure.nonRetryable(`The mail server rejected this mail: ${doc.error ?? ''}`, MAIL_REJECTED);
-        throw ApplicationFailure.retryable('Another attempt is sending this notification right now', 'NotificationBusy');
+        if (doc?.status === 'failed')
+          throw ApplicationFailure.nonRetryable(
+            `The mail server rejected this mail: ${doc.error ?? ''}`,
+            MAIL_REJECTED,
+          );
+        throw ApplicationFailure.retryable(
+          'Another attempt is sending this notification right now',
+          'NotificationBusy',
+        );
       }
       let sent: { messageId?: string; response?: string } | undefined;
       const thread = await threadOf(store, n.ticketId, messageId).catch(async (err: unknown) => {
@@ -79,7 +109,10 @@ export function createNotifierActivities(store: Store, smtpUrl: string, logger?:
           text: mail.text,
           html: mail.html,
           messageId,
-          headers: { 'X-Helpdesk-Ticket': n.reference, 'Auto-Submitted': n.kind === 'agent_reply' ? 'no' : 'auto-generated' },
+          headers: {
+            'X-Helpdesk-Ticket': n.reference,
+            'Auto-Submitted': n.kind === 'agent_reply' ? 'no' : 'auto-generated',
+          },
         });
       } catch (err) {
         const rejection = permanentRejection(err);

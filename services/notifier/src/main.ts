@@ -27,7 +27,11 @@ async function main() {
     taskQueue,
     activities,
   });
-  const pipeline = new InboundPipeline(store, new Tickets({ client, store, taskQueue: config.TICKETS_TASK_QUEUE }), config.ATTACHMENT_MAX_BYTES);
+  const pipeline = new InboundPipeline(
+    store,
+    new Tickets({ client, store, taskQueue: config.TICKETS_TASK_QUEUE }),
+    config.ATTACHMENT_MAX_BYTES,
+  );
   const smtp = await startSmtpServer(pipeline, config.INBOUND_SMTP_PORT, logger);
   const inboundHttp = await startHttpInbound(pipeline, config.INBOUND_HTTP_PORT, config.AUTH_JWT_SECRET, logger);
   const stop = () => worker.shutdown();

@@ -11,22 +11,37 @@ export interface RenderedMail {
 const LINES: Record<Notification['kind'], (n: Notification) => { subject: string; lines: string[] }> = {
   ticket_received: (n) => ({
     subject: `Request received: ${n.title}`,
-    lines: [`We have received your request "${n.title}".`, `Its reference is ${n.reference}; keep it in the subject when you write to us about it.`],
+    lines: [
+      `We have received your request "${n.title}".`,
+      `Its reference is ${n.reference}; keep it in the subject when you write to us about it.`,
+    ],
   }),
-  creation_notice: (n) => ({ subject: `New ticket: ${n.title}`, lines: [`Ticket ${n.reference} "${n.title}" was created.`] }),
+  creation_notice: (n) => ({
+    subject: `New ticket: ${n.title}`,
+    lines: [`Ticket ${n.reference} "${n.title}" was created.`],
+  }),
   agent_reply: (n) => ({ subject: n.title, lines: [n.body ?? ''] }),
   private_message: (n) => ({ subject: n.title, lines: [n.body ?? ''] }),
   resolved: (n) => ({
     subject: `Resolved: ${n.title}`,
-    lines: [`Your request ${n.reference} has been resolved.`, 'If something is still wrong, just reply to this email and we will reopen it.'],
+    lines: [
+      `Your request ${n.reference} has been resolved.`,
+      'If something is still wrong, just reply to this email and we will reopen it.',
+    ],
   }),
   closed: (n) => ({ subject: `Closed: ${n.title}`, lines: [`Your request ${n.reference} is now closed.`] }),
-  assigned: (n) => ({ subject: `Assigned to you: ${n.title}`, lines: [`Ticket ${n.reference} "${n.title}" was assigned to you.`] }),
+  assigned: (n) => ({
+    subject: `Assigned to you: ${n.title}`,
+    lines: [`Ticket ${n.reference} "${n.title}" was assigned to you.`],
+  }),
   follow_up_created: (n) => ({
     subject: `Follow-up opened: ${n.title}`,
     lines: [`Your earlier request was closed, so we opened ${n.reference} to follow up on your message.`],
   }),
-  breach: (n) => ({ subject: `Service level breached: ${n.title}`, lines: [`Ticket ${n.reference}: ${n.body ?? 'a delay was exceeded'}.`] }),
+  breach: (n) => ({
+    subject: `Service level breached: ${n.title}`,
+    lines: [`Ticket ${n.reference}: ${n.body ?? 'a delay was exceeded'}.`],
+  }),
 };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

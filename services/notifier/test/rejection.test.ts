@@ -4,7 +4,9 @@ import { permanentRejection } from '../src/activities';
 
 describe('permanentRejection', () => {
   it('a 5xx reply is final, with what the server said', () => {
-    expect(permanentRejection({ code: 'EENVELOPE', responseCode: 550, response: '550 No such user here' })).toBe('550 No such user here');
+    expect(permanentRejection({ code: 'EENVELOPE', responseCode: 550, response: '550 No such user here' })).toBe(
+      '550 No such user here',
+    );
     expect(permanentRejection({ code: 'EMESSAGE', responseCode: 552, response: '552 Too big' })).toBe('552 Too big');
   });
 

@@ -9,7 +9,9 @@ export const BUNDLE_PATH = path.join(__dirname, 'workflow-bundle.js');
 async function main() {
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: undefined });
   fs.writeFileSync(BUNDLE_PATH, code);
-  console.log(`workflow bundle written: ${path.relative(process.cwd(), BUNDLE_PATH)} (${(code.length / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `workflow bundle written: ${path.relative(process.cwd(), BUNDLE_PATH)} (${(code.length / 1024).toFixed(0)} KiB)`,
+  );
 }
 
 if (require.main === module) {

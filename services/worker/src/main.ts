@@ -28,7 +28,8 @@ async function main() {
   // Tickets projected before search words existed get them, in the background (idempotent).
   void store.readModel.backfillSearchWords().then(
     (n) => n > 0 && logger.info('search words backfilled', { tickets: n }),
-    (err: unknown) => logger.warn('search words backfill failed; it runs again at the next start', { error: String(err) }),
+    (err: unknown) =>
+      logger.warn('search words backfill failed; it runs again at the next start', { error: String(err) }),
   );
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);

@@ -29,6 +29,8 @@ export async function createTicketWorker(opts: TicketWorkerOptions): Promise<Wor
     taskQueue: opts.taskQueue,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     activities: createActivities({ store: opts.store, client: opts.client, taskQueue: opts.taskQueue }),
-    ...(fs.existsSync(WORKFLOW_BUNDLE_PATH) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
+    ...(fs.existsSync(WORKFLOW_BUNDLE_PATH)
+      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+      : { workflowsPath: require.resolve('./workflows') }),
   });
 }

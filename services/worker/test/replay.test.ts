@@ -13,7 +13,12 @@ const WORKFLOW_BUNDLE_PATH = path.join(__dirname, '..', 'dist', 'workflow-bundle
 const files = fs
   .readdirSync(DIR, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => fs.readdirSync(path.join(DIR, d.name)).filter((f) => f.endsWith('.json')).map((f) => `${d.name}/${f}`));
+  .flatMap((d) =>
+    fs
+      .readdirSync(path.join(DIR, d.name))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `${d.name}/${f}`),
+  );
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -27,7 +32,11 @@ describe('replay of recorded ticket histories', () => {
     it(`replays ${file} deterministically`, async () => {
       const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')));
       await expect(
-        Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, replayName: file }, history, `replay-${file}`),
+        Worker.runReplayHistory(
+          { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, replayName: file },
+          history,
+          `replay-${file}`,
+        ),
       ).resolves.toBeUndefined();
     }, 30_000);
   }

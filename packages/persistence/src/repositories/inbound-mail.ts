@@ -86,7 +86,10 @@ export class InboundMailRepository {
   }
 
   async markRecovered(id: string, ticketId: string): Promise<void> {
-    await this.mail.updateOne({ _id: id }, { $set: { status: 'done', action: 'created', ticketId, recoveredTicketId: ticketId } });
+    await this.mail.updateOne(
+      { _id: id },
+      { $set: { status: 'done', action: 'created', ticketId, recoveredTicketId: ticketId } },
+    );
   }
 
   /** Drop a suspended mail and its raw message; false when there is no such suspended mail. */

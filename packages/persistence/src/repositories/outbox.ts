@@ -8,10 +8,16 @@ export class OutboxRepository {
   constructor(private readonly outbox: Model<NotificationDoc>) {}
 
   /** Put a notification in the outbox unless it is there already (a retry keeps what it has). */
-  async enqueue(doc: Pick<NotificationDoc, '_id' | 'ticketId' | 'kind' | 'to' | 'subject' | 'createdAt' | 'messageId'>): Promise<void> {
+  async enqueue(
+    doc: Pick<NotificationDoc, '_id' | 'ticketId' | 'kind' | 'to' | 'subject' | 'createdAt' | 'messageId'>,
+  ): Promise<void> {
     const { _id, ...fields } = doc;
     await this.outbox
-      .updateOne({ _id }, { $setOnInsert: { ...fields, status: 'sending', attempts: 0, leaseUntil: 0 } }, { upsert: true })
+      .updateOne(
+        { _id },
+        { $setOnInsert: { ...fields, status: 'sending', attempts: 0, leaseUntil: 0 } },
+        { upsert: true },
+      )
       .catch((err: unknown) => {
         if (!isDuplicateKey(err)) throw err; // two first attempts raced to create it: fine
       });
@@ -23,7 +29,11 @@ export class OutboxRepository {
    */
   async claim(id: string, now: number, leaseMs: number): Promise<NotificationDoc | undefined> {
     const claimed = await this.outbox
-      .findOneAndUpdate({ _id: id, status: 'sending', leaseUntil: { $lt: now } }, { $set: { leaseUntil: now + leaseMs }, $inc: { attempts: 1 } }, { new: true })
+      .findOneAndUpdate(
+        { _id: id, status: 'sending', leaseUntil: { $lt: now } },
+        { $set: { leaseUntil: now + leaseMs }, $inc: { attempts: 1 } },
+        { new: true },
+      )
       .lean();
     return claimed ?? undefined;
   }

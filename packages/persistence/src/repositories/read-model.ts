@@ -36,6 +36,8 @@ export class TicketReadModel {
 
   /** Whether this address has a ticket that was not rejected as from an unknown sender. */
   async hasAcceptedTicketFrom(email: string): Promise<boolean> {
-    return Boolean(await this.tickets.exists({ 'requester.email': email, 'resolution.method': { $ne: 'unknown_address' } }));
+    return Boolean(
+      await this.tickets.exists({ 'requester.email': email, 'resolution.method': { $ne: 'unknown_address' } }),
+    );
   }
 }

@@ -24,11 +24,14 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
   return async (req, res, next) => {
     const key = req.get('Idempotency-Key');
     if (req.method !== 'POST' || key === undefined) return next();
-    if (key.length === 0 || key.length > 200) throw new ValidationError([{ field: 'header.Idempotency-Key', message: 'must be 1 to 200 characters' }]);
+    if (key.length === 0 || key.length > 200)
+      throw new ValidationError([{ field: 'header.Idempotency-Key', message: 'must be 1 to 200 characters' }]);
     const actor = res.locals.actor as Actor;
     const id = `${actor.role}:${actor.id}:${key}`;
     const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl} ${req.is('multipart/form-data') ? req.get('content-length') : JSON.stringify(req.body ?? null)}`)
+      .update(
+        `${req.method} ${req.originalUrl} ${req.is('multipart/form-data') ? req.get('content-length') : JSON.stringify(req.body ?? null)}`,
+      )
       .digest('hex');
 
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
@@ -48,12 +51,20 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
       if (seen.state === 'done' && seen.response) {
         res.setHeader('Idempotent-Replayed', 'true');
         if (seen.response.location) res.location(seen.response.location);
-        res.status(seen.response.status).type(seen.response.status >= 400 ? 'application/problem+json' : 'application/json');
+        res
+          .status(seen.response.status)
+          .type(seen.response.status >= 400 ? 'application/problem+json' : 'application/json');
         res.send(seen.response.body);
         return;
       }
       if (Date.now() > deadline) {
-        throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still running; retry later', {}, RETRY_AFTER_SECONDS);
+        throw new AppError(
+          409,
+          'idempotency_in_progress',
+          'A request with this Idempotency-Key is still running; retry later',
+          {},
+          RETRY_AFTER_SECONDS,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -79,7 +90,10 @@ export function idempotency(store: Store, commandTimeoutMs: number): RequestHand
 }
 
 /** Record the answer before it is sent, so a waiting duplicate never reads a half-written key. */
-function remember(res: Response, save: (status: number, body: unknown, location?: string) => Promise<void> | undefined) {
+function remember(
+  res: Response,
+  save: (status: number, body: unknown, location?: string) => Promise<void> | undefined,
+) {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
     const location = res.getHeader('location');

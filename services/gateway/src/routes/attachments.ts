@@ -12,7 +12,6 @@ import { AppError, NotFoundError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import type { Tickets } from '@helpdesk/ticket-client';
 
-
 document({
   method: 'post',
   path: '/v1/tickets/:id/attachments',
@@ -35,7 +34,13 @@ document({
 });
 
 /** Stream the one file part of a multipart request into GridFS; 413 past the limit. */
-function receiveFile(req: Request, files: AttachmentStore, ticketId: string, actor: Actor, maxBytes: number): Promise<StoredAttachment> {
+function receiveFile(
+  req: Request,
+  files: AttachmentStore,
+  ticketId: string,
+  actor: Actor,
+  maxBytes: number,
+): Promise<StoredAttachment> {
   return new Promise((resolve, reject) => {
     let busboy: Busboy.Busboy;
     try {
@@ -54,9 +59,17 @@ function receiveFile(req: Request, files: AttachmentStore, ticketId: string, act
       stream.on('limit', () => {
         tooLarge = true;
       });
-      saving = files.save(ticketId, info.filename || 'attachment', info.mimeType || 'application/octet-stream', stream, actor.id);
+      saving = files.save(
+        ticketId,
+        info.filename || 'attachment',
+        info.mimeType || 'application/octet-stream',
+        stream,
+        actor.id,
+      );
     });
-    busboy.on('error', () => reject(new ValidationError([{ field: 'body', message: 'is not valid multipart/form-data' }])));
+    busboy.on('error', () =>
+      reject(new ValidationError([{ field: 'body', message: 'is not valid multipart/form-data' }])),
+    );
     busboy.on('close', () => {
       if (!saving) {
         reject(new ValidationError([{ field: 'body.file', message: 'is required' }]));
@@ -75,13 +88,18 @@ function receiveFile(req: Request, files: AttachmentStore, ticketId: string, act
   });
 }
 
-export function attachmentRoutes(tickets: Tickets, store: Store, maxBytes: number): { upload: Router; download: Router } {
+export function attachmentRoutes(
+  tickets: Tickets,
+  store: Store,
+  maxBytes: number,
+): { upload: Router; download: Router } {
   const files = store.attachments;
   const upload = Router();
   upload.post('/:id/attachments', async (req, res) => {
     const actor = actorOf(res);
     const ticket = await tickets.get(req.params.id, actor);
-    if (ticket.status === 'closed') throw new AppError(409, 'closed', 'The ticket is closed and can no longer change', { currentStatus: 'closed' });
+    if (ticket.status === 'closed')
+      throw new AppError(409, 'closed', 'The ticket is closed and can no longer change', { currentStatus: 'closed' });
     const stored = await receiveFile(req, files, ticket.id, actor, maxBytes);
     const { id, filename, contentType, size } = stored;
     try {

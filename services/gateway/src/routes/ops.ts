@@ -13,7 +13,11 @@ import { buildOpenApi, document } from '../openapi';
 const ZHealthSchema = z.object({ status: z.string() }).meta({ id: 'Health' });
 const ZTaskQueueSchema = z.object({
   name: z.string(),
-  pollers: z.number().int().nullable().describe('Workers polling it (seen in the last 70 s); null while Temporal is unreachable'),
+  pollers: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Workers polling it (seen in the last 70 s); null while Temporal is unreachable'),
 });
 const DOWN = ['temporal', 'store', 'ticket_worker', 'notifier'] as const;
 const ZReadySchema = z
@@ -26,7 +30,14 @@ const ZReadySchema = z
   })
   .meta({ id: 'Readiness' });
 type Readiness = z.infer<typeof ZReadySchema>;
-document({ method: 'get', path: '/healthz', summary: 'Alive', tag: 'operations', roles: 'anyone', responses: { 200: ZHealthSchema } });
+document({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Alive',
+  tag: 'operations',
+  roles: 'anyone',
+  responses: { 200: ZHealthSchema },
+});
 document({
   method: 'get',
   path: '/readyz',
@@ -48,7 +59,10 @@ const TASK_QUEUE_TYPE_WORKFLOW = 1;
 const TASK_QUEUE_TYPE_ACTIVITY = 2;
 
 const within = <T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> =>
-  Promise.race([promise.catch(() => fallback), new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms).unref())]);
+  Promise.race([
+    promise.catch(() => fallback),
+    new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms).unref()),
+  ]);
 
 /** Driver server types that accept writes. */
 const WRITABLE = new Set(['Standalone', 'RSPrimary', 'Mongos', 'LoadBalancer']);
@@ -64,9 +78,7 @@ export class Dependencies {
   private storeCheck: Promise<boolean> | undefined;
   private pollers: { at: number; value: Promise<[number | null, number | null]> } | undefined;
 
-  constructor(
-    private readonly deps: { client: Client; store: Store; taskQueue: string },
-  ) {
+  constructor(private readonly deps: { client: Client; store: Store; taskQueue: string }) {
     deps.store.connection.getClient().on('topologyDescriptionChanged', (event) => {
       this.storeWritable = [...event.newDescription.servers.values()].some((server) => WRITABLE.has(server.type));
     });
@@ -78,14 +90,18 @@ export class Dependencies {
 
   /** A ping, bounded; concurrent callers share one. Selecting a server also makes the driver look again at once. */
   checkStore(): Promise<boolean> {
-    this.storeCheck ??= within(this.deps.store.ping(), CHECK_TIMEOUT_MS, false).finally(() => (this.storeCheck = undefined));
+    this.storeCheck ??= within(this.deps.store.ping(), CHECK_TIMEOUT_MS, false).finally(
+      () => (this.storeCheck = undefined),
+    );
     return this.storeCheck;
   }
 
   checkTemporal(): Promise<boolean> {
     const { client } = this.deps;
     return within(
-      client.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => client.workflowService.getSystemInfo({})).then(() => true),
+      client
+        .withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => client.workflowService.getSystemInfo({}))
+        .then(() => true),
       CHECK_TIMEOUT_MS + 100,
       false,
     );
@@ -98,15 +114,29 @@ export class Dependencies {
     const count = async (name: string, taskQueueType: number): Promise<number | null> => {
       try {
         const { pollers } = await client.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-          client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name, kind: TASK_QUEUE_KIND_NORMAL }, taskQueueType }),
+          client.workflowService.describeTaskQueue({
+            namespace: client.options.namespace,
+            taskQueue: { name, kind: TASK_QUEUE_KIND_NORMAL },
+            taskQueueType,
+          }),
         );
         const since = Date.now() - POLLER_SEEN_WITHIN_MS;
-        return pollers.filter((p) => p.lastAccessTime && Number(p.lastAccessTime.seconds) * 1000 + (p.lastAccessTime.nanos ?? 0) / 1e6 > since).length;
+        return pollers.filter(
+          (p) =>
+            p.lastAccessTime && Number(p.lastAccessTime.seconds) * 1000 + (p.lastAccessTime.nanos ?? 0) / 1e6 > since,
+        ).length;
       } catch {
         return null;
       }
     };
-    const value = within(Promise.all([count(this.queues.tickets, TASK_QUEUE_TYPE_WORKFLOW), count(this.queues.notifications, TASK_QUEUE_TYPE_ACTIVITY)]), CHECK_TIMEOUT_MS + 100, [null, null]);
+    const value = within(
+      Promise.all([
+        count(this.queues.tickets, TASK_QUEUE_TYPE_WORKFLOW),
+        count(this.queues.notifications, TASK_QUEUE_TYPE_ACTIVITY),
+      ]),
+      CHECK_TIMEOUT_MS + 100,
+      [null, null],
+    );
     this.pollers = { at: Date.now(), value };
     // Only a good answer is kept: while a queue has no poller (or Temporal is away), each probe asks
     // again, so readiness returns as soon as the workers poll again.
@@ -117,7 +147,11 @@ export class Dependencies {
   }
 
   async readiness(): Promise<Readiness> {
-    const [temporal, store, [tickets, notifications]] = await Promise.all([this.checkTemporal(), this.checkStore(), this.checkPollers()]);
+    const [temporal, store, [tickets, notifications]] = await Promise.all([
+      this.checkTemporal(),
+      this.checkStore(),
+      this.checkPollers(),
+    ]);
     const down = [
       ...(temporal ? [] : (['temporal'] as const)),
       ...(store ? [] : (['store'] as const)),
@@ -129,7 +163,10 @@ export class Dependencies {
       status: ready ? 'ready' : 'not ready',
       temporal,
       store,
-      taskQueues: { tickets: { name: this.queues.tickets, pollers: tickets }, notifications: { name: this.queues.notifications, pollers: notifications } },
+      taskQueues: {
+        tickets: { name: this.queues.tickets, pollers: tickets },
+        notifications: { name: this.queues.notifications, pollers: notifications },
+      },
       down,
     };
   }

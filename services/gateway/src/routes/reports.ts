@@ -33,7 +33,8 @@ document({
 document({
   method: 'get',
   path: '/v1/reports/lifecycle',
-  summary: 'Counts by status, type, severity and channel; first-response and resolution times; reopens and follow-ups (tickets created in [from, to))',
+  summary:
+    'Counts by status, type, severity and channel; first-response and resolution times; reopens and follow-ups (tickets created in [from, to))',
   tag: 'reports',
   roles: describeRoles(WHO_MAY_ALSO.read_reports),
   query: ZReportQuerySchema,

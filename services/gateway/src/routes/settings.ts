@@ -16,9 +16,18 @@ import { parse } from '../validate';
 const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
 /** Settings are stored as one document: its map keys must be keys the store can hold. */
 const storableMap = <V extends z.ZodType>(value: V) =>
-  z.record(zStoreKey(100), value, { error: (issue) => (issue.code === 'invalid_key' ? storeKeyProblem(String(issue.input)) : undefined) });
-const domain = z.string().min(1).max(200).regex(/^(?!-)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'is not a domain name');
-const hours = z.number().positive().max(24 * 365);
+  z.record(zStoreKey(100), value, {
+    error: (issue) => (issue.code === 'invalid_key' ? storeKeyProblem(String(issue.input)) : undefined),
+  });
+const domain = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^(?!-)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/, 'is not a domain name');
+const hours = z
+  .number()
+  .positive()
+  .max(24 * 365);
 
 export const ZSettingsPatchSchema = z
   .strictObject({
@@ -58,12 +67,19 @@ export const ZSettingsPatchSchema = z
   })
   .partial();
 
-
 export const ZSettingsSchema = ZSettingsPatchSchema.required()
   .extend({ version: z.number().int().min(0).describe('Bumped by every change') })
   .meta({ id: 'Settings' });
 
-document({ method: 'get', path: '/v1/settings', summary: 'The settings', tag: 'settings', roles: describeRoles(WHO_MAY_ALSO.read_settings), responses: { 200: ZSettingsSchema }, problems: [403] });
+document({
+  method: 'get',
+  path: '/v1/settings',
+  summary: 'The settings',
+  tag: 'settings',
+  roles: describeRoles(WHO_MAY_ALSO.read_settings),
+  responses: { 200: ZSettingsSchema },
+  problems: [403],
+});
 document({
   method: 'put',
   path: '/v1/settings',
@@ -87,7 +103,12 @@ function maskProblems(mask: Settings['numberingMask'] | undefined): { field: str
   const sample = renderReference(mask, new Date(), 1);
   return REFERENCE_PATTERN.test(sample)
     ? []
-    : [{ field: 'numberingMask', message: `renders references such as "${sample}": use letters, digits, _ / . - (3 to 41, starting with a letter or digit)` }];
+    : [
+        {
+          field: 'numberingMask',
+          message: `renders references such as "${sample}": use letters, digits, _ / . - (3 to 41, starting with a letter or digit)`,
+        },
+      ];
 }
 
 export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
@@ -106,7 +127,8 @@ export function settingsRoutes(store: Store, client: Client, taskQueue: string):
     const previous = await store.getSettings();
     // Each field alone passed its schema; these are the rules across fields, on the result.
     const problems = [...maskProblems(patch.numberingMask), ...settingsProblems({ ...previous, ...patch })];
-    if (problems.length > 0) throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+    if (problems.length > 0)
+      throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
     const settings = await store.putSettings(patch);
     await client.workflow.start('settingsBroadcastWorkflow', {
       taskQueue,

@@ -28,7 +28,18 @@ export const ZSuspendedMailSchema = z
   .meta({ id: 'SuspendedMail' });
 const ZSuspendedListSchema = z.object({ items: z.array(ZSuspendedMailSchema) }).meta({ id: 'SuspendedMailList' });
 
-document({ method: 'get', path: '/v1/suspended', summary: 'Suspended mail, newest first', tag: 'mail', roles: STAFF, responses: { 200: ZSuspendedListSchema }, problems: [403] }, [ZSuspendedMailSchema]);
+document(
+  {
+    method: 'get',
+    path: '/v1/suspended',
+    summary: 'Suspended mail, newest first',
+    tag: 'mail',
+    roles: STAFF,
+    responses: { 200: ZSuspendedListSchema },
+    problems: [403],
+  },
+  [ZSuspendedMailSchema],
+);
 document({
   method: 'post',
   path: '/v1/suspended/:id/recover',
@@ -38,7 +49,15 @@ document({
   responses: { 201: ZTicketSchema },
   problems: [403, 404],
 });
-document({ method: 'delete', path: '/v1/suspended/:id', summary: 'Drop a suspended mail', tag: 'mail', roles: STAFF, responses: { 204: undefined }, problems: [403, 404] });
+document({
+  method: 'delete',
+  path: '/v1/suspended/:id',
+  summary: 'Drop a suspended mail',
+  tag: 'mail',
+  roles: STAFF,
+  responses: { 204: undefined },
+  problems: [403, 404],
+});
 
 const present = (m: InboundMailDoc) => ({
   id: m._id,
@@ -72,7 +91,8 @@ export function suspendedRoutes(tickets: Tickets, store: Store): Router {
     staffOnly(actor);
     const mail = await mails.get(req.params.id);
     if (!mail) throw new NotFoundError('Suspended mail');
-    if (mail.status !== 'suspended' && !mail.recoveredTicketId) throw new AppError(409, 'not_suspended', 'This mail is not suspended');
+    if (mail.status !== 'suspended' && !mail.recoveredTicketId)
+      throw new AppError(409, 'not_suspended', 'This mail is not suspended');
     // Built as the collector builds a new mail's ticket (the raw message stays whole in the store).
     const fields = ticketFromMail(mail, await store.getSettings());
     const ticket = await tickets.create(fields, actor, 'email', { ticketId: recoveredTicketId(mail._id) });

@@ -1,7 +1,15 @@
 // The ticket commands as routes: each `POST /v1/tickets/:id/<name>` with its body schema, how that
 // body becomes a ticket command, who may send it (from the rules) and its documentation.
 import { z } from 'zod';
-import { TEXT_LIMITS, ZEditableFieldsSchema, ZEmptyRequestSchema, ZReplyRequestSchema, ZResolveRequestSchema, ZTicketSchema, zRecipients } from '@helpdesk/contracts';
+import {
+  TEXT_LIMITS,
+  ZEditableFieldsSchema,
+  ZEmptyRequestSchema,
+  ZReplyRequestSchema,
+  ZResolveRequestSchema,
+  ZTicketSchema,
+  zRecipients,
+} from '@helpdesk/contracts';
 import type { CommandType, TicketCommand } from '@helpdesk/contracts';
 import { describeRoles, whoMay } from '@helpdesk/ticket-client';
 import { document, documentCommandRoutes } from '../openapi';
@@ -15,7 +23,11 @@ export const ZReleaseRequestSchema = z.strictObject({
   reason: z.enum(['release', 'return_to_queue', 'robot_rejected', 'manual']).optional(),
 });
 export const ZWaitRequestSchema = z.discriminatedUnion('waitType', [
-  z.strictObject({ waitType: z.literal('more_info'), days: z.number().positive().max(365).optional(), closeIfNoResponse: z.boolean().optional() }),
+  z.strictObject({
+    waitType: z.literal('more_info'),
+    days: z.number().positive().max(365).optional(),
+    closeIfNoResponse: z.boolean().optional(),
+  }),
   z.strictObject({ waitType: z.literal('until'), until: z.iso.datetime({ offset: true }) }),
   z.strictObject({ waitType: z.literal('case'), caseId: z.string().trim().min(1).max(200).optional() }),
 ]);
@@ -29,7 +41,12 @@ export const ZReclassifyRequestSchema = z.strictObject({
 export const ZMergeRequestSchema = z.strictObject({ targetId: z.string().trim().min(1).max(100) });
 export const ZSplitRequestSchema = z.strictObject({
   children: z
-    .array(ZEditableFieldsSchema.extend({ title: z.string().trim().min(1).max(TEXT_LIMITS.title), description: z.string().trim().min(1).max(TEXT_LIMITS.description) }))
+    .array(
+      ZEditableFieldsSchema.extend({
+        title: z.string().trim().min(1).max(TEXT_LIMITS.title),
+        description: z.string().trim().min(1).max(TEXT_LIMITS.description),
+      }),
+    )
     .min(1)
     .max(20),
 });
@@ -47,7 +64,10 @@ export interface CommandRoute {
   toCommand(body: unknown): TicketCommand;
 }
 
-const empty = (type: 'take' | 'resume' | 'end_case' | 'reopen' | 'spam' | 'restore', summary: string): CommandRoute => ({
+const empty = (
+  type: 'take' | 'resume' | 'end_case' | 'reopen' | 'spam' | 'restore',
+  summary: string,
+): CommandRoute => ({
   body: ZEmptyRequestSchema,
   summary,
   roles: rolesOf(type),
@@ -85,7 +105,9 @@ export const COMMANDS: Record<string, CommandRoute> = {
     example: { waitType: 'more_info', days: 3, closeIfNoResponse: true },
     toCommand: (body) => {
       const w = parse(ZWaitRequestSchema, body);
-      return w.waitType === 'until' ? { type: 'wait', waitType: 'until', until: Date.parse(w.until) } : { type: 'wait', ...w };
+      return w.waitType === 'until'
+        ? { type: 'wait', waitType: 'until', until: Date.parse(w.until) }
+        : { type: 'wait', ...w };
     },
   },
   resume: empty('resume', 'Resume a waiting ticket by hand'),
@@ -98,7 +120,13 @@ export const COMMANDS: Record<string, CommandRoute> = {
     example: { body: 'We have ordered a new tray; it arrives tomorrow.', visibility: 'public' },
     toCommand: (body) => {
       const r = parse(ZReplyRequestSchema, body);
-      return { type: 'reply', body: r.body, visibility: r.visibility, ...(r.recipients ? { recipients: r.recipients } : {}), ...(r.resolve ? { resolve: r.resolve } : {}) };
+      return {
+        type: 'reply',
+        body: r.body,
+        visibility: r.visibility,
+        ...(r.recipients ? { recipients: r.recipients } : {}),
+        ...(r.resolve ? { resolve: r.resolve } : {}),
+      };
     },
   },
   notes: {
@@ -152,7 +180,8 @@ export const COMMAND_ROUTES: Record<CommandType, string> = {
   release: 'POST /v1/tickets/{id}/release',
   wait: 'POST /v1/tickets/{id}/wait',
   resume: 'POST /v1/tickets/{id}/resume',
-  reply: 'POST /v1/tickets/{id}/replies (a public reply; private notes and messages: POST /v1/tickets/{id}/notes, POST /v1/tickets/{id}/messages)',
+  reply:
+    'POST /v1/tickets/{id}/replies (a public reply; private notes and messages: POST /v1/tickets/{id}/notes, POST /v1/tickets/{id}/messages)',
   customer_reply: 'POST /v1/tickets/{id}/replies (as a requester or service)',
   resolve: 'POST /v1/tickets/{id}/resolve',
   reopen: 'POST /v1/tickets/{id}/reopen',

@@ -3,7 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Response } from 'express';
-import { ZCreateTicketRequestSchema, ZEditableFieldsSchema, ZEmptyRequestSchema, ZTicketSchema, knownBrand } from '@helpdesk/contracts';
+import {
+  ZCreateTicketRequestSchema,
+  ZEditableFieldsSchema,
+  ZEmptyRequestSchema,
+  ZTicketSchema,
+  knownBrand,
+} from '@helpdesk/contracts';
 import type { Channel, EditableFields, TicketCommand } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { WHO_MAY_ALSO, creationRefusal, describeRoles, isStaff, mayDo, uuidFrom } from '@helpdesk/ticket-client';
@@ -13,7 +19,15 @@ import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentTicket } from '../present';
 import { parse } from '../validate';
-import { COMMANDS, TICKET_PROBLEMS, ZFollowUpRequestSchema, ZMergeRequestSchema, ZNoteRequestSchema, ZSplitRequestSchema, rolesOf } from './ticket-commands';
+import {
+  COMMANDS,
+  TICKET_PROBLEMS,
+  ZFollowUpRequestSchema,
+  ZMergeRequestSchema,
+  ZNoteRequestSchema,
+  ZSplitRequestSchema,
+  rolesOf,
+} from './ticket-commands';
 
 const CREATE_EXAMPLE = {
   title: 'Printer on fire',
@@ -23,14 +37,96 @@ const CREATE_EXAMPLE = {
   tags: ['printer'],
 };
 
-document({ method: 'post', path: '/v1/tickets', summary: 'Create a ticket (submitted, or a draft with `draft: true`)', tag: 'tickets', roles: describeRoles(WHO_MAY_ALSO.create), body: ZCreateTicketRequestSchema, example: CREATE_EXAMPLE, responses: { 201: ZTicketSchema }, problems: [403] });
-document({ method: 'patch', path: '/v1/tickets/:id', summary: 'Modify fields (the first update by an agent takes a new ticket)', tag: 'tickets', roles: rolesOf('modify'), body: ZEditableFieldsSchema, example: { priority: 'high', tags: ['printer', 'urgent'] }, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'delete', path: '/v1/tickets/:id', summary: 'Soft delete (restorable)', tag: 'tickets', roles: rolesOf('delete'), responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'delete', path: '/v1/tickets/:id/purge', summary: 'Purge the ticket and its history for good', tag: 'tickets', roles: rolesOf('purge'), responses: { 204: undefined }, problems: [403, 404, 409] });
-document({ method: 'post', path: '/v1/tickets/:id/restart', summary: "Restart the workflow of a ticket whose run ended while it was open (terminated, cancelled, timed out, failed or gone; the ticket shows `halted`): a fresh run from the ticket's state", tag: 'commands', roles: describeRoles(WHO_MAY_ALSO.restart), body: ZEmptyRequestSchema, example: {}, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'post', path: '/v1/tickets/:id/merge', summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target', tag: 'commands', roles: rolesOf('merge'), body: ZMergeRequestSchema, example: { targetId: '5f1d2c3b-8a9e-4b7c-9d6e-1a2b3c4d5e6f' }, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'post', path: '/v1/tickets/:id/split', summary: 'Split into child tickets; the parent waits and resolves when all are resolved', tag: 'commands', roles: rolesOf('split'), body: ZSplitRequestSchema, example: { children: [{ title: 'Replace the tray', description: 'Order and fit a new paper tray' }, { title: 'Check the fuser', description: 'The smoke may come from the fuser' }] }, responses: { 200: ZTicketSchema }, problems: TICKET_PROBLEMS });
-document({ method: 'post', path: '/v1/tickets/:id/follow-ups', summary: 'Create a follow-up of a closed ticket by hand', tag: 'commands', roles: describeRoles(WHO_MAY_ALSO.follow_up), body: ZFollowUpRequestSchema, example: { title: 'Printer on fire again' }, responses: { 201: ZTicketSchema }, problems: TICKET_PROBLEMS });
+document({
+  method: 'post',
+  path: '/v1/tickets',
+  summary: 'Create a ticket (submitted, or a draft with `draft: true`)',
+  tag: 'tickets',
+  roles: describeRoles(WHO_MAY_ALSO.create),
+  body: ZCreateTicketRequestSchema,
+  example: CREATE_EXAMPLE,
+  responses: { 201: ZTicketSchema },
+  problems: [403],
+});
+document({
+  method: 'patch',
+  path: '/v1/tickets/:id',
+  summary: 'Modify fields (the first update by an agent takes a new ticket)',
+  tag: 'tickets',
+  roles: rolesOf('modify'),
+  body: ZEditableFieldsSchema,
+  example: { priority: 'high', tags: ['printer', 'urgent'] },
+  responses: { 200: ZTicketSchema },
+  problems: TICKET_PROBLEMS,
+});
+document({
+  method: 'delete',
+  path: '/v1/tickets/:id',
+  summary: 'Soft delete (restorable)',
+  tag: 'tickets',
+  roles: rolesOf('delete'),
+  responses: { 200: ZTicketSchema },
+  problems: TICKET_PROBLEMS,
+});
+document({
+  method: 'delete',
+  path: '/v1/tickets/:id/purge',
+  summary: 'Purge the ticket and its history for good',
+  tag: 'tickets',
+  roles: rolesOf('purge'),
+  responses: { 204: undefined },
+  problems: [403, 404, 409],
+});
+document({
+  method: 'post',
+  path: '/v1/tickets/:id/restart',
+  summary:
+    "Restart the workflow of a ticket whose run ended while it was open (terminated, cancelled, timed out, failed or gone; the ticket shows `halted`): a fresh run from the ticket's state",
+  tag: 'commands',
+  roles: describeRoles(WHO_MAY_ALSO.restart),
+  body: ZEmptyRequestSchema,
+  example: {},
+  responses: { 200: ZTicketSchema },
+  problems: TICKET_PROBLEMS,
+});
+document({
+  method: 'post',
+  path: '/v1/tickets/:id/merge',
+  summary: 'Merge into another ticket: resolved as merged and closed; its thread goes to the target',
+  tag: 'commands',
+  roles: rolesOf('merge'),
+  body: ZMergeRequestSchema,
+  example: { targetId: '5f1d2c3b-8a9e-4b7c-9d6e-1a2b3c4d5e6f' },
+  responses: { 200: ZTicketSchema },
+  problems: TICKET_PROBLEMS,
+});
+document({
+  method: 'post',
+  path: '/v1/tickets/:id/split',
+  summary: 'Split into child tickets; the parent waits and resolves when all are resolved',
+  tag: 'commands',
+  roles: rolesOf('split'),
+  body: ZSplitRequestSchema,
+  example: {
+    children: [
+      { title: 'Replace the tray', description: 'Order and fit a new paper tray' },
+      { title: 'Check the fuser', description: 'The smoke may come from the fuser' },
+    ],
+  },
+  responses: { 200: ZTicketSchema },
+  problems: TICKET_PROBLEMS,
+});
+document({
+  method: 'post',
+  path: '/v1/tickets/:id/follow-ups',
+  summary: 'Create a follow-up of a closed ticket by hand',
+  tag: 'commands',
+  roles: describeRoles(WHO_MAY_ALSO.follow_up),
+  body: ZFollowUpRequestSchema,
+  example: { title: 'Printer on fire again' },
+  responses: { 201: ZTicketSchema },
+  problems: TICKET_PROBLEMS,
+});
 
 /** With an Idempotency-Key, the ticket and Update ids derive from it (see middleware/idempotency). */
 const keyed = (res: Response, purpose: string): string | undefined => {
@@ -51,7 +147,9 @@ const brandCheck = (store: Store) => async (fields: (Pick<EditableFields, 'brand
   const unknown = named.filter((f) => !knownBrand(settings, f.brand ?? ''));
   if (unknown.length > 0) {
     const brands = Object.keys(settings.brandSupportAddresses).join(', ');
-    throw new ValidationError(unknown.map((f) => ({ field: `${f.where}.brand`, message: `is not a brand of the settings (${brands})` })));
+    throw new ValidationError(
+      unknown.map((f) => ({ field: `${f.where}.brand`, message: `is not a brand of the settings (${brands})` })),
+    );
   }
 };
 
@@ -65,7 +163,10 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const { draft, assignee, ...fields } = body;
     const refusal = creationRefusal({ fields, draft, assignee }, actor, await store.getSettings());
     if (refusal?.code === 'forbidden') throw new ForbiddenError(refusal.message);
-    if (refusal?.code === 'missing_fields') throw new ValidationError(refusal.missing.map((f) => ({ field: `body.${f}`, message: 'is required to submit a ticket' })));
+    if (refusal?.code === 'missing_fields')
+      throw new ValidationError(
+        refusal.missing.map((f) => ({ field: `body.${f}`, message: 'is required to submit a ticket' })),
+      );
     await checkBrands([{ where: 'body', ...body }]);
     const channel: Channel = actor.role === 'service' ? 'api' : 'web';
     const ticketId = keyed(res, 'ticket');
@@ -76,7 +177,8 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
   router.patch('/:id', async (req, res) => {
     const actor = actorOf(res);
     const fields = parse(ZEditableFieldsSchema, req.body);
-    if (Object.keys(fields).length === 0) throw new ValidationError([{ field: 'body', message: 'names no field to change' }]);
+    if (Object.keys(fields).length === 0)
+      throw new ValidationError([{ field: 'body', message: 'names no field to change' }]);
     await checkBrands([{ where: 'body', ...fields }]);
     res.json(presentTicket(await tickets.command(req.params.id, { type: 'modify', fields }, actor), actor));
   });
@@ -94,10 +196,16 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const { body } = parse(ZNoteRequestSchema, req.body);
     const message = { body, ...(actor.email ? { from: actor.email } : {}) };
     const followUpId = keyed(res, 'follow-up');
-    const { ticket, outcome } = await tickets.customerReply(req.params.id, message, actor, actor.role === 'service' ? 'api' : 'web', {
-      ...updateOptions(res),
-      ...(followUpId ? { followUpId } : {}),
-    });
+    const { ticket, outcome } = await tickets.customerReply(
+      req.params.id,
+      message,
+      actor,
+      actor.role === 'service' ? 'api' : 'web',
+      {
+        ...updateOptions(res),
+        ...(followUpId ? { followUpId } : {}),
+      },
+    );
     if (outcome === 'follow_up') res.status(201).location(`/v1/tickets/${ticket.id}`);
     res.json(presentTicket(ticket, actor));
   });
@@ -109,9 +217,15 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
       throw new ValidationError([{ field: 'body.targetId', message: 'names no ticket you can see' }]);
     });
     if (target.status === 'closed' || target.deleted) {
-      throw new ValidationError([{ field: 'body.targetId', message: `names a ticket that is ${target.deleted ? 'deleted' : 'closed'}` }]);
+      throw new ValidationError([
+        { field: 'body.targetId', message: `names a ticket that is ${target.deleted ? 'deleted' : 'closed'}` },
+      ]);
     }
-    const merged = await tickets.command(req.params.id, { type: 'merge', targetId, targetReference: target.reference }, actor);
+    const merged = await tickets.command(
+      req.params.id,
+      { type: 'merge', targetId, targetReference: target.reference },
+      actor,
+    );
     res.json(presentTicket(merged, actor));
   });
 
@@ -119,7 +233,10 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const actor = actorOf(res);
     const { children } = parse(ZSplitRequestSchema, req.body);
     await checkBrands(children.map((c, i) => ({ where: `body.children.${i}`, ...c })));
-    const command: TicketCommand = { type: 'split', children: children.map((fields) => ({ id: randomUUID(), fields })) };
+    const command: TicketCommand = {
+      type: 'split',
+      children: children.map((fields) => ({ id: randomUUID(), fields })),
+    };
     res.json(presentTicket(await tickets.command(req.params.id, command, actor), actor));
   });
 

@@ -38,9 +38,35 @@ export const ZListQuerySchema = z.strictObject({
   cursor: zCursor.optional(),
 });
 
-document({ method: 'get', path: '/v1/tickets', summary: 'List tickets: filters, ranked text search (reference, title, description, messages; requesters search public text only), cursor pagination', tag: 'tickets', roles: 'everyone (requesters see their own)', query: ZListQuerySchema, responses: { 200: ZTicketListSchema }, problems: [403] });
-document({ method: 'get', path: '/v1/tickets/:id', summary: 'One ticket (ETag / If-None-Match)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZTicketSchema, 304: undefined }, problems: [403, 404] });
-document({ method: 'get', path: '/v1/tickets/:id/events', summary: 'The timeline (requesters do not see private notes and messages)', tag: 'tickets', roles: 'everyone (requesters: their own)', responses: { 200: ZEventListSchema }, problems: [403, 404] });
+document({
+  method: 'get',
+  path: '/v1/tickets',
+  summary:
+    'List tickets: filters, ranked text search (reference, title, description, messages; requesters search public text only), cursor pagination',
+  tag: 'tickets',
+  roles: 'everyone (requesters see their own)',
+  query: ZListQuerySchema,
+  responses: { 200: ZTicketListSchema },
+  problems: [403],
+});
+document({
+  method: 'get',
+  path: '/v1/tickets/:id',
+  summary: 'One ticket (ETag / If-None-Match)',
+  tag: 'tickets',
+  roles: 'everyone (requesters: their own)',
+  responses: { 200: ZTicketSchema, 304: undefined },
+  problems: [403, 404],
+});
+document({
+  method: 'get',
+  path: '/v1/tickets/:id/events',
+  summary: 'The timeline (requesters do not see private notes and messages)',
+  tag: 'tickets',
+  roles: 'everyone (requesters: their own)',
+  responses: { 200: ZEventListSchema },
+  problems: [403, 404],
+});
 
 export function ticketReads(tickets: Tickets, store: Store): Router {
   const router = Router();
@@ -49,13 +75,16 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
     const actor = actorOf(res);
     const { sort, order, limit, cursor, ...filter } = parse(ZListQuerySchema, req.query, 'query');
     if (actor.role === 'requester') {
-      if (filter.requester && filter.requester !== actor.id) throw new ForbiddenError('Requesters list only their own tickets');
+      if (filter.requester && filter.requester !== actor.id)
+        throw new ForbiddenError('Requesters list only their own tickets');
       filter.requester = actor.id;
       if (filter.deleted) throw new ForbiddenError('Requesters cannot list deleted tickets');
     }
     // Requesters search only what they may read (no private notes or messages).
     const search = actor.role === 'requester' ? 'public' : 'all';
-    const page = await readPage(() => store.readModel.list(filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) }));
+    const page = await readPage(() =>
+      store.readModel.list(filter as TicketFilter, { sort, order, limit, search, ...(cursor ? { cursor } : {}) }),
+    );
     res.json({ items: page.items.map((t) => presentTicket(t, actor)), nextCursor: page.nextCursor });
   });
 

@@ -33,11 +33,16 @@ export function autoReplyReason(mail: MailFacts): string | undefined {
   const h = mail.headers;
   const auto = h['auto-submitted'];
   if (auto && auto.toLowerCase() !== 'no') return `auto-submitted: ${auto}`;
-  if (h['x-autoreply'] || h['x-autorespond'] || h['x-auto-response-suppress']?.toLowerCase().includes('all')) return 'auto-reply header';
+  if (h['x-autoreply'] || h['x-autorespond'] || h['x-auto-response-suppress']?.toLowerCase().includes('all'))
+    return 'auto-reply header';
   const precedence = h['precedence']?.toLowerCase();
   if (precedence && ['bulk', 'junk', 'list', 'auto_reply'].includes(precedence)) return `precedence: ${precedence}`;
   if (mail.returnPath === '' || mail.returnPath === '<>') return 'null return path (bounce)';
-  if (mail.contentType.toLowerCase().includes('multipart/report') || mail.contentType.toLowerCase().includes('delivery-status')) return 'delivery status report';
+  if (
+    mail.contentType.toLowerCase().includes('multipart/report') ||
+    mail.contentType.toLowerCase().includes('delivery-status')
+  )
+    return 'delivery status report';
   if (/^(mailer-daemon|postmaster)@/i.test(mail.from)) return 'mailer daemon';
   return undefined;
 }
@@ -71,4 +76,3 @@ export function stripQuoted(text: string): string {
   const body = kept.join('\n').trim();
   return body.length > 0 ? body : text.trim();
 }
-

@@ -5,7 +5,9 @@ import type { MailFacts } from './classify';
 import { normalizeAddress } from '@helpdesk/contracts';
 
 const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ? normalizeAddress(v.address) : ''))).filter(Boolean);
+  (Array.isArray(field) ? field : field ? [field] : [])
+    .flatMap((a) => a.value.map((v) => (v.address ? normalizeAddress(v.address) : '')))
+    .filter(Boolean);
 
 /** Message-IDs longer than this are no real mail's: ignored rather than carried into keys and payloads. */
 const MAX_ID = 500;
@@ -30,7 +32,9 @@ export async function parseMail(raw: Buffer, envelope: { mailFrom?: string } = {
   const from = m.from?.value[0];
   const text = m.text ?? (typeof m.html === 'string' ? m.html.replace(/<[^>]+>/g, ' ') : '');
   const contentType = headers['content-type'] ?? 'text/plain';
-  const returnPath = envelope.mailFrom ?? (headers['return-path'] !== undefined ? headers['return-path'].replace(/[<>\s]/g, '') : undefined);
+  const returnPath =
+    envelope.mailFrom ??
+    (headers['return-path'] !== undefined ? headers['return-path'].replace(/[<>\s]/g, '') : undefined);
   return {
     facts: {
       ...(m.messageId && m.messageId.length <= MAX_ID ? { messageId: m.messageId } : {}),

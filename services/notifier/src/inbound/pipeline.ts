@@ -6,7 +6,14 @@ import { Readable } from 'node:stream';
 import { HOUR_MS, TEXT_LIMITS, clip, normalizeAddress } from '@helpdesk/contracts';
 import type { Actor, Settings, TicketState } from '@helpdesk/contracts';
 import type { AttachmentStore, InboundMailDoc, Store } from '@helpdesk/persistence';
-import { TicketRefusedError, mailCcs, supportAddressOf, supportAddresses, ticketFromMail, uuidFrom } from '@helpdesk/ticket-client';
+import {
+  TicketRefusedError,
+  mailCcs,
+  supportAddressOf,
+  supportAddresses,
+  ticketFromMail,
+  uuidFrom,
+} from '@helpdesk/ticket-client';
 import type { MailForTicket, Tickets } from '@helpdesk/ticket-client';
 import { autoReplyReason, contentIdentity, identityOf, stripQuoted, subjectReference } from './classify';
 import type { MailFacts } from './classify';
@@ -15,7 +22,13 @@ import { parseMail } from './parse';
 export type InboundOutcome =
   | { status: 'duplicate'; identity: string; ticketId?: string }
   | { status: 'suspended'; identity: string; reason: string }
-  | { status: 'done'; identity: string; action: NonNullable<InboundMailDoc['action']>; ticketId: string; droppedCc?: InboundMailDoc['droppedCc'] };
+  | {
+      status: 'done';
+      identity: string;
+      action: NonNullable<InboundMailDoc['action']>;
+      ticketId: string;
+      droppedCc?: InboundMailDoc['droppedCc'];
+    };
 
 /** A file the collector attaches to the ticket: the mail's own attachments, or its full text. */
 interface MailFile {
@@ -25,7 +38,8 @@ interface MailFile {
   size: number;
 }
 
-const CLIPPED = (max: number) => `\n\n[The message is longer than ${max} characters: the full text is attached as message.txt]`;
+const CLIPPED = (max: number) =>
+  `\n\n[The message is longer than ${max} characters: the full text is attached as message.txt]`;
 
 /**
  * Errors no retry can cure (the input itself is refused by Temporal or the store): the mail is
@@ -52,7 +66,9 @@ export class InboundPipeline {
   }
 
   async ingest(raw: Buffer, envelope: { mailFrom?: string; rcptTo?: string[] } = {}): Promise<InboundOutcome> {
-    const parsed = await parseMail(raw, envelope).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    const parsed = await parseMail(raw, envelope).catch((err: unknown) =>
+      err instanceof Error ? err : new Error(String(err)),
+    );
     if (parsed instanceof Error) return this.unreadable(raw, parsed);
     const { facts, attachments } = parsed;
     if (envelope.rcptTo?.length) facts.to = [...new Set([...facts.to, ...envelope.rcptTo.map(normalizeAddress)])];
@@ -75,10 +91,16 @@ export class InboundPipeline {
     const seen = await this.store.inboundMail.recordArrival(doc, raw);
     // Finished before: never twice. Still processing (a parallel delivery, or a crash mid-way):
     // go on; every step below is idempotent under this identity.
-    if (seen && seen.status !== 'processing') return { status: 'duplicate', identity, ...(seen.ticketId ? { ticketId: seen.ticketId } : {}) };
+    if (seen && seen.status !== 'processing')
+      return { status: 'duplicate', identity, ...(seen.ticketId ? { ticketId: seen.ticketId } : {}) };
 
     try {
-      const files: MailFile[] = attachments.map((a, i) => ({ filename: a.filename ?? `attachment-${i}`, contentType: a.contentType, content: a.content, size: a.size }));
+      const files: MailFile[] = attachments.map((a, i) => ({
+        filename: a.filename ?? `attachment-${i}`,
+        contentType: a.contentType,
+        content: a.content,
+        size: a.size,
+      }));
       return await this.act(identity, facts, text, files, doc.receivedAt);
     } catch (err) {
       const reason = permanentFailure(err);
@@ -87,7 +109,13 @@ export class InboundPipeline {
     }
   }
 
-  private async act(identity: string, facts: MailFacts, text: string, attachments: MailFile[], receivedAt: number): Promise<InboundOutcome> {
+  private async act(
+    identity: string,
+    facts: MailFacts,
+    text: string,
+    attachments: MailFile[],
+    receivedAt: number,
+  ): Promise<InboundOutcome> {
     const settings = await this.store.getSettings();
     const suspended = await this.suspensionReason(facts, settings);
     if (suspended) return this.suspend(identity, suspended);
@@ -102,41 +130,92 @@ export class InboundPipeline {
     const storm = await this.overLimit(facts.from, target?.id, settings, identity);
     if (storm) return this.suspend(identity, storm);
 
-    const actor: Actor = { id: `mail:${facts.from}`, role: 'service', name: facts.fromName ?? facts.from, email: facts.from };
+    const actor: Actor = {
+      id: `mail:${facts.from}`,
+      role: 'service',
+      name: facts.fromName ?? facts.from,
+      email: facts.from,
+    };
     const supportAddress = supportAddressOf(facts, settings);
     let result: { action: NonNullable<InboundMailDoc['action']>; ticket: TicketState };
     if (target) {
       const wasDraft = target.status === 'draft';
-      const replied = await this.tickets.customerReply(
-        target.id,
-        { body: clip(text, TEXT_LIMITS.message, CLIPPED(TEXT_LIMITS.message)), from: facts.from, ccs: ccs.kept, subject, ...(facts.messageId ? { messageId: facts.messageId } : {}) },
-        actor,
-        'email',
-        // receivedAt: the reply counts when the collector took the mail, not when it got this far.
-        { updateId: `mail-${uuidFrom(identity)}`, followUpId: uuidFrom(`${identity}:follow-up`), receivedAt, ...(supportAddress ? { supportAddress } : {}) },
-      ).catch((err: unknown) => {
-        // A refusal is final (a deleted ticket, say): suspend it instead of having the sender retry forever.
-        if (err instanceof TicketRefusedError) return err;
-        throw err;
-      });
-      if (replied instanceof TicketRefusedError) return this.suspend(identity, `refused by ticket ${target.reference}: ${replied.message}`);
-      result = { action: replied.outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added', ticket: replied.ticket };
+      const replied = await this.tickets
+        .customerReply(
+          target.id,
+          {
+            body: clip(text, TEXT_LIMITS.message, CLIPPED(TEXT_LIMITS.message)),
+            from: facts.from,
+            ccs: ccs.kept,
+            subject,
+            ...(facts.messageId ? { messageId: facts.messageId } : {}),
+          },
+          actor,
+          'email',
+          // receivedAt: the reply counts when the collector took the mail, not when it got this far.
+          {
+            updateId: `mail-${uuidFrom(identity)}`,
+            followUpId: uuidFrom(`${identity}:follow-up`),
+            receivedAt,
+            ...(supportAddress ? { supportAddress } : {}),
+          },
+        )
+        .catch((err: unknown) => {
+          // A refusal is final (a deleted ticket, say): suspend it instead of having the sender retry forever.
+          if (err instanceof TicketRefusedError) return err;
+          throw err;
+        });
+      if (replied instanceof TicketRefusedError)
+        return this.suspend(identity, `refused by ticket ${target.reference}: ${replied.message}`);
+      result = {
+        action: replied.outcome === 'follow_up' ? 'follow_up' : wasDraft ? 'draft_filled' : 'added',
+        ticket: replied.ticket,
+      };
     } else {
       result = await this.open(identity, { ...facts, body: text }, actor, settings);
     }
 
     const limit = target ? TEXT_LIMITS.message : TEXT_LIMITS.description;
     const fullText: MailFile[] =
-      text.length > limit ? [{ filename: 'message.txt', contentType: 'text/plain; charset=utf-8', content: Buffer.from(text), size: Buffer.byteLength(text) }] : [];
+      text.length > limit
+        ? [
+            {
+              filename: 'message.txt',
+              contentType: 'text/plain; charset=utf-8',
+              content: Buffer.from(text),
+              size: Buffer.byteLength(text),
+            },
+          ]
+        : [];
     for (const [i, a] of [...attachments, ...fullText].entries()) {
       if (a.size > this.maxAttachmentBytes) continue;
       const key = `${identity}:att:${i}`;
       // Keyed by mail and position: a redelivery finds the same file instead of storing another.
-      const stored = await this.files.save(result.ticket.id, a.filename, a.contentType, Readable.from(a.content), actor.id, key);
+      const stored = await this.files.save(
+        result.ticket.id,
+        a.filename,
+        a.contentType,
+        Readable.from(a.content),
+        actor.id,
+        key,
+      );
       await this.tickets
-        .command(result.ticket.id, { type: 'attach', attachment: { id: stored.id, filename: stored.filename, contentType: stored.contentType, size: stored.size } }, actor, {
-          updateId: `mail-${uuidFrom(key)}`,
-        })
+        .command(
+          result.ticket.id,
+          {
+            type: 'attach',
+            attachment: {
+              id: stored.id,
+              filename: stored.filename,
+              contentType: stored.contentType,
+              size: stored.size,
+            },
+          },
+          actor,
+          {
+            updateId: `mail-${uuidFrom(key)}`,
+          },
+        )
         .catch(async (err: unknown) => {
           if (!(err instanceof TicketRefusedError)) throw err;
           await this.files.deleteOne(stored.id);
@@ -144,7 +223,13 @@ export class InboundPipeline {
     }
 
     await this.store.inboundMail.markDone(identity, result.action, result.ticket.id);
-    return { status: 'done', identity, action: result.action, ticketId: result.ticket.id, ...(ccs.dropped.length > 0 ? { droppedCc: ccs.dropped } : {}) };
+    return {
+      status: 'done',
+      identity,
+      action: result.action,
+      ticketId: result.ticket.id,
+      ...(ccs.dropped.length > 0 ? { droppedCc: ccs.dropped } : {}),
+    };
   }
 
   /**
@@ -178,15 +263,21 @@ export class InboundPipeline {
     const ticketId = uuidFrom(`${identity}:ticket`);
     // Decided once and kept, so a redelivery decides the same even though this mail's own ticket
     // now exists; the ticket id is known before the ticket, so its acknowledgement answers in-thread.
-    const known = (await this.store.inboundMail.senderKnown(identity)) ?? (settings.collectorAllowUnknownSenders || (await this.isKnownSender(mail.from, settings)));
+    const known =
+      (await this.store.inboundMail.senderKnown(identity)) ??
+      (settings.collectorAllowUnknownSenders || (await this.isKnownSender(mail.from, settings)));
     await this.store.inboundMail.assignTicket(identity, ticketId, known);
     // An unknown sender's ticket is never submitted: no acknowledgement goes to them.
     const fields = ticketFromMail(mail, settings, CLIPPED(TEXT_LIMITS.description));
-    const ticket = await this.tickets.create({ ...(known ? {} : { draft: true }), ...fields }, actor, 'email', { ticketId });
+    const ticket = await this.tickets.create({ ...(known ? {} : { draft: true }), ...fields }, actor, 'email', {
+      ticketId,
+    });
     if (known) return { action: 'created' as const, ticket };
     const staff: Actor = { id: 'mail-collector', role: 'agent', name: 'Mail collector' };
     const rejected = await this.tickets
-      .command(ticket.id, { type: 'resolve', method: 'unknown_address' }, staff, { updateId: `mail-${uuidFrom(`${identity}:reject`)}` })
+      .command(ticket.id, { type: 'resolve', method: 'unknown_address' }, staff, {
+        updateId: `mail-${uuidFrom(`${identity}:reject`)}`,
+      })
       .catch((err: unknown) => {
         if (err instanceof TicketRefusedError && err.refusal.code === 'closed') return ticket;
         throw err;
@@ -198,7 +289,8 @@ export class InboundPipeline {
   private async thread(facts: MailFacts): Promise<TicketState | undefined> {
     const refs = [...new Set([facts.inReplyTo, ...facts.references].filter((r): r is string => Boolean(r)))];
     if (refs.length > 0) {
-      const ticketId = (await this.store.outbox.ticketOfMessage(refs)) ?? (await this.store.inboundMail.ticketOfMessage(refs));
+      const ticketId =
+        (await this.store.outbox.ticketOfMessage(refs)) ?? (await this.store.inboundMail.ticketOfMessage(refs));
       const ticket = ticketId ? await this.store.getTicket(ticketId) : undefined;
       if (ticket) return ticket;
     }
@@ -220,7 +312,10 @@ export class InboundPipeline {
   private async suspensionReason(facts: MailFacts, settings: Settings): Promise<string | undefined> {
     const auto = autoReplyReason(facts);
     if (auto) return auto;
-    const ours = new Set([...supportAddresses(settings), normalizeAddress(settings.notificationSender.replace(/^.*<([^>]+)>.*$/, '$1'))]);
+    const ours = new Set([
+      ...supportAddresses(settings),
+      normalizeAddress(settings.notificationSender.replace(/^.*<([^>]+)>.*$/, '$1')),
+    ]);
     if (!facts.from) return 'no sender address';
     if (ours.has(facts.from)) return 'sent by the helpdesk itself';
     if (!supportAddressOf(facts, settings)) return 'not addressed to a support address';
@@ -228,14 +323,21 @@ export class InboundPipeline {
   }
 
   /** Storm protection: how much mail from one sender, or into one ticket, may act per hour. */
-  private async overLimit(from: string, ticketId: string | undefined, settings: Settings, identity: string): Promise<string | undefined> {
+  private async overLimit(
+    from: string,
+    ticketId: string | undefined,
+    settings: Settings,
+    identity: string,
+  ): Promise<string | undefined> {
     const since = Date.now() - HOUR_MS;
     const mails = this.store.inboundMail;
     const bySender = await mails.countActedSince({ from }, since, identity);
-    if (bySender >= settings.mailLimitPerSenderPerHour) return `rate limited: more than ${settings.mailLimitPerSenderPerHour} mails an hour from ${from}`;
+    if (bySender >= settings.mailLimitPerSenderPerHour)
+      return `rate limited: more than ${settings.mailLimitPerSenderPerHour} mails an hour from ${from}`;
     if (ticketId) {
       const byTicket = await mails.countActedSince({ ticketId }, since, identity);
-      if (byTicket >= settings.mailLimitPerTicketPerHour) return `rate limited: more than ${settings.mailLimitPerTicketPerHour} mails an hour into this ticket`;
+      if (byTicket >= settings.mailLimitPerTicketPerHour)
+        return `rate limited: more than ${settings.mailLimitPerTicketPerHour} mails an hour into this ticket`;
     }
     return undefined;
   }

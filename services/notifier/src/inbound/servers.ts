@@ -10,7 +10,11 @@ import type { InboundPipeline } from './pipeline';
 /** A raw message is kept whole in one store document (16 MiB at most): larger mail is refused for good. */
 export const MAX_MESSAGE_BYTES = 15 * 1024 * 1024;
 
-export function startSmtpServer(pipeline: InboundPipeline, port: number, logger: Logger): Promise<{ port: number; close(): Promise<void> }> {
+export function startSmtpServer(
+  pipeline: InboundPipeline,
+  port: number,
+  logger: Logger,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = new SMTPServer({
     name: 'helpdesk-collector',
     banner: 'Helpdesk mail collector',
@@ -53,23 +57,35 @@ export function startSmtpServer(pipeline: InboundPipeline, port: number, logger:
 }
 
 /** POST /inbound/mail with a service bearer token and the raw message as the body. */
-export function startHttpInbound(pipeline: InboundPipeline, port: number, secret: string, logger: Logger): Promise<{ port: number; close(): Promise<void> }> {
+export function startHttpInbound(
+  pipeline: InboundPipeline,
+  port: number,
+  secret: string,
+  logger: Logger,
+): Promise<{ port: number; close(): Promise<void> }> {
   const answer = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
     res.end(JSON.stringify(body));
   };
-  const problem = (res: http.ServerResponse, status: number, detail: string) => answer(res, status, { type: 'urn:helpdesk:problem:inbound', title: 'inbound mail', status, detail });
+  const problem = (res: http.ServerResponse, status: number, detail: string) =>
+    answer(res, status, { type: 'urn:helpdesk:problem:inbound', title: 'inbound mail', status, detail });
   const server = http.createServer((req, res) => {
-    if (req.method !== 'POST' || req.url !== '/inbound/mail') return problem(res, 404, 'POST raw mail to /inbound/mail');
+    if (req.method !== 'POST' || req.url !== '/inbound/mail')
+      return problem(res, 404, 'POST raw mail to /inbound/mail');
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     try {
       const claims = token ? (jwt.verify(token, secret, { algorithms: ['HS256'] }) as { role?: string }) : undefined;
-      if (claims?.role !== 'service' && claims?.role !== 'admin') return problem(res, claims ? 403 : 401, 'A service token is required');
+      if (claims?.role !== 'service' && claims?.role !== 'admin')
+        return problem(res, claims ? 403 : 401, 'A service token is required');
     } catch {
       return problem(res, 401, 'The token is not valid');
     }
     const type = (req.headers['content-type'] ?? '').toLowerCase();
-    if (!type.startsWith('message/rfc822') && !type.startsWith('text/plain') && !type.startsWith('application/octet-stream')) {
+    if (
+      !type.startsWith('message/rfc822') &&
+      !type.startsWith('text/plain') &&
+      !type.startsWith('application/octet-stream')
+    ) {
       return problem(res, 415, 'Send the raw message as message/rfc822');
     }
     const chunks: Buffer[] = [];

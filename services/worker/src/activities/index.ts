@@ -3,7 +3,15 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { DAY_MS, IDEMPOTENCY_KEY_TTL_MS, childReopenedSignal, childResolvedSignal, mergedInSignal, settingsChangedSignal, ticketWorkflowId } from '@helpdesk/contracts';
+import {
+  DAY_MS,
+  IDEMPOTENCY_KEY_TTL_MS,
+  childReopenedSignal,
+  childResolvedSignal,
+  mergedInSignal,
+  settingsChangedSignal,
+  ticketWorkflowId,
+} from '@helpdesk/contracts';
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
@@ -56,15 +64,24 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       const events = await store.listEvents(source.id);
       const thread = events
         .filter((e) => typeof e.data?.body === 'string')
-        .map((e) => `[${new Date(e.at).toISOString()}] ${e.actor.name ?? e.actor.id} (${String(e.data?.visibility ?? 'public')}): ${String(e.data?.body)}`)
+        .map(
+          (e) =>
+            `[${new Date(e.at).toISOString()}] ${e.actor.name ?? e.actor.id} (${String(e.data?.visibility ?? 'public')}): ${String(e.data?.body)}`,
+        )
         .join('\n');
       return signalIfRunning(() =>
-        client.workflow.getHandle(ticketWorkflowId(targetId)).signal(mergedInSignal, { sourceId: source.id, sourceReference: source.reference, thread }),
+        client.workflow
+          .getHandle(ticketWorkflowId(targetId))
+          .signal(mergedInSignal, { sourceId: source.id, sourceReference: source.reference, thread }),
       );
     },
 
     /** Start the tickets a ticket was split into; a retry finds the ones already started. */
-    async startChildTickets(parent: TicketState, children: { id: string; fields: EditableFields }[], actor: Actor): Promise<string[]> {
+    async startChildTickets(
+      parent: TicketState,
+      children: { id: string; fields: EditableFields }[],
+      actor: Actor,
+    ): Promise<string[]> {
       const references: string[] = [];
       for (const child of children) {
         const inherited = {
@@ -76,18 +93,25 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
           supportAddress: parent.supportAddress,
           tags: parent.tags,
         };
-        const started = await tickets.create({ ...inherited, ...child.fields }, actor, 'split', { ticketId: child.id, links: { parent: parent.id } });
+        const started = await tickets.create({ ...inherited, ...child.fields }, actor, 'split', {
+          ticketId: child.id,
+          links: { parent: parent.id },
+        });
         references.push(started.reference);
       }
       return references;
     },
 
     async signalParentChildResolved(parentId: string, childId: string): Promise<boolean> {
-      return signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childResolvedSignal, { childId }));
+      return signalIfRunning(() =>
+        client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childResolvedSignal, { childId }),
+      );
     },
 
     async signalParentChildReopened(parentId: string, childId: string): Promise<boolean> {
-      return signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childReopenedSignal, { childId }));
+      return signalIfRunning(() =>
+        client.workflow.getHandle(ticketWorkflowId(parentId)).signal(childReopenedSignal, { childId }),
+      );
     },
 
     /** Suspended mail past the retention setting goes, raw message included. */
@@ -113,7 +137,9 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
       for await (const ticket of store.openTickets()) {
         if (++seen % 200 === 0) Context.current().heartbeat(seen);
         if (previous && !deadlinesMoved(ticket, previous, settings)) continue;
-        await signalIfRunning(() => client.workflow.getHandle(ticketWorkflowId(ticket.id)).signal(settingsChangedSignal, settings));
+        await signalIfRunning(() =>
+          client.workflow.getHandle(ticketWorkflowId(ticket.id)).signal(settingsChangedSignal, settings),
+        );
         count++;
       }
       return count;

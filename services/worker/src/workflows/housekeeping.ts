@@ -3,7 +3,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { TicketActivities } from '../activities';
 
-const { purgeSuspendedMail, purgeIdempotencyKeys } = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 minutes' });
+const { purgeSuspendedMail, purgeIdempotencyKeys } = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '10 minutes',
+});
 
 export async function housekeepingWorkflow(): Promise<{ suspendedPurged: number; idempotencyKeysPurged: number }> {
   return { suspendedPurged: await purgeSuspendedMail(), idempotencyKeysPurged: await purgeIdempotencyKeys() };

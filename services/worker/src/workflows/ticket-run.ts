@@ -15,7 +15,12 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { SYSTEM_ACTOR, newerSettings, notificationsQueueFor, ticketSearchAttributes } from '@helpdesk/contracts/workflow';
+import {
+  SYSTEM_ACTOR,
+  newerSettings,
+  notificationsQueueFor,
+  ticketSearchAttributes,
+} from '@helpdesk/contracts/workflow';
 import type {
   Actor,
   CommandRequest,
@@ -26,14 +31,28 @@ import type {
   TicketState,
   TicketWorkflowInput,
 } from '@helpdesk/contracts/workflow';
-import { awaitsClose, createTicket, deadlinesMoved, notificationFailed, receiptTime, restarted, runCancelled } from '@helpdesk/ticket-rules';
+import {
+  awaitsClose,
+  createTicket,
+  deadlinesMoved,
+  notificationFailed,
+  receiptTime,
+  restarted,
+  runCancelled,
+} from '@helpdesk/ticket-rules';
 import type { Accepted, Effect } from '@helpdesk/ticket-rules';
 import type { TicketActivities } from '../activities';
 import { currentDetails } from './operator-view';
-import { CHILD_REOPENED_PATCH, LOCAL_PROJECTION_PATCH, OPERATOR_CANCEL_PATCH, VERSIONED_SETTINGS_PATCH } from './patches';
+import {
+  CHILD_REOPENED_PATCH,
+  LOCAL_PROJECTION_PATCH,
+  OPERATOR_CANCEL_PATCH,
+  VERSIONED_SETTINGS_PATCH,
+} from './patches';
 
 /** What the timeline says of a mail that failed for good: the server's reply, not "Activity task failed". */
-const failureReason = (err: unknown): string => (err instanceof ActivityFailure && err.cause ? err.cause.message : String(err));
+const failureReason = (err: unknown): string =>
+  err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
 
 const activities = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
@@ -94,7 +113,11 @@ export class TicketRun {
       if (input.restart) this.commit(restarted(this.state, input.restart, this.settings), input.restart.actor);
     } else {
       // The starter computed (and projected) the same first state from the same input and instant.
-      const created = createTicket(input, { now: input.createdAt ?? Date.now(), actor: input.actor, settings: this.settings });
+      const created = createTicket(input, {
+        now: input.createdAt ?? Date.now(),
+        actor: input.actor,
+        settings: this.settings,
+      });
       this.state = created.state;
       this.apply(created, input.actor, undefined);
     }
@@ -138,7 +161,10 @@ export class TicketRun {
         this.unsent.delete(notification.id);
         if (isCancellation(err) && patched(OPERATOR_CANCEL_PATCH)) return void this.interrupted.push(notification);
         log.warn('notification failed for good', { id: notification.id, error: String(err) });
-        this.commit(notificationFailed(this.state, notification, failureReason(err), Date.now(), this.settings), this.input.actor);
+        this.commit(
+          notificationFailed(this.state, notification, failureReason(err), Date.now(), this.settings),
+          this.input.actor,
+        );
       },
     );
     this.sending.add(p);
@@ -213,7 +239,8 @@ export class TicketRun {
     return (
       allHandlersFinished() &&
       (!withMail || this.sending.size === 0) &&
-      (this.purged || (this.unprojected.length === 0 && this.tasks.length === 0 && this.state.revision <= this.projectedRevision))
+      (this.purged ||
+        (this.unprojected.length === 0 && this.tasks.length === 0 && this.state.revision <= this.projectedRevision))
     );
   }
 
@@ -271,7 +298,11 @@ export class TicketRun {
 
   /** What the next run starts from when this one continues as new (mail in flight is sent again: the notifier sends each id once). */
   continued(): NonNullable<TicketWorkflowInput['continued']> {
-    return { state: this.state, projectedRevision: this.projectedRevision, pendingNotifications: [...this.unsent.values()] };
+    return {
+      state: this.state,
+      projectedRevision: this.projectedRevision,
+      pendingNotifications: [...this.unsent.values()],
+    };
   }
 
   /**
@@ -280,7 +311,10 @@ export class TicketRun {
    * Called in a non-cancellable scope.
    */
   async closeCancelled(): Promise<TicketState> {
-    log.warn('ticket workflow cancelled by an operator: closing the ticket', { ticketId: this.state.id, status: this.state.status });
+    log.warn('ticket workflow cancelled by an operator: closing the ticket', {
+      ticketId: this.state.id,
+      status: this.state.status,
+    });
     this.commit(runCancelled(this.state, Date.now(), this.settings), SYSTEM_ACTOR);
     do {
       for (const n of this.interrupted.splice(0)) this.send(n);

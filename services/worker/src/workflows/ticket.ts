@@ -53,7 +53,12 @@ const isOpen = (s: TicketState) => s.status !== 'closed';
 const sameTimer = (a: Timer | undefined, b: Timer) => a?.kind === b.kind && a.at === b.at;
 
 function refusalFailure(refusal: Refusal): ApplicationFailure {
-  return ApplicationFailure.create({ type: REFUSAL_FAILURE_TYPE, message: refusal.message, details: [refusal], nonRetryable: true });
+  return ApplicationFailure.create({
+    type: REFUSAL_FAILURE_TYPE,
+    message: refusal.message,
+    details: [refusal],
+    nonRetryable: true,
+  });
 }
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
@@ -69,18 +74,31 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     // A change that moves no deadline records nothing (the broadcast skips most such tickets).
     if (run.adopt(next) || !patched(VERSIONED_SETTINGS_PATCH)) run.wake = true;
   });
-  setHandler(childResolvedSignal, ({ childId }) => run.commit(childResolved(run.state, childId, Date.now(), run.settings), input.actor));
-  setHandler(childReopenedSignal, ({ childId }) => run.commit(childReopened(run.state, childId, Date.now(), run.settings), input.actor));
+  setHandler(childResolvedSignal, ({ childId }) =>
+    run.commit(childResolved(run.state, childId, Date.now(), run.settings), input.actor),
+  );
+  setHandler(childReopenedSignal, ({ childId }) =>
+    run.commit(childReopened(run.state, childId, Date.now(), run.settings), input.actor),
+  );
   setHandler(mergedInSignal, (m) => run.commit(mergedIn(run.state, m, Date.now(), run.settings), input.actor));
 
   for (const type of COMMAND_TYPES) {
     const check = (req: CommandRequest) => {
       const { state } = run;
       if (!req || typeof req !== 'object' || !req.command || req.command.type !== type || !req.actor) {
-        throw refusalFailure({ code: 'invalid_input', message: `Expected a ${type} command with an actor`, status: state.status });
+        throw refusalFailure({
+          code: 'invalid_input',
+          message: `Expected a ${type} command with an actor`,
+          status: state.status,
+        });
       }
-      if (run.purged) throw refusalFailure({ code: 'invalid_transition', message: 'The ticket was purged', status: state.status });
-      const current: Context = { now: Date.now(), actor: req.actor, settings: newerSettings(run.settings, req.settings) };
+      if (run.purged)
+        throw refusalFailure({ code: 'invalid_transition', message: 'The ticket was purged', status: state.status });
+      const current: Context = {
+        now: Date.now(),
+        actor: req.actor,
+        settings: newerSettings(run.settings, req.settings),
+      };
       if (req.receivedAt !== undefined) current.receivedAt = receiptTime(req.receivedAt, current.now, current.settings);
       const decision = decide(state, req, current);
       // decide() names the commands allowed instead with every refusal.
@@ -153,7 +171,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         const woke = timer
           ? await condition(() => run.wake, timer.at - Date.now(), { summary: deadlineName(timer) })
           : (await condition(() => run.wake), true);
-        if (!woke && timer && pendingTimers(run.state, run.settings).some((t) => t.kind === timer.kind && t.at === timer.at)) {
+        if (
+          !woke &&
+          timer &&
+          pendingTimers(run.state, run.settings).some((t) => t.kind === timer.kind && t.at === timer.at)
+        ) {
           if (await run.refreshSettings()) continue;
           run.commit(fireTimer(run.state, timer, Math.max(Date.now(), timer.at), run.settings), input.actor);
         }
