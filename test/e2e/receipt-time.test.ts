@@ -197,3 +197,38 @@ describe('settings changes apply in the order they were made', () => {
     expect((await handle.describe()).status.name).toBe('RUNNING');
   });
 });
+
+describe('an answer at a service-level deadline counts when it was received', () => {
+  it('received before the response deadline, delivered after it: no breach; received after: the breach first, then the answer', async () => {
+    const DELAY_MS = 2_000;
+    await store.putSettings({ responseDelayHours: DELAY_MS / 3_600_000 });
+    try {
+      const open = () =>
+        tickets.create(
+          { title: 'Down', description: 'x', requester: { id: 'sl', email: 'sl@example.com' } },
+          alice,
+          'web',
+        );
+      const [onTime, late] = await Promise.all([open(), open()]);
+      const dueOf = (t: { submittedAt?: number; createdAt: number }) => (t.submittedAt ?? t.createdAt) + DELAY_MS;
+      // Past both deadlines, within the grace: neither breach has acted yet.
+      await sleepUntil(Math.max(dueOf(onTime), dueOf(late)) + 1_000);
+      const answer = (id: string, receivedAt: number) =>
+        tickets.command(id, { type: 'reply', body: 'On it', visibility: 'public' }, alice, { receivedAt });
+      await Promise.all([answer(onTime.id, dueOf(onTime) - 300), answer(late.id, dueOf(late) + 300)]);
+      // Once the grace is over the deadlines would have acted: nothing more comes.
+      await sleepUntil(Math.max(dueOf(onTime), dueOf(late)) + GRACE_MS + 2_000);
+
+      const kept = await store.getTicket(onTime.id);
+      expect([kept?.breaches, kept?.firstPublicReplyAt]).toEqual([[], dueOf(onTime) - 300]);
+      const missed = await store.getTicket(late.id);
+      expect(missed?.breaches.map((b) => [b.kind, b.dueAt])).toEqual([['response', dueOf(late)]]);
+      const order = (await store.listEvents(late.id))
+        .map((e) => e.type)
+        .filter((type) => type === 'breached' || type === 'replied');
+      expect(order).toEqual(['breached', 'replied']);
+    } finally {
+      await store.putSettings({ responseDelayHours: null });
+    }
+  });
+});

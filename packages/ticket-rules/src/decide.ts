@@ -383,7 +383,8 @@ function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx:
       const first = state.firstPublicReplyAt === undefined;
       change.record(
         'replied',
-        { awaiting: 'customer', ...(first ? { firstPublicReplyAt: ctx.now } : {}) },
+        // The first response counts when it was received (see receipt.ts), as its deadline does.
+        { awaiting: 'customer', ...(first ? { firstPublicReplyAt: ctx.receivedAt ?? ctx.now } : {}) },
         { data: { body: cmd.body, visibility: 'public', first } },
       );
       change.notify('agent_reply', [change.current.requester?.email], { cc: change.current.ccs, body: cmd.body });

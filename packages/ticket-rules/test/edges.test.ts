@@ -6,6 +6,7 @@ import {
   DEFAULT_RECEIPT_GRACE_MS,
   actsAt,
   awaitsClose,
+  breachedBefore,
   childReopened,
   childResolved,
   decide,
@@ -108,13 +109,36 @@ describe('receipt time', () => {
     expect(receiptTime(now - 20_000, now, settings({ receiptGraceSeconds: 30 }))).toBe(now - 20_000);
   });
 
-  it('the close waits out the grace; other deadlines act when due', () => {
+  it('the close and service-level breaches wait out the grace; the end of a wait acts when due', () => {
     const resolved = ticket('resolved', { resolution: { method: 'customer_communication', at: T0, by: 'alice' } });
     const close = nextTimer(resolved, s)!;
     expect([close.kind, actsAt(close, s)]).toEqual(['feedback_over', T0 + HOUR + DEFAULT_RECEIPT_GRACE_MS]);
     expect(actsAt(close, settings({ feedbackWindowHours: 1, receiptGraceSeconds: 0 }))).toBe(T0 + HOUR);
-    const wait = nextTimer(ticket('waiting'), s)!;
+    const wait = { kind: 'wait_over', at: T0 + HOUR } as const;
     expect(actsAt(wait, s)).toBe(wait.at);
+    for (const kind of ['response_due', 'action_due'] as const) {
+      expect(actsAt({ kind, at: T0 }, s)).toBe(T0 + DEFAULT_RECEIPT_GRACE_MS);
+      // Runs recorded before breaches waited (the workflow's patch) keep acting at the deadline.
+      expect(actsAt({ kind, at: T0 }, s, false)).toBe(T0);
+    }
+  });
+
+  it('a command received after a service-level deadline records the breach first; one received before does not', () => {
+    const sla = settings({ responseDelayHours: 1, actionDelayHours: null });
+    const open = ticket('new', { submittedAt: T0 });
+    const due = T0 + HOUR;
+    expect(breachedBefore(open, sla, due, due + 1_000)).toEqual([]);
+    expect(breachedBefore(open, sla, due - 1, due + 1_000)).toEqual([]);
+    const [late, ...more] = breachedBefore(open, sla, due + 1, due + 1_000);
+    expect(more).toEqual([]);
+    expect(late?.state.breaches).toEqual([{ kind: 'response', dueAt: due, at: due + 1_000 }]);
+    expect(late?.events.map((e) => e.type)).toEqual(['breached']);
+    // Once recorded, the same deadline is not breached again.
+    expect(breachedBefore(late!.state, sla, due + 2, due + 2_000)).toEqual([]);
+    // Both deadlines passed: both breaches, earliest first.
+    const both = settings({ responseDelayHours: 1, actionDelayHours: 0.5 });
+    const kinds = breachedBefore(open, both, due + 1, due + 1_000).map((d) => d.state.breaches.at(-1)?.kind);
+    expect(kinds).toEqual(['action', 'response']);
   });
 
   it('a command received at or after the lapse waits for the close; one received before does not', () => {

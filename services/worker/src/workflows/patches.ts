@@ -13,6 +13,11 @@ export const KEPT_TIMER_PATCH = 'kept-deadline-timer';
  * settings re-read (a command may have moved it meanwhile).
  */
 export const RECEIPT_TIME_PATCH = 'receipt-time';
+/**
+ * Service-level breaches wait out the receipt grace as the close does, and a command received
+ * after such a deadline records the breach first (see ticket-rules receipt.ts).
+ */
+export const SERVICE_LEVEL_GRACE_PATCH = 'service-level-grace';
 /** A reopened split child tells its parent (an activity older runs never scheduled). */
 export const CHILD_REOPENED_PATCH = 'child-reopened-signal';
 /** An operator's cancellation closes the ticket, logged, instead of ending the run as cancelled. */

@@ -28,6 +28,7 @@ import {
 import type { CommandRequest, Refusal, TicketState, TicketWorkflowInput } from '@helpdesk/contracts/workflow';
 import {
   actsAt,
+  breachedBefore,
   childReopened,
   childResolved,
   decide,
@@ -39,7 +40,13 @@ import {
 } from '@helpdesk/ticket-rules';
 import type { Context, Timer } from '@helpdesk/ticket-rules';
 import { deadlineName } from './operator-view';
-import { KEPT_TIMER_PATCH, OPERATOR_CANCEL_PATCH, RECEIPT_TIME_PATCH, VERSIONED_SETTINGS_PATCH } from './patches';
+import {
+  KEPT_TIMER_PATCH,
+  OPERATOR_CANCEL_PATCH,
+  RECEIPT_TIME_PATCH,
+  SERVICE_LEVEL_GRACE_PATCH,
+  VERSIONED_SETTINGS_PATCH,
+} from './patches';
 import { TicketRun } from './ticket-run';
 
 interface Alarm {
@@ -114,6 +121,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
           const request = req as CommandRequest;
           run.adopt(request.settings);
           if (patched(RECEIPT_TIME_PATCH) && (await run.waitOutClose(request))) await run.settle();
+          // Breaches this command arrived too late to prevent come first (they are waiting out the grace).
+          if (request.receivedAt !== undefined && patched(RECEIPT_TIME_PATCH) && patched(SERVICE_LEVEL_GRACE_PATCH)) {
+            const now = Date.now();
+            const at = receiptTime(request.receivedAt, now, run.settings);
+            for (const late of breachedBefore(run.state, run.settings, at, now)) run.commit(late, input.actor);
+          }
           // State may have moved since validation (another update ran first): decide again.
           run.commit(check(request), request.actor);
           if (run.purged) {
@@ -151,7 +164,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       const timer = nextTimer(run.state, run.settings);
       const receipt = patched(RECEIPT_TIME_PATCH);
       // When the deadline acts: a close waits out the receipt grace (see ticket-rules receipt.ts).
-      const due = timer && (receipt ? actsAt(timer, run.settings) : timer.at);
+      const due = timer && (receipt ? actsAt(timer, run.settings, patched(SERVICE_LEVEL_GRACE_PATCH)) : timer.at);
       if (timer && due !== undefined && due <= Date.now()) {
         if (await run.refreshSettings()) continue;
         // The re-read awaited: a command may have moved or removed the deadline meanwhile.
