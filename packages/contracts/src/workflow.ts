@@ -5,3 +5,4 @@ export * from './settings';
 export * from './time';
 export * from './definitions';
 export * from './notifications';
+export * from './directory';

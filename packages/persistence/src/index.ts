@@ -1,5 +1,15 @@
 export { Store, toDoc, fromDoc } from './store';
-export type { Models, TicketDoc, TicketEventDoc, NotificationDoc, IdempotencyDoc, InboundMailDoc } from './models';
+export type {
+  Models,
+  UserDoc,
+  GroupDoc,
+  OrganizationDoc,
+  TicketDoc,
+  TicketEventDoc,
+  NotificationDoc,
+  IdempotencyDoc,
+  InboundMailDoc,
+} from './models';
 // The queries that take a model (lists, report, backfill) are reached through Store.readModel.
 export { listPlan, InvalidCursorError, WindowWalk, nextWidth } from './queries';
 export type { TicketFilter, ListOptions, TicketPage, DurationStats } from './queries';
@@ -7,6 +17,20 @@ export { keywordsOf, normalizeText, referenceKeyword, searchFields, searchFields
 export type { SearchScope, SearchField } from './search';
 export { AttachmentStore } from './attachments';
 export type { StoredAttachment } from './attachments';
-export type { InboundMailRepository, OutboxRepository, IdempotencyRepository, TicketReadModel } from './repositories';
+export type {
+  InboundMailRepository,
+  OutboxRepository,
+  IdempotencyRepository,
+  TicketReadModel,
+  DirectoryRepository,
+  NewUser,
+  UserPatch,
+  NewGroup,
+  GroupPatch,
+  NewOrganization,
+  OrganizationPatch,
+  UserFilter,
+} from './repositories';
+export { DirectoryConflictError } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';

@@ -2,7 +2,14 @@
 // $lookup, no text or TTL indexes. Times are epoch milliseconds, as in the workflow state.
 import { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
-import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  Organization,
+  Settings,
+  TicketEvent,
+  TicketState,
+} from '@helpdesk/contracts';
 
 const mixed = Schema.Types.Mixed;
 
@@ -254,6 +261,56 @@ const inboundRawSchema = new Schema<InboundRawDoc>(
   { collection: 'inbound_raw', versionKey: false },
 );
 
+/** A person in the directory, keyed by their id; the email is unique. */
+export type UserDoc = Omit<DirectoryUser, 'id'> & { _id: string };
+const userSchema = new Schema<UserDoc>(
+  {
+    _id: String,
+    name: String,
+    email: { type: String, required: true, unique: true },
+    role: { type: String, required: true },
+    locale: String,
+    timeZone: String,
+    active: { type: Boolean, index: true },
+    organizationId: { type: String, index: true },
+    skills: [String],
+    capacity: Number,
+    availability: String,
+    createdAt: Number,
+    updatedAt: Number,
+  },
+  { collection: 'users', versionKey: false, minimize: false },
+);
+userSchema.index({ role: 1, name: 1 });
+
+/** A group, keyed by its name (tickets carry the name). */
+export type GroupDoc = Omit<DirectoryGroup, 'name'> & { _id: string };
+const groupSchema = new Schema<GroupDoc>(
+  {
+    _id: String,
+    email: String,
+    members: { type: [String], index: true },
+    calendar: String,
+    routing: mixed,
+    createdAt: Number,
+    updatedAt: Number,
+  },
+  { collection: 'groups', versionKey: false, minimize: false },
+);
+
+export type OrganizationDoc = Omit<Organization, 'id'> & { _id: string };
+const organizationSchema = new Schema<OrganizationDoc>(
+  {
+    _id: String,
+    name: { type: String, required: true },
+    domains: { type: [String], index: true },
+    shareTickets: Boolean,
+    createdAt: Number,
+    updatedAt: Number,
+  },
+  { collection: 'organizations', versionKey: false, minimize: false },
+);
+
 export interface Models {
   Ticket: Model<TicketDoc>;
   TicketEvent: Model<TicketEventDoc>;
@@ -264,6 +321,9 @@ export interface Models {
   Idempotency: Model<IdempotencyDoc>;
   InboundMail: Model<InboundMailDoc>;
   InboundRaw: Model<InboundRawDoc>;
+  User: Model<UserDoc>;
+  Group: Model<GroupDoc>;
+  Organization: Model<OrganizationDoc>;
 }
 
 export function registerModels(conn: Connection): Models {
@@ -277,5 +337,8 @@ export function registerModels(conn: Connection): Models {
     Idempotency: conn.model<IdempotencyDoc>('Idempotency', idempotencySchema),
     InboundMail: conn.model<InboundMailDoc>('InboundMail', inboundSchema),
     InboundRaw: conn.model<InboundRawDoc>('InboundRaw', inboundRawSchema),
+    User: conn.model<UserDoc>('User', userSchema),
+    Group: conn.model<GroupDoc>('Group', groupSchema),
+    Organization: conn.model<OrganizationDoc>('Organization', organizationSchema),
   };
 }

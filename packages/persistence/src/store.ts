@@ -9,7 +9,13 @@ import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
 import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
-import { IdempotencyRepository, InboundMailRepository, OutboxRepository, TicketReadModel } from './repositories';
+import {
+  DirectoryRepository,
+  IdempotencyRepository,
+  InboundMailRepository,
+  OutboxRepository,
+  TicketReadModel,
+} from './repositories';
 
 const SETTINGS_ID = 'global';
 
@@ -33,6 +39,7 @@ export class Store {
   readonly idempotency: IdempotencyRepository;
   readonly readModel: TicketReadModel;
   readonly attachments: AttachmentStore;
+  readonly directory: DirectoryRepository;
 
   private constructor(
     readonly connection: mongoose.Connection,
@@ -44,6 +51,7 @@ export class Store {
     this.idempotency = new IdempotencyRepository(models.Idempotency);
     this.readModel = new TicketReadModel(models.Ticket, models.TicketEvent);
     this.attachments = new AttachmentStore(connection);
+    this.directory = new DirectoryRepository(models.User, models.Group, models.Organization);
   }
 
   /**
