@@ -1,10 +1,18 @@
 // The shapes of the gateway's answers. The gateway builds its responses to these types and the
 // OpenAPI document is generated from these same schemas, so the document cannot drift.
 import { z } from 'zod';
-import { CHANNELS, RESOLUTION_METHODS, ROLES, RUN_HALTS, TICKET_STATUSES, WAIT_TYPES } from './ticket';
+import { CHANNELS, RESOLUTION_METHODS, ROLES, RUN_HALTS, SLA_TARGETS, TICKET_STATUSES, WAIT_TYPES } from './ticket';
 import { COMMAND_TYPES } from './commands';
 
 const isoDate = z.iso.datetime({ offset: true });
+const slaTarget = z.object({
+  dueAt: isoDate.nullable().describe('null while a pause (waiting on the requester, resolved) holds the clock'),
+  warnAt: isoDate.optional(),
+  breachedAt: isoDate.optional(),
+  metAt: isoDate.optional(),
+  paused: z.boolean().optional(),
+  remainingMs: z.number().optional().describe('While paused: the working time left'),
+});
 const person = z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() });
 
 export const ZTicketSchema = z
@@ -48,7 +56,22 @@ export const ZTicketSchema = z
       children: z.array(z.string()),
       childrenResolved: z.array(z.string()).optional(),
     }),
-    breaches: z.array(z.object({ kind: z.enum(['response', 'action']), dueAt: isoDate, at: isoDate })).optional(),
+    breaches: z
+      .array(z.object({ kind: z.enum(['response', 'action', ...SLA_TARGETS]), dueAt: isoDate, at: isoDate }))
+      .optional(),
+    sla: z
+      .object({
+        policy: z.string(),
+        calendar: z.string().optional(),
+        firstResponse: slaTarget.optional(),
+        nextResponse: slaTarget.optional(),
+        resolution: slaTarget.optional(),
+      })
+      .optional()
+      .describe('Service levels under the SLA policy that matched the ticket (staff only)'),
+    slaDueAt: isoDate
+      .optional()
+      .describe('The earliest due instant of an unmet, running SLA target (lists: dueBefore, sort=due)'),
     attachments: z
       .array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number() }))
       .optional(),

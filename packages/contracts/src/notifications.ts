@@ -19,7 +19,8 @@ export type NotificationKind =
   | 'closed'
   | 'assigned'
   | 'follow_up_created'
-  | 'breach';
+  | 'breach'
+  | 'sla_warning';
 
 /** A mail to send; `id` is deterministic so a retried activity never sends it twice. */
 export interface Notification {

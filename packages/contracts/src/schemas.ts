@@ -1,6 +1,8 @@
 // Zod schemas for what crosses a process boundary (HTTP bodies, settings, tokens). Strict objects:
 // an unknown field is an error, never silently dropped.
 import { z } from 'zod';
+import { InvalidCalendarError, businessCalendarSchema, parseBusinessCalendar } from '@helpdesk/business-calendar';
+import type { Settings } from './settings';
 import { RESOLUTION_METHODS, ROLES } from './ticket';
 import { TEXT_LIMITS, zRecipients } from './limits';
 
@@ -57,3 +59,57 @@ export const ZTokenClaimsSchema = z.object({
   email: z.email().optional(),
 });
 export type TTokenClaims = z.infer<typeof ZTokenClaimsSchema>;
+
+// Service levels (settings `businessCalendars`, `groupCalendars`, `slaPolicies`).
+
+export const ZBusinessCalendarSchema = businessCalendarSchema.meta({
+  id: 'BusinessCalendar',
+  description:
+    'IANA timeZone, weeklyHours per weekday (HH:MM intervals; nextDay: true past midnight), holidays (local dates)',
+});
+
+// A year of working minutes at most: due instants stay within the arithmetic's horizon.
+const zTargetMinutes = z.number().positive().max(525_600).nullable().optional();
+const zNames = z.array(zText(100)).max(200).optional();
+export const ZSlaPolicySchema = z
+  .strictObject({
+    name: zText(100),
+    priorities: zNames,
+    groups: zNames,
+    types: zNames,
+    calendar: zText(100).optional().describe('A key of businessCalendars; else the group calendar, else 24×7'),
+    firstResponseMinutes: zTargetMinutes,
+    nextResponseMinutes: zTargetMinutes,
+    resolutionMinutes: zTargetMinutes,
+    warnBeforeMinutes: zTargetMinutes.describe('Working minutes before each due instant'),
+  })
+  .meta({ id: 'SlaPolicy' });
+
+/** Where the settings' SLA parts are wrong: calendars that do not parse, names that name no calendar. */
+export function slaSettingsProblems(settings: Settings): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  const calendars = settings.businessCalendars ?? {};
+  for (const [name, calendar] of Object.entries(calendars)) {
+    try {
+      parseBusinessCalendar(calendar);
+    } catch (err) {
+      const found =
+        err instanceof InvalidCalendarError ? err.problems : [{ field: '', message: 'is not a business calendar' }];
+      for (const p of found) {
+        problems.push({ field: `businessCalendars.${name}${p.field ? `.${p.field}` : ''}`, message: p.message });
+      }
+    }
+  }
+  for (const [group, name] of Object.entries(settings.groupCalendars ?? {})) {
+    if (!Object.hasOwn(calendars, name))
+      problems.push({ field: `groupCalendars.${group}`, message: `names no business calendar: "${name}"` });
+  }
+  const names = new Set<string>();
+  (settings.slaPolicies ?? []).forEach((p, i) => {
+    if (p.calendar !== undefined && !Object.hasOwn(calendars, p.calendar))
+      problems.push({ field: `slaPolicies[${i}].calendar`, message: `names no business calendar: "${p.calendar}"` });
+    if (names.has(p.name)) problems.push({ field: `slaPolicies[${i}].name`, message: `"${p.name}" is named twice` });
+    names.add(p.name);
+  });
+  return problems;
+}

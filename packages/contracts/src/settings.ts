@@ -1,5 +1,30 @@
 // Helpdesk settings (spec "Settings"). Durations keep the spec's units (hours, days) and accept
 // fractions, so tests can run a "day" in seconds without a separate code path.
+import type { BusinessCalendar } from '@helpdesk/business-calendar';
+
+export type { BusinessCalendar };
+
+/**
+ * Service-level targets for the tickets it matches (every list given must hold the ticket's value;
+ * a list left out matches all). Minutes of working time in the calendar used; null or missing: no
+ * such target.
+ */
+export interface SlaPolicy {
+  name: string;
+  priorities?: string[];
+  groups?: string[];
+  types?: string[];
+  /** A key of `businessCalendars`; else the ticket group's calendar (`groupCalendars`), else round the clock. */
+  calendar?: string;
+  /** From submission to the first public agent reply. */
+  firstResponseMinutes?: number | null;
+  /** From a requester's reply that follows an agent reply to the next public agent reply. */
+  nextResponseMinutes?: number | null;
+  /** From submission to resolution (a reopen resumes the clock). */
+  resolutionMinutes?: number | null;
+  /** A warning this many minutes of working time before each due instant. */
+  warnBeforeMinutes?: number | null;
+}
 
 export interface Settings {
   /** Reference mask: {yyyy} {yy} {mm} {dd} are dates, a run of zeros in braces is the counter, e.g. "TK-{yyyy}{mm}-{00000}". */
@@ -55,6 +80,12 @@ export interface Settings {
    * the end of the feedback window waits this long). Unset in settings stored before it existed: 3 seconds.
    */
   receiptGraceSeconds?: number;
+  /** Service levels: business calendars by name. Unset in settings stored before they existed: none. */
+  businessCalendars?: Record<string, BusinessCalendar>;
+  /** Group name → calendar name (written by the directory's group API). */
+  groupCalendars?: Record<string, string>;
+  /** The first policy that matches a ticket sets its targets; none matching: the two delays above. */
+  slaPolicies?: SlaPolicy[];
   /**
    * Bumped by every change (the store's atomic counter, not an input): a ticket takes settings
    * only when they are newer than the ones it has, so changes apply in the order they were made.
@@ -88,6 +119,9 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultBrand: 'default',
   continueAsNewAfterEvents: 10_000,
   receiptGraceSeconds: 3,
+  businessCalendars: {},
+  groupCalendars: {},
+  slaPolicies: [],
   collectorAddresses: [],
   collectorDefaultType: null,
   collectorDefaultGroup: null,

@@ -64,10 +64,51 @@ export interface AttachmentRef {
   size: number;
 }
 
+/** Service-level targets of an SLA policy (settings `slaPolicies`). */
+export const SLA_TARGETS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+
+/** A breach's kind: the two global delays, or a policy's target. */
+export type BreachKind = 'response' | 'action' | SlaTarget;
+
 export interface Breach {
-  kind: 'response' | 'action';
+  kind: BreachKind;
   dueAt: number;
   at: number;
+}
+
+/** One target of the ticket's policy as it stands (derived from the state and the settings). */
+export interface SlaTargetState {
+  /** When it is due; null while a pause (waiting on the requester, resolved) holds the clock. */
+  dueAt: number | null;
+  /** When the warning is due (working time before dueAt), if the policy warns. */
+  warnAt?: number | undefined;
+  breachedAt?: number | undefined;
+  metAt?: number | undefined;
+  paused?: boolean | undefined;
+  /** While paused: the working time left. */
+  remainingMs?: number | undefined;
+}
+
+/** The ticket's service levels: the policy that matched it and each of its targets. */
+export interface TicketSla {
+  policy: string;
+  calendar?: string | undefined;
+  firstResponse?: SlaTargetState | undefined;
+  nextResponse?: SlaTargetState | undefined;
+  resolution?: SlaTargetState | undefined;
+}
+
+/** What the SLA clocks are computed from, kept by the ticket (carried across continue-as-new). */
+export interface SlaClockState {
+  /** Stretches when every clock stood still: waiting on the requester, resolved. The last may be open. */
+  pauses: { from: number; to?: number | undefined }[];
+  /** The requester's reply (after an agent's) that started the next-response clock, until answered. */
+  nextFrom?: number | undefined;
+  /** The last next-response clock that was met: its start and the answer. */
+  nextMet?: { from: number; at: number } | undefined;
+  /** Warnings already given, by target and due instant (the current ones only). */
+  warned: { kind: SlaTarget; dueAt: number }[];
 }
 
 export interface TicketLinks {
@@ -124,6 +165,11 @@ export interface TicketState extends TicketFields {
   deleted: boolean;
   links: TicketLinks;
   breaches: Breach[];
+  /** Service levels under the matching SLA policy (absent when none matches). */
+  sla?: TicketSla | undefined;
+  /** The earliest due instant of an unmet, running SLA target: what lists filter and sort by. */
+  slaDueAt?: number | undefined;
+  slaClock?: SlaClockState | undefined;
   attachments?: AttachmentRef[] | undefined;
   createdAt: number;
   createdBy: string;
@@ -161,6 +207,7 @@ export type TicketEventType =
   | 'restored'
   | 'reclassified'
   | 'breached'
+  | 'sla_warning'
   | 'linked'
   | 'child_resolved'
   | 'child_reopened'

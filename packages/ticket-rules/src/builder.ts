@@ -10,6 +10,7 @@ import type {
   TicketEventType,
   TicketState,
 } from '@helpdesk/contracts/workflow';
+import { withSla } from './sla';
 import type { Accepted, Context, Effect } from './types';
 
 /** The context of what the helpdesk itself does: timers, signals from other tickets, operators' actions. */
@@ -21,7 +22,7 @@ export class Change {
   private readonly effects: Effect[] = [];
 
   constructor(
-    start: TicketState,
+    private readonly start: TicketState,
     private readonly ctx: Context,
   ) {
     this.state = { ...start, revision: start.revision + 1, updatedAt: ctx.now };
@@ -90,7 +91,10 @@ export class Change {
     return this;
   }
 
+  /** The change, with the service-level clocks and their due instants brought up to date. */
   done(): Accepted {
-    return { ok: true, state: this.state, events: this.events, effects: this.effects };
+    const { ctx } = this;
+    const state = withSla(this.start, this.state, this.events, ctx.settings, ctx.now, ctx.receivedAt ?? ctx.now);
+    return { ok: true, state, events: this.events, effects: this.effects };
   }
 }

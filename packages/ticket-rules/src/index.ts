@@ -6,7 +6,18 @@ export type { CreationRefusal, CreationRequest } from './create';
 export { describeRoles, forSomeoneElse, isStaff, mayView, STAFF_ROLES } from './roles';
 export { mayDo, whoMay, WHO_MAY_ALSO } from './rules';
 export type { TicketAction } from './rules';
-export { deadlinesMoved, nextTimer, pendingTimers, fireTimer } from './timers';
+export { deadlinesMoved, nextTimer, pendingTimers, fireTimer, slaRecipients } from './timers';
+export {
+  MAX_SLA_PAUSES,
+  ROUND_THE_CLOCK,
+  computeSla,
+  slaCalendarFor,
+  slaDueAt,
+  slaPaused,
+  slaPolicyFor,
+  slaRefreshed,
+  withSlaView,
+} from './sla';
 export type { Timer, TimerKind } from './timers';
 export type { Accepted, Decision, Effect, Context, Refused } from './types';
 export { childReopened, childResolved, mergedIn, notificationFailed } from './links';

@@ -27,7 +27,7 @@ export function receiptTime(receivedAt: number | undefined, now: number, setting
 }
 
 /** Service-level deadlines: a breach is decided by when the answer or action was received. */
-const SERVICE_LEVEL: ReadonlySet<Timer['kind']> = new Set(['response_due', 'action_due']);
+const SERVICE_LEVEL: ReadonlySet<Timer['kind']> = new Set(['response_due', 'action_due', 'sla_due']);
 
 /**
  * When a due deadline may act: the close and (with `serviceLevels`, the rule since it was

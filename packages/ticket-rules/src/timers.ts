@@ -2,20 +2,39 @@
 // absolute times in the state plus the current settings, so a settings change moves the next
 // deadline at once and nothing is lost across restarts or continue-as-new.
 import { HOUR_MS, SYSTEM_ACTOR } from '@helpdesk/contracts/workflow';
-import type { Breach, Settings, TicketState } from '@helpdesk/contracts/workflow';
+import type { Breach, Settings, SlaTarget, TicketState } from '@helpdesk/contracts/workflow';
 import { Change } from './builder';
 import { close, resolve } from './decide';
+import { runningTargets } from './sla';
 import type { Accepted, Context } from './types';
 
-export type TimerKind = 'wait_over' | 'feedback_over' | 'response_due' | 'action_due';
+export type TimerKind = 'wait_over' | 'feedback_over' | 'response_due' | 'action_due' | 'sla_warning' | 'sla_due';
 
 export interface Timer {
   kind: TimerKind;
   at: number;
+  /** sla_warning, sla_due: the policy's target and its due instant. */
+  target?: SlaTarget;
+  dueAt?: number;
 }
 
 const breached = (s: TicketState, kind: Breach['kind'], dueAt: number) =>
   s.breaches.some((b) => b.kind === kind && b.dueAt === dueAt);
+
+const warned = (s: TicketState, kind: SlaTarget, dueAt: number) =>
+  (s.slaClock?.warned ?? []).some((w) => w.kind === kind && w.dueAt === dueAt);
+
+/** Who hears of a policy's warnings and breaches: directory references the notifier resolves. */
+export const slaRecipients = (s: TicketState): string[] => [
+  ...(s.group ? [`group:${s.group}`] : []),
+  ...(s.assignee ? [`user:${s.assignee}`] : []),
+];
+
+const TARGET_NAMES: Record<SlaTarget, string> = {
+  firstResponse: 'first response',
+  nextResponse: 'next response',
+  resolution: 'resolution',
+};
 
 /** Every deadline that applies to the ticket now (possibly in the past: then it is due). */
 export function pendingTimers(s: TicketState, settings: Settings): Timer[] {
@@ -25,7 +44,16 @@ export function pendingTimers(s: TicketState, settings: Settings): Timer[] {
     timers.push({ kind: 'feedback_over', at: s.resolution.at + Math.round(settings.feedbackWindowHours * HOUR_MS) });
   }
   const open = s.status === 'new' || s.status === 'in_progress' || s.status === 'waiting';
-  if (open && !s.deleted) {
+  // A matching SLA policy sets the ticket's service levels; the two global delays apply to the others.
+  const targets = runningTargets(s, settings);
+  if (targets) {
+    for (const t of targets) {
+      if (breached(s, t.kind, t.dueAt)) continue;
+      if (t.warnAt !== undefined && !warned(s, t.kind, t.dueAt))
+        timers.push({ kind: 'sla_warning', at: t.warnAt, target: t.kind, dueAt: t.dueAt });
+      timers.push({ kind: 'sla_due', at: t.dueAt, target: t.kind, dueAt: t.dueAt });
+    }
+  } else if (open && !s.deleted) {
     if (settings.responseDelayHours !== null && s.firstPublicReplyAt === undefined && s.submittedAt !== undefined) {
       const at = s.submittedAt + Math.round(settings.responseDelayHours * HOUR_MS);
       if (!breached(s, 'response', at)) timers.push({ kind: 'response_due', at });
@@ -93,6 +121,35 @@ export function fireTimer(s: TicketState, timer: Timer, now: number, settings: S
       );
       const to = s.assignee?.includes('@') ? s.assignee : s.group ? `${s.group}@groups.helpdesk.local` : undefined;
       return change.notify('breach', [to], { body: `${kind} delay exceeded` }).done();
+    }
+    case 'sla_warning': {
+      const kind = timer.target ?? 'firstResponse';
+      const dueAt = timer.dueAt ?? timer.at;
+      const clock = s.slaClock ?? { pauses: [], warned: [] };
+      change.record(
+        'sla_warning',
+        { slaClock: { ...clock, warned: [...clock.warned, { kind, dueAt }] } },
+        { data: { kind, dueAt, warnAt: timer.at }, counts: false },
+      );
+      return change
+        .notify('sla_warning', slaRecipients(s), {
+          body: `${TARGET_NAMES[kind]} due ${new Date(dueAt).toISOString()}`,
+        })
+        .done();
+    }
+    case 'sla_due': {
+      const kind = timer.target ?? 'firstResponse';
+      const dueAt = timer.dueAt ?? timer.at;
+      change.record(
+        'breached',
+        { breaches: [...s.breaches, { kind, dueAt, at: now }] },
+        { data: { kind, dueAt }, counts: false },
+      );
+      return change
+        .notify('breach', slaRecipients(s), {
+          body: `${TARGET_NAMES[kind]} target missed (due ${new Date(dueAt).toISOString()})`,
+        })
+        .done();
     }
   }
 }

@@ -1,12 +1,30 @@
 // How tickets and events look over HTTP (the shapes of ZTicketSchema and ZTicketEventSchema):
 // ISO dates, and requesters see only what is theirs to see.
-import type { Actor, TicketEvent, TicketState, TTicket } from '@helpdesk/contracts';
+import type { Actor, SlaTargetState, TicketEvent, TicketSla, TicketState, TTicket } from '@helpdesk/contracts';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const must = (ms: number) => new Date(ms).toISOString();
 
+function presentTarget(t: SlaTargetState | undefined) {
+  if (!t) return undefined;
+  return {
+    ...t,
+    dueAt: t.dueAt === null ? null : must(t.dueAt),
+    warnAt: iso(t.warnAt),
+    breachedAt: iso(t.breachedAt),
+    metAt: iso(t.metAt),
+  };
+}
+
+const presentSla = (sla: TicketSla) => ({
+  ...sla,
+  firstResponse: presentTarget(sla.firstResponse),
+  nextResponse: presentTarget(sla.nextResponse),
+  resolution: presentTarget(sla.resolution),
+});
+
 export function presentTicket(t: TicketState, actor: Actor): TTicket {
-  const { eventSeq: _seq, ...rest } = t;
+  const { eventSeq: _seq, slaClock: _clock, ...rest } = t;
   const base: TTicket = {
     ...rest,
     createdAt: must(t.createdAt),
@@ -17,9 +35,11 @@ export function presentTicket(t: TicketState, actor: Actor): TTicket {
     waitUntil: iso(t.waitUntil),
     resolution: t.resolution ? { ...t.resolution, at: must(t.resolution.at) } : undefined,
     breaches: t.breaches.map((b) => ({ ...b, dueAt: must(b.dueAt), at: must(b.at) })),
+    sla: t.sla ? presentSla(t.sla) : undefined,
+    slaDueAt: iso(t.slaDueAt),
   };
   if (actor.role !== 'requester') return base;
-  const { breaches: _b, attention: _a, read: _r, ...visible } = base;
+  const { breaches: _b, attention: _a, read: _r, sla: _s, slaDueAt: _d, ...visible } = base;
   return visible;
 }
 

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Notification, NotifierActivities, SendResult } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import type { Logger } from '@helpdesk/config';
-import { renderMail } from './templates';
+import { renderMail, resolveRecipients } from './templates';
 
 /** How long one attempt holds a notification (longer than the activity's start-to-close). */
 const LEASE_MS = 90_000;
@@ -65,8 +65,11 @@ export function createNotifierActivities(
   const transport = nodemailer.createTransport(smtpUrl);
   const { outbox } = store;
   return {
-    async sendNotification(n: Notification): Promise<SendResult> {
-      const messageId = messageIdFor(n.id);
+    async sendNotification(notification: Notification): Promise<SendResult> {
+      const messageId = messageIdFor(notification.id);
+      // Directory references (group:…, user:…) become addresses; none left: nothing to send.
+      const n = { ...notification, to: resolveRecipients(notification.to) };
+      if (n.to.length === 0 && n.cc.length === 0) return { id: n.id, messageId, sentNow: false };
       const settings = await store.getSettings();
       const mail = renderMail(n, settings);
       const now = Date.now();

@@ -3,7 +3,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { REFERENCE_PATTERN, settingsProblems, storeKeyProblem, zMailAddress, zStoreKey } from '@helpdesk/contracts';
+import {
+  REFERENCE_PATTERN,
+  ZBusinessCalendarSchema,
+  ZSlaPolicySchema,
+  settingsProblems,
+  slaSettingsProblems,
+  storeKeyProblem,
+  zMailAddress,
+  zStoreKey,
+} from '@helpdesk/contracts';
 import type { Settings } from '@helpdesk/contracts';
 import { renderReference, validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
@@ -64,6 +73,12 @@ export const ZSettingsPatchSchema = z
     suspendedRetentionDays: z.number().positive().max(3650),
     mailLimitPerSenderPerHour: z.number().int().min(1).max(100_000),
     mailLimitPerTicketPerHour: z.number().int().min(1).max(100_000),
+    businessCalendars: storableMap(ZBusinessCalendarSchema).describe('Business calendars by name (service levels)'),
+    groupCalendars: storableMap(z.string().min(1).max(100)).describe('Group name → business calendar name'),
+    slaPolicies: z
+      .array(ZSlaPolicySchema)
+      .max(100)
+      .describe('SLA policies, first match wins; a ticket none matches keeps the two global delays'),
   })
   .partial();
 
@@ -126,7 +141,11 @@ export function settingsRoutes(store: Store, client: Client, taskQueue: string):
     const patch = parse(ZSettingsPatchSchema, req.body);
     const previous = await store.getSettings();
     // Each field alone passed its schema; these are the rules across fields, on the result.
-    const problems = [...maskProblems(patch.numberingMask), ...settingsProblems({ ...previous, ...patch })];
+    const problems = [
+      ...maskProblems(patch.numberingMask),
+      ...settingsProblems({ ...previous, ...patch }),
+      ...slaSettingsProblems({ ...previous, ...patch }),
+    ];
     if (problems.length > 0)
       throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
     const settings = await store.putSettings(patch);

@@ -39,6 +39,7 @@ import {
   receiptTime,
   restarted,
   runCancelled,
+  slaRefreshed,
 } from '@helpdesk/ticket-rules';
 import type { Accepted, Effect } from '@helpdesk/ticket-rules';
 import type { TicketActivities } from '../activities';
@@ -265,7 +266,11 @@ export class TicketRun {
     if (next === this.settings) return false;
     const moved = deadlinesMoved(this.state, this.settings, next);
     this.settings = next;
-    if (moved) this.showDetails();
+    if (moved) {
+      this.showDetails();
+      // The read model shows the SLA due instants the new settings give (no timeline event).
+      this.commit(slaRefreshed(this.state, next), SYSTEM_ACTOR);
+    }
     return moved;
   }
 
