@@ -19,6 +19,7 @@ const DAY = 24 * HOUR;
 const NOW = Date.now();
 const N = 360;
 const STATUSES: TicketStatus[] = ['new', 'in_progress', 'waiting', 'resolved', 'closed'];
+const DUE0 = NOW - 10 * DAY;
 
 // ---------------------------------------------------------------------------------------------
 // A private database with tickets spread over two years: dense lately, sparse long ago, some
@@ -87,6 +88,8 @@ function ticket(i: number): { state: TicketState; events: TicketEvent[] } {
         }
       : {}),
     reopenCount: i % 19 === 0 ? 2 : 0,
+    // Half the open tickets run an SLA target; every 41 share a due instant (ties).
+    ...(i % 5 < 3 && i % 2 === 0 ? { slaDueAt: DUE0 + (i % 41) * HOUR } : {}),
     revision: 1,
     eventSeq: 2,
   };
@@ -192,6 +195,14 @@ const SORTS: Pick<ListOptions, 'sort' | 'order'>[] = [
   { sort: 'updated', order: 'asc' },
 ];
 
+/** The lists by due instant: all, before an instant, and with a filter. */
+const DUE_FILTERS: TicketFilter[] = [
+  {},
+  { dueBefore: DUE0 + 20 * HOUR },
+  { status: ['new'] },
+  { group: 'g1', dueBefore: DUE0 + 30 * HOUR },
+];
+
 /** Every documented filter, alone. */
 const FILTERS = (): TicketFilter[] => [
   {},
@@ -253,6 +264,12 @@ describe('lists over the store', () => {
         if (first.nextCursor) await db().readModel.list(f, { ...o, limit: 5, cursor: first.nextCursor });
       }
     }
+    for (const f of DUE_FILTERS) {
+      for (const order of ['asc', 'desc'] as const) {
+        const first = await db().readModel.list(f, { sort: 'due', order, limit: 5 });
+        if (first.nextCursor) await db().readModel.list(f, { sort: 'due', order, limit: 5, cursor: first.nextCursor });
+      }
+    }
     for (const scope of ['all', 'public'] as const) {
       await db().readModel.list(
         { q: 'imprimante bloquee' },
@@ -287,6 +304,23 @@ describe('lists over the store', () => {
       }
     }
     expect(scans).toEqual([]);
+  });
+
+  it('lists by SLA due instant: only tickets with one, in order, through ties, up to dueBefore', async () => {
+    for (const f of DUE_FILTERS) {
+      for (const order of ['asc', 'desc'] as const) {
+        const want = docs
+          .filter((d) => matches(d, f) && d.slaDueAt !== undefined && d.slaDueAt < (f.dueBefore ?? Infinity))
+          .sort(
+            (a, b) =>
+              ((a.slaDueAt ?? 0) - (b.slaDueAt ?? 0)) * (order === 'asc' ? 1 : -1) ||
+              (a._id < b._id ? (order === 'asc' ? -1 : 1) : order === 'asc' ? 1 : -1),
+          )
+          .map((d) => d._id);
+        expect(want.length, JSON.stringify(f)).toBeGreaterThan(3);
+        expect(await pageAll(f, { sort: 'due', order, limit: 4 }), `${JSON.stringify(f)} ${order}`).toEqual(want);
+      }
+    }
   });
 
   it('a garbled cursor is refused', async () => {

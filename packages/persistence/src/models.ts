@@ -109,6 +109,8 @@ for (const sort of ['createdAt', 'updatedAt']) {
   ticketSchema.index({ [sort]: -1, _id: -1 });
   for (const field of LIST_FILTER_FIELDS) ticketSchema.index({ [field]: 1, deleted: 1, [sort]: -1, _id: -1 });
 }
+// Lists by SLA due instant (sort=due, dueBefore): only open tickets under a policy have one.
+ticketSchema.index({ deleted: 1, slaDueAt: 1, _id: 1 });
 // Search reads candidates newest-created first; createdAt never changes, so these multikey
 // entries are rewritten only when words are added.
 for (const field of SEARCH_INDEX_FIELDS) ticketSchema.index({ [field]: 1, deleted: 1, createdAt: -1, _id: -1 });

@@ -35,10 +35,13 @@ export interface TicketFilter {
   breached?: boolean;
   deleted?: boolean;
   q?: string;
+  /** Only tickets with an SLA target due before this instant (epoch ms); listed by due instant. */
+  dueBefore?: number;
 }
 
 export interface ListOptions {
-  sort: 'created' | 'updated';
+  /** `due`: by the earliest due instant of a running SLA target (`slaDueAt`); only tickets that have one. */
+  sort: 'created' | 'updated' | 'due';
   order: 'asc' | 'desc';
   limit: number;
   cursor?: string;
@@ -458,6 +461,7 @@ export async function listTickets(
   opts: ListOptions,
 ): Promise<TicketPage> {
   const cursor = opts.cursor !== undefined ? decodeCursor(opts.cursor) : undefined;
+  if (opts.sort === 'due' || filter.dueBefore !== undefined) return listByDue(Ticket, filter, opts, cursor);
   if (filter.q !== undefined) return searchTickets(Ticket, filter, opts, cursor);
   const field: SortField = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
   const dir = opts.order === 'asc' ? 1 : -1;
@@ -545,6 +549,56 @@ export async function listTickets(
   return {
     items: page.map(toState),
     nextCursor: docs.length > opts.limit && last ? encodeCursor({ v: last[field], id: last._id }) : null,
+  };
+}
+
+/**
+ * Tickets by SLA due instant (`slaDueAt`, kept only while an open ticket has a running target),
+ * soonest first by default. Few tickets have one (open tickets under a policy), so a page is one
+ * range read of the (deleted, slaDueAt, _id) index from the cursor, up to `dueBefore`: the tickets
+ * that share the cursor's instant first (by id), then the rest beyond it. Other filters are
+ * equalities the store checks on that range.
+ */
+async function listByDue(
+  Ticket: Model<TicketDoc>,
+  filter: TicketFilter,
+  opts: ListOptions,
+  cursor: Cursor | undefined,
+): Promise<TicketPage> {
+  const dir: 1 | -1 = opts.order === 'desc' ? -1 : 1;
+  const need = opts.limit + 1;
+  const query = (due: Slice | number, id?: string): Record<string, unknown> => {
+    const q: Record<string, unknown> = { deleted: filter.deleted ?? false, slaDueAt: due };
+    if (id !== undefined) q._id = { [dir === 1 ? '$gt' : '$lt']: id };
+    for (const [p, v] of filterClauses(filter)) q[p] = v;
+    return q;
+  };
+  const sort = { slaDueAt: dir, _id: dir };
+  const docs: TicketDoc[] = [];
+  if (cursor) {
+    const ties = await tickets(Ticket)
+      .find(query(cursor.v, cursor.id), { sort, limit: need, projection: WITHOUT_WORDS })
+      .toArray();
+    docs.push(...ties);
+  }
+  // Lower bound first (see WindowWalk.next); every due instant is after 0.
+  const range: Slice = { $gt: 0 };
+  if (cursor && dir === 1) range.$gt = cursor.v;
+  const upper = Math.min(filter.dueBefore ?? Infinity, cursor && dir === -1 ? cursor.v : Infinity);
+  if (upper !== Infinity) range.$lt = upper;
+  if (docs.length < need) {
+    const rest = await tickets(Ticket)
+      .find(query(range), { sort, limit: need - docs.length, projection: WITHOUT_WORDS })
+      .toArray();
+    docs.push(...rest);
+  }
+  // A cursor past dueBefore (the filter changed between pages) leaves ties beyond it out.
+  const kept = docs.filter((d) => filter.dueBefore === undefined || (d.slaDueAt ?? Infinity) < filter.dueBefore);
+  const page = kept.slice(0, opts.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toState),
+    nextCursor: kept.length > opts.limit && last ? encodeCursor({ v: last.slaDueAt ?? 0, id: last._id }) : null,
   };
 }
 

@@ -6,7 +6,7 @@ import { TICKET_STATUSES, ZEventListSchema, ZTicketListSchema, ZTicketSchema } f
 import type { Store, TicketFilter } from '@helpdesk/persistence';
 import type { Tickets } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
-import { ForbiddenError } from '../errors';
+import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentEvents, presentTicket } from '../present';
 import { parse, readPage, zCursor } from '../validate';
@@ -32,8 +32,16 @@ export const ZListQuerySchema = z.strictObject({
   breached: bool.optional(),
   deleted: bool.optional(),
   q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(['created', 'updated']).default('created'),
-  order: z.enum(['asc', 'desc']).default('desc'),
+  dueBefore: z.iso
+    .datetime({ offset: true })
+    .transform((s) => Date.parse(s))
+    .optional()
+    .meta({ description: 'Tickets with an SLA target due before this instant (implies sort=due)' }),
+  sort: z
+    .enum(['created', 'updated', 'due'])
+    .optional()
+    .meta({ description: 'created (default), updated, or due: by slaDueAt, only tickets with a running SLA target' }),
+  order: z.enum(['asc', 'desc']).optional().meta({ description: 'desc by default; asc (soonest first) for sort=due' }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: zCursor.optional(),
 });
@@ -73,7 +81,17 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
 
   router.get('/', async (req, res) => {
     const actor = actorOf(res);
-    const { sort, order, limit, cursor, ...filter } = parse(ZListQuerySchema, req.query, 'query');
+    const { sort: asked, order: askedOrder, limit, cursor, ...filter } = parse(ZListQuerySchema, req.query, 'query');
+    const sort = asked ?? (filter.dueBefore !== undefined ? 'due' : 'created');
+    const order = askedOrder ?? (sort === 'due' ? 'asc' : 'desc');
+    if (sort === 'due' && filter.q !== undefined)
+      throw new ValidationError([
+        { field: 'query.q', message: 'a search ranks its matches: it is not listed by due instant' },
+      ]);
+    if (sort !== 'due' && filter.dueBefore !== undefined)
+      throw new ValidationError([
+        { field: 'query.sort', message: 'dueBefore lists by due instant: use sort=due or none' },
+      ]);
     if (actor.role === 'requester') {
       if (filter.requester && filter.requester !== actor.id)
         throw new ForbiddenError('Requesters list only their own tickets');
