@@ -24,3 +24,5 @@ export { childReopened, childResolved, mergedIn, notificationFailed } from './li
 export { followUpFields } from './follow-up';
 export { DEFAULT_RECEIPT_GRACE_MS, actsAt, awaitsClose, breachedBefore, receiptGraceMs, receiptTime } from './receipt';
 export { restarted, runCancelled, runHalted } from './operator';
+export { pickAgent, requiredSkills, routesAutomatically } from './routing';
+export type { PickOptions, RoutingAgent, RoutingPick } from './routing';
