@@ -12,6 +12,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DateTime } from 'luxon';
 import {
   DAY_MS,
@@ -39,6 +40,7 @@ import { createTicketWorker } from '@helpdesk/worker';
 const AGENT: Actor = { id: 'alice', role: 'agent', email: 'alice@example.com' };
 const TICKET = { title: 'VPN down', description: 'Since 9am', requester: { id: 'bob', email: 'bob@example.com' } };
 const MAIN_CLASS = 'io.temporal.testserver.TestServer';
+const WORKFLOW_BUNDLE_PATH = path.join(__dirname, '..', 'dist', 'workflow-bundle.js');
 
 // Errors only: the test server lacks capabilities a real server advertises (the SDK warns about
 // each at worker start), and the mail worker polls no workflows (warned too), both as intended.
@@ -385,6 +387,15 @@ describe('ticket timers in skipped time (Java test server)', () => {
         ['sla_warning', ['group:paris-desk', 'user:alice']],
         ['breach', ['group:paris-desk', 'user:alice']],
       ]);
+      // The run replays against the bundle it ran (calendar arithmetic included): deterministic.
+      const history = await handle.fetchHistory();
+      // RECORD_SLA_HISTORY=<file> keeps it (histories/sla-policies/friday-paris.json was recorded so).
+      if (process.env.RECORD_SLA_HISTORY) fs.writeFileSync(process.env.RECORD_SLA_HISTORY, historyToJSON(history));
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH }, replayName: 'friday-paris' },
+        history,
+        ticketWorkflowId(ticketId),
+      );
     } finally {
       await store.putSettings({ businessCalendars: {}, groupCalendars: {}, slaPolicies: [] });
     }
