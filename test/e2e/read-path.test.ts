@@ -71,7 +71,16 @@ function ticket(i: number): { state: TicketState; events: TicketEvent[] } {
     attention: i % 5 === 0,
     deleted: i % 23 === 0,
     links: { followUps: [], children: [], ...(i > 20 && i % 11 === 0 ? { followUpOf } : {}) },
-    breaches: i % 6 === 0 ? [{ kind: i % 12 === 0 ? 'action' : 'response', dueAt: createdAt, at: createdAt }] : [],
+    breaches:
+      i % 6 === 0
+        ? [
+            {
+              kind: i % 12 === 0 ? 'action' : i % 18 === 0 ? 'firstResponse' : 'response',
+              dueAt: createdAt,
+              at: createdAt,
+            },
+          ]
+        : [],
     createdAt,
     createdBy: 'seed',
     submittedAt: createdAt,

@@ -197,7 +197,8 @@ interface ListPlan {
   post?: 'unbreached';
 }
 
-const BREACH_KINDS = ['response', 'action'] as const;
+// The two global delays, then an SLA policy's targets.
+const BREACH_KINDS = ['response', 'action', 'firstResponse', 'nextResponse', 'resolution'] as const;
 // Filters that match a handful of tickets: with several filters, a store that plans one clause
 // at a time should read these rather than a slice of the sort field.
 const NARROW = new Set(['requester.id', 'links.followUpOf']);
