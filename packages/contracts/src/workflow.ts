@@ -6,3 +6,4 @@ export * from './time';
 export * from './definitions';
 export * from './notifications';
 export * from './directory';
+export * from './routing';

@@ -14,3 +14,4 @@ export type { MailForTicket } from './mail';
 // The rules the services ask before or beside a command (they reach tickets through this client).
 export { WHO_MAY_ALSO, creationRefusal, describeRoles, isStaff, mayDo, mayView, whoMay } from '@helpdesk/ticket-rules';
 export type { CreationRefusal } from '@helpdesk/ticket-rules';
+export { agentAvailabilityChanged, wakeGroupQueue } from './routing';

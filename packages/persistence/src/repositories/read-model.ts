@@ -34,6 +34,24 @@ export class TicketReadModel {
     return (await this.tickets.findOne({ reference }, { _id: 1 }).lean())?._id;
   }
 
+  /** Open tickets (new, in progress, waiting; not deleted) assigned to each of these people (routing's load). */
+  async openCountsByAssignee(assignees: string[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = Object.fromEntries(assignees.map((a) => [a, 0]));
+    if (assignees.length === 0) return counts;
+    const rows = await this.tickets.aggregate<{ _id: string; n: number }>([
+      {
+        $match: {
+          assignee: { $in: assignees },
+          status: { $in: ['new', 'in_progress', 'waiting'] },
+          deleted: { $ne: true },
+        },
+      },
+      { $group: { _id: '$assignee', n: { $sum: 1 } } },
+    ]);
+    for (const { _id, n } of rows) counts[_id] = n;
+    return counts;
+  }
+
   /** Whether this address has a ticket that was not rejected as from an unknown sender. */
   async hasAcceptedTicketFrom(email: string): Promise<boolean> {
     return Boolean(

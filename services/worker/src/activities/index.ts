@@ -16,6 +16,7 @@ import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '
 import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { deadlinesMoved } from '@helpdesk/ticket-rules';
+import { createRoutingActivities } from './routing';
 
 export interface ActivityDeps {
   store: Store;
@@ -36,10 +37,15 @@ async function signalIfRunning(send: () => Promise<void>): Promise<boolean> {
 
 export function createActivities({ store, client, taskQueue }: ActivityDeps) {
   const tickets = new Tickets({ client, store, taskQueue });
+  const routing = createRoutingActivities({ store, client, taskQueue });
   return {
+    ...routing.activities,
+
     /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
     async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
       await store.projectTicket(state, events);
+      // A ticket waiting for an agent goes to its group's queue; here because this is retried until it succeeds.
+      await routing.feed(state);
     },
 
     /**

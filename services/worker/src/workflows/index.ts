@@ -2,3 +2,4 @@
 export { ticketWorkflow } from './ticket';
 export { settingsBroadcastWorkflow } from './settings-broadcast';
 export { housekeepingWorkflow } from './housekeeping';
+export { groupQueueWorkflow } from './group-queue';
