@@ -9,8 +9,9 @@ import type { GroupQueueInput, GroupQueueState, OfferOutcome } from '@helpdesk/c
 import { pickAgent, requiredSkills, routesAutomatically } from '@helpdesk/ticket-rules';
 import type { RoutingActivities } from '../activities/routing';
 
+// Short: an offer lost with a killed worker is sent again (same Update id) this soon.
 const { routingSnapshot, offerTicket } = proxyActivities<RoutingActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
