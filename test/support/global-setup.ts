@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startStack } from '@helpdesk/dev-stack';
 import type { RunningStack } from '@helpdesk/dev-stack';
 import { Store } from '@helpdesk/persistence';
+import { seedDirectory } from './directory';
 import { E2E_SETTINGS, serviceSpecs } from './stack-config';
 
 export interface StackInfo {
@@ -42,6 +43,8 @@ export async function setup(project: TestProject) {
   // Short durations so timer paths run in seconds; ticket workflows read these at start.
   const store = await Store.connect(stack.urls.mongo);
   await store.putSettings(E2E_SETTINGS);
+  // The agents and admins the tests' tokens name, in `support`: assignments are checked against them.
+  await seedDirectory(store);
   await store.close();
   project.provide('stack', {
     gateway: stack.urls.gateway,

@@ -7,6 +7,7 @@ import { freePort } from '@helpdesk/dev-stack';
 import type { ManagedProcess } from '@helpdesk/dev-stack';
 import { startService } from '@helpdesk/dev-stack';
 import { stack } from './api';
+import { seedDirectoryAt } from './directory';
 import { serviceSpecs } from './stack-config';
 
 export interface PrivateServices {
@@ -45,6 +46,8 @@ export async function startPrivateServices(
     LOG_LEVEL: 'warn',
     ...opts.env,
   };
+  // A private database starts with an empty directory: the same agents as the shared stack's.
+  if (opts.database) await seedDirectoryAt(mongoUrl);
   const specs = new Map(serviceSpecs().map((spec) => [spec.name, spec]));
   const running = new Map<string, ManagedProcess>();
   const start = async (name: string) => {

@@ -84,6 +84,11 @@ export interface Settings {
   businessCalendars?: Record<string, BusinessCalendar>;
   /** Group name → calendar name (written by the directory's group API). */
   groupCalendars?: Record<string, string>;
+  /**
+   * A ticket may be assigned to an agent who is not a member of its group (else 409). Unset in
+   * settings stored before it existed: false.
+   */
+  assignOutsideGroup?: boolean;
   /** The first policy that matches a ticket sets its targets; none matching: the two delays above. */
   slaPolicies?: SlaPolicy[];
   /**
@@ -121,6 +126,7 @@ export const DEFAULT_SETTINGS: Settings = {
   receiptGraceSeconds: 3,
   businessCalendars: {},
   groupCalendars: {},
+  assignOutsideGroup: false,
   slaPolicies: [],
   collectorAddresses: [],
   collectorDefaultType: null,

@@ -20,3 +20,24 @@ export class TicketRefusedError extends Error {
     super(refusal.message);
   }
 }
+
+/**
+ * The directory refuses who or what a command names: an unknown or inactive user, a requester as
+ * assignee, an unknown group (400), or an agent outside the ticket's group (409, unless the
+ * settings' `assignOutsideGroup`). Raised before the command is sent: the ticket is unchanged.
+ */
+export class DirectoryRefusedError extends Error {
+  override name = 'DirectoryRefusedError';
+  constructor(
+    readonly code: 'unknown_user' | 'inactive_user' | 'not_an_agent' | 'unknown_group' | 'not_in_group',
+    /** The request field that named it, e.g. `body.assignee`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): 400 | 409 {
+    return this.code === 'not_in_group' ? 409 : 400;
+  }
+}

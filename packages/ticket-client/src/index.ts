@@ -7,7 +7,8 @@ export type {
   CustomerReplyOptions,
   ReplyOutcome,
 } from './tickets';
-export { TicketNotFoundError, TicketForbiddenError, TicketRefusedError } from './errors';
+export { DirectoryRefusedError, TicketNotFoundError, TicketForbiddenError, TicketRefusedError } from './errors';
+export { assigneeRefusal, checkCommand, checkCreation, sharedOrganization } from './directory';
 export { uuidFrom } from './ids';
 export { mailCcs, supportAddressOf, supportAddresses, ticketFromMail } from './mail';
 export type { MailForTicket } from './mail';

@@ -27,7 +27,8 @@ import type {
   TCreateTicketRequest,
 } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
-import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
+import { DirectoryRefusedError, TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from './errors';
+import { checkCommand, checkCreation, sharedOrganization } from './directory';
 
 export interface TicketsOptions {
   client: Client;
@@ -107,9 +108,12 @@ export class Tickets {
     options: CreateOptions = {},
   ): Promise<TicketState> {
     const { store } = this.opts;
-    const { draft = false, assignee, ...fields } = body;
-    const ticketId = options.ticketId ?? randomUUID();
     const settings = await store.getSettings();
+    // Mail never fails on the directory (a collector default group the settings lost, say); API
+    // callers are told what they named wrong, before anything is started.
+    if (channel !== 'email' && !options.followUp) await checkCreation(store, settings, body);
+    const { draft = false, assignee, ...fields } = await this.withDirectoryRequester(body, actor, channel);
+    const ticketId = options.ticketId ?? randomUUID();
     const reference = await store.allocateReference(ticketId, settings.numberingMask, new Date(), {
       fresh: !options.ticketId,
     });
@@ -140,6 +144,37 @@ export class Tickets {
       if (effect.type === 'link_follow_up') await store.addFollowUp(effect.closedId, ticketId);
     }
     return created.state;
+  }
+
+  /**
+   * Requesters are created on first contact: the requester's address (or a requester's own token's)
+   * finds or makes the directory's requester, merged by email (made with the id given when it is
+   * free). The ticket keeps an API caller's id; mail's takes the directory's. Its company is the requester's organization's name when they
+   * have one. An unknown sender's mail (kept as a draft and rejected) makes no one.
+   */
+  private async withDirectoryRequester(
+    body: TCreateTicketRequest,
+    actor: Actor,
+    channel: Channel,
+  ): Promise<TCreateTicketRequest> {
+    const person =
+      body.requester ??
+      (actor.role === 'requester' ? { id: actor.id, name: actor.name, email: actor.email } : undefined);
+    if (!person?.email || (channel === 'email' && body.draft)) return body;
+    const { directory } = this.opts.store;
+    const user = await directory.ensureRequester({ email: person.email, name: person.name, id: person.id });
+    const organization = user.organizationId ? await directory.organization(user.organizationId) : undefined;
+    return {
+      ...body,
+      // Mail names the sender by address: the directory's id stands (the address itself when this
+      // mail made them); an API caller's own id is kept.
+      requester: {
+        ...person,
+        id: channel === 'email' ? user.id : person.id,
+        ...(person.name ? {} : { name: user.name }),
+      },
+      ...(organization ? { company: organization.name } : {}),
+    };
   }
 
   /**
@@ -211,16 +246,25 @@ export class Tickets {
     });
   }
 
-  /** A ticket the actor may see. */
-  async get(id: string, actor: Actor): Promise<TicketState> {
+  /**
+   * A ticket the actor may see. `shared`: to read only, a requester also sees the tickets of an
+   * organization that shares them (never to act on them).
+   */
+  async get(id: string, actor: Actor, opts: { shared?: boolean } = {}): Promise<TicketState> {
     const ticket = await this.opts.store.getTicket(id);
     if (!ticket) throw new TicketNotFoundError(id);
-    if (!mayView(ticket, actor)) throw new TicketForbiddenError('This ticket belongs to another requester');
+    if (!mayView(ticket, actor)) {
+      const organization = opts.shared ? await sharedOrganization(this.opts.store, actor) : undefined;
+      if (!organization || ticket.company !== organization.name)
+        throw new TicketForbiddenError('This ticket belongs to another requester');
+    }
     return ticket;
   }
 
   async command(id: string, command: TicketCommand, actor: Actor, options: CommandOptions = {}): Promise<TicketState> {
     try {
+      // Checked before the Update: a refused assignment never reaches the ticket.
+      await checkCommand(this.opts.store, await this.opts.store.getSettings(), id, command, actor);
       const ticket = await this.send(id, command, actor, { ...options, receivedAt: options.receivedAt ?? Date.now() });
       if (command.type === 'purge') await this.deleteHistory(id);
       this.opts.onCommand?.(command.type, 'accepted');
@@ -233,7 +277,9 @@ export class Tickets {
             ? 'not_found'
             : err instanceof TicketForbiddenError
               ? 'forbidden'
-              : 'error';
+              : err instanceof DirectoryRefusedError
+                ? err.code
+                : 'error';
       this.opts.onCommand?.(command.type, outcome);
       throw err;
     }

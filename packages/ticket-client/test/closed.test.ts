@@ -15,7 +15,12 @@ const closed: TicketState = ticket('closed');
 function setup(over: Partial<Settings> = {}) {
   const store = {
     getTicket: vi.fn(async () => closed),
-    getSettings: vi.fn(async () => ({ ...DEFAULT_SETTINGS, ...over })),
+    // billing is a group of the directory (settings.groups mirrors it), alice an active agent.
+    getSettings: vi.fn(async () => ({ ...DEFAULT_SETTINGS, groups: ['support', 'billing'], ...over })),
+    directory: {
+      user: vi.fn(async (id: string) => ({ id, role: 'agent', active: true })),
+      group: vi.fn(async () => undefined),
+    },
     reclassifyClosed: vi.fn(async (_id: string, patch: Partial<TicketState>) => ({ ...closed, ...patch, revision: 6 })),
     purgeTicket: vi.fn(async () => undefined),
   };

@@ -11,6 +11,7 @@ import { idempotency } from './middleware/idempotency';
 import { Metrics } from './middleware/metrics';
 import { perPrincipalRateLimit, requireJson } from './middleware/protection';
 import { attachmentRoutes } from './routes/attachments';
+import { directoryRoutes } from './routes/directory';
 import { Dependencies, opsRoutes } from './routes/ops';
 import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/suspended', suspendedRoutes(tickets, deps.store));
   app.use('/v1', reportRoutes(deps.store));
+  app.use('/v1', directoryRoutes(deps.store, tickets, deps.client, deps.taskQueue));
 
   app.use(() => {
     throw new NotFoundError('Route');

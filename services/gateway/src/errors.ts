@@ -2,7 +2,13 @@
 // `application/problem+json` answer.
 import type { CommandType, Dependency, Refusal, TicketStatus } from '@helpdesk/contracts';
 import type { ErrorRequestHandler } from 'express';
-import { TicketForbiddenError, TicketNotFoundError, TicketRefusedError } from '@helpdesk/ticket-client';
+import {
+  DirectoryRefusedError,
+  TicketForbiddenError,
+  TicketNotFoundError,
+  TicketRefusedError,
+} from '@helpdesk/ticket-client';
+import { DirectoryConflictError } from '@helpdesk/persistence';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import type { z } from 'zod';
 
@@ -172,6 +178,13 @@ export const problemHandler =
       error = new NotFoundError(`Ticket ${err.ticketId}`);
     } else if (err instanceof TicketForbiddenError) {
       error = new ForbiddenError(err.message);
+    } else if (err instanceof DirectoryRefusedError) {
+      // Nothing was sent to the ticket: it is as it was.
+      error = new AppError(err.status, err.code, `${err.field} ${err.message}`, {
+        errors: [{ field: err.field, message: err.message }],
+      });
+    } else if (err instanceof DirectoryConflictError) {
+      error = new AppError(409, 'conflict', err.message);
     } else if (isBodyParserError(err)) {
       error =
         err.type === 'entity.too.large'

@@ -43,6 +43,7 @@ export const TAGS = {
   attachments: 'Files on tickets',
   mail: 'Suspended inbound mail',
   reports: 'Histories and lifecycle reports',
+  directory: 'Users, groups and organizations: who may be assigned, where mail goes, who requesters are',
   settings: 'Versioned settings',
   operations: 'Liveness, readiness, this document',
 } as const;

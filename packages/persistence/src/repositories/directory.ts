@@ -33,9 +33,24 @@ export interface UserFilter {
   organizationId?: string | undefined;
   /** Ids listed: at most this many (the directory of a helpdesk is small; callers page by name). */
   ids?: string[] | undefined;
+  /** Members of this group. */
+  group?: string | undefined;
+  /** Roles listed (any of them). */
+  roles?: UserRole[] | undefined;
 }
 
 const normalEmail = (email: string) => email.trim().toLowerCase();
+
+/** A patch as an update: a field given as undefined is cleared (an organization left, a calendar removed). */
+function setOrUnset(patch: Record<string, unknown>): { $set: Record<string, unknown>; $unset?: Record<string, ''> } {
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, ''> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) $unset[key] = '';
+    else $set[key] = value;
+  }
+  return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+}
 const userOf = ({ _id, ...rest }: UserDoc): DirectoryUser => ({ id: _id, ...rest });
 const groupOf = ({ _id, ...rest }: GroupDoc): DirectoryGroup => ({ name: _id, ...rest });
 const organizationOf = ({ _id, ...rest }: OrganizationDoc): Organization => ({ id: _id, ...rest });
@@ -92,16 +107,25 @@ export class DirectoryRepository {
     if (filter.active !== undefined) query.active = filter.active;
     if (filter.organizationId) query.organizationId = filter.organizationId;
     if (filter.ids) query._id = { $in: filter.ids };
+    if (filter.roles) query.role = { $in: filter.roles };
+    if (filter.group !== undefined) {
+      const group = await this.group(filter.group);
+      query._id = { $in: (group?.members ?? []).filter((m) => !filter.ids || filter.ids.includes(m)) };
+    }
     const docs = await this.users.find(query).sort({ name: 1, _id: 1 }).limit(limit).lean<UserDoc[]>();
     return docs.map(userOf);
   }
 
   /** Apply a change; undefined when there is no such user. A changed email must stay unique. */
   async updateUser(id: string, patch: UserPatch, now = Date.now()): Promise<DirectoryUser | undefined> {
-    const set: Record<string, unknown> = { ...patch, updatedAt: now };
-    if (patch.email !== undefined) set.email = normalEmail(patch.email);
+    const update = setOrUnset({
+      ...patch,
+      ...(patch.email !== undefined ? { email: normalEmail(patch.email) } : {}),
+      updatedAt: now,
+    });
+    const set = update.$set;
     try {
-      const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean<UserDoc>();
+      const doc = await this.users.findOneAndUpdate({ _id: id }, update, { new: true }).lean<UserDoc>();
       return doc ? userOf(doc) : undefined;
     } catch (err) {
       if (isDuplicateKey(err)) throw new DirectoryConflictError('user', `email ${String(set.email)}`);
@@ -114,19 +138,25 @@ export class DirectoryRepository {
    * owns the address's domain). Two first contacts at once make one: the unique email decides.
    */
   async ensureRequester(
-    person: { email: string; name?: string | undefined },
+    person: { email: string; name?: string | undefined; id?: string | undefined },
     now = Date.now(),
   ): Promise<DirectoryUser> {
     const found = await this.userByEmail(person.email);
     if (found) return found;
-    try {
-      return await this.createUser({ email: person.email, name: person.name || person.email, role: 'requester' }, now);
-    } catch (err) {
-      if (!(err instanceof DirectoryConflictError)) throw err;
-      const winner = await this.userByEmail(person.email);
-      if (!winner) throw err;
-      return winner;
+    const name = person.name || person.email;
+    // The caller's id when it is free (a token's sub, an API caller's own id), else a new one.
+    for (const id of person.id ? [person.id, undefined] : [undefined]) {
+      try {
+        return await this.createUser({ email: person.email, name, role: 'requester', ...(id ? { id } : {}) }, now);
+      } catch (err) {
+        if (!(err instanceof DirectoryConflictError)) throw err;
+        const winner = await this.userByEmail(person.email);
+        if (winner) return winner;
+        // The id belongs to someone with another address: try again with a fresh id.
+        if (!err.key.startsWith('id ')) throw err;
+      }
     }
+    throw new DirectoryConflictError('user', `email ${normalEmail(person.email)}`);
   }
 
   // ---- groups
@@ -168,7 +198,7 @@ export class DirectoryRepository {
 
   async updateGroup(name: string, patch: GroupPatch, now = Date.now()): Promise<DirectoryGroup | undefined> {
     const doc = await this.groups
-      .findOneAndUpdate({ _id: name }, { $set: { ...patch, updatedAt: now } }, { new: true })
+      .findOneAndUpdate({ _id: name }, setOrUnset({ ...patch, updatedAt: now }), { new: true })
       .lean<GroupDoc>();
     return doc ? groupOf(doc) : undefined;
   }
@@ -212,7 +242,7 @@ export class DirectoryRepository {
     const set: Record<string, unknown> = { ...patch, updatedAt: now };
     if (patch.domains) set.domains = patch.domains.map((d) => d.toLowerCase());
     const doc = await this.organizations
-      .findOneAndUpdate({ _id: id }, { $set: set }, { new: true })
+      .findOneAndUpdate({ _id: id }, setOrUnset(set), { new: true })
       .lean<OrganizationDoc>();
     return doc ? organizationOf(doc) : undefined;
   }
@@ -220,6 +250,21 @@ export class DirectoryRepository {
   async deleteOrganization(id: string): Promise<boolean> {
     const { deletedCount } = await this.organizations.deleteOne({ _id: id });
     return deletedCount > 0;
+  }
+
+  /** An organization with this name (names are shown as a ticket's company, so they are kept unique). */
+  async organizationByName(name: string): Promise<Organization | undefined> {
+    const doc = await this.organizations.findOne({ name }).lean<OrganizationDoc>();
+    return doc ? organizationOf(doc) : undefined;
+  }
+
+  /** Organizations that already own any of these domains. */
+  async organizationsWithDomains(domains: string[]): Promise<Organization[]> {
+    if (domains.length === 0) return [];
+    const docs = await this.organizations
+      .find({ domains: { $in: domains.map((d) => d.toLowerCase()) } })
+      .lean<OrganizationDoc[]>();
+    return docs.map(organizationOf);
   }
 
   /** The organization that owns the address's domain, if any. */

@@ -21,6 +21,7 @@ import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { parse } from '../validate';
+import { groupSettingsThroughDirectory } from './directory-groups';
 
 const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
 /** Settings are stored as one document: its map keys must be keys the store can hold. */
@@ -74,7 +75,12 @@ export const ZSettingsPatchSchema = z
     mailLimitPerSenderPerHour: z.number().int().min(1).max(100_000),
     mailLimitPerTicketPerHour: z.number().int().min(1).max(100_000),
     businessCalendars: storableMap(ZBusinessCalendarSchema).describe('Business calendars by name (service levels)'),
-    groupCalendars: storableMap(z.string().min(1).max(100)).describe('Group name → business calendar name'),
+    groupCalendars: storableMap(z.string().min(1).max(100)).describe(
+      'Group name → business calendar name (kept from the directory: see /v1/groups)',
+    ),
+    assignOutsideGroup: z
+      .boolean()
+      .describe('A ticket may be assigned to an agent outside its group (else 409); default false'),
     slaPolicies: z
       .array(ZSlaPolicySchema)
       .max(100)
@@ -126,6 +132,34 @@ function maskProblems(mask: Settings['numberingMask'] | undefined): { field: str
       ];
 }
 
+/**
+ * The one way settings change (this route, and the directory when its groups change): checked
+ * across fields, stored with the next version, then broadcast to the open tickets.
+ */
+export async function changeSettings(
+  store: Store,
+  client: Client,
+  taskQueue: string,
+  patch: Partial<Settings>,
+): Promise<Settings> {
+  const previous = await store.getSettings();
+  // Each field alone passed its schema; these are the rules across fields, on the result.
+  const problems = [
+    ...maskProblems(patch.numberingMask),
+    ...settingsProblems({ ...previous, ...patch }),
+    ...slaSettingsProblems({ ...previous, ...patch }),
+  ];
+  if (problems.length > 0)
+    throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+  const settings = await store.putSettings(patch);
+  await client.workflow.start('settingsBroadcastWorkflow', {
+    taskQueue,
+    workflowId: `settings-broadcast-${settings.version}`,
+    args: [settings, previous],
+  });
+  return settings;
+}
+
 export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
   const router = Router();
 
@@ -139,22 +173,8 @@ export function settingsRoutes(store: Store, client: Client, taskQueue: string):
     const actor = actorOf(res);
     if (!mayDo(actor, 'change_settings')) throw new ForbiddenError('Only admins change the settings');
     const patch = parse(ZSettingsPatchSchema, req.body);
-    const previous = await store.getSettings();
-    // Each field alone passed its schema; these are the rules across fields, on the result.
-    const problems = [
-      ...maskProblems(patch.numberingMask),
-      ...settingsProblems({ ...previous, ...patch }),
-      ...slaSettingsProblems({ ...previous, ...patch }),
-    ];
-    if (problems.length > 0)
-      throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
-    const settings = await store.putSettings(patch);
-    await client.workflow.start('settingsBroadcastWorkflow', {
-      taskQueue,
-      workflowId: `settings-broadcast-${settings.version}`,
-      args: [settings, previous],
-    });
-    res.json(settings);
+    // Groups live in the directory: named here, they are written there first (routes/directory-groups.ts).
+    res.json(await changeSettings(store, client, taskQueue, await groupSettingsThroughDirectory(store, patch)));
   });
 
   return router;

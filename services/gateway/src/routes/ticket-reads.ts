@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { TICKET_STATUSES, ZEventListSchema, ZTicketListSchema, ZTicketSchema } from '@helpdesk/contracts';
 import type { Store, TicketFilter } from '@helpdesk/persistence';
+import { sharedOrganization } from '@helpdesk/ticket-client';
 import type { Tickets } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
@@ -93,9 +94,17 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
         { field: 'query.sort', message: 'dueBefore lists by due instant: use sort=due or none' },
       ]);
     if (actor.role === 'requester') {
-      if (filter.requester && filter.requester !== actor.id)
-        throw new ForbiddenError('Requesters list only their own tickets');
-      filter.requester = actor.id;
+      // An organization that shares tickets: its tickets (company = its name), else their own.
+      const organization = await sharedOrganization(store, actor);
+      if (organization) {
+        if (filter.company && filter.company !== organization.name)
+          throw new ForbiddenError("Requesters list only their own or their organization's tickets");
+        filter.company = organization.name;
+      } else {
+        if (filter.requester && filter.requester !== actor.id)
+          throw new ForbiddenError('Requesters list only their own tickets');
+        filter.requester = actor.id;
+      }
       if (filter.deleted) throw new ForbiddenError('Requesters cannot list deleted tickets');
     }
     // Requesters search only what they may read (no private notes or messages).
@@ -108,7 +117,7 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
 
   router.get('/:id', async (req, res) => {
     const actor = actorOf(res);
-    const ticket = await tickets.get(req.params.id, actor);
+    const ticket = await tickets.get(req.params.id, actor, { shared: true });
     const etag = `W/"${ticket.id}-${ticket.revision}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, no-cache');
@@ -121,7 +130,7 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
 
   router.get('/:id/events', async (req, res) => {
     const actor = actorOf(res);
-    await tickets.get(req.params.id, actor);
+    await tickets.get(req.params.id, actor, { shared: true });
     res.json({ items: presentEvents(await store.listEvents(req.params.id), actor) });
   });
 
