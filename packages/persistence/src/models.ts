@@ -182,6 +182,8 @@ export interface NotificationDoc {
   createdAt: number;
   sentAt?: number;
   error?: string;
+  /** Directory references that led to no address, with why. */
+  dropped?: { recipient: string; reason: string }[];
 }
 const notificationSchema = new Schema<NotificationDoc>(
   {
@@ -197,6 +199,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     createdAt: Number,
     sentAt: Number,
     error: String,
+    dropped: mixed,
   },
   { collection: 'notifications', versionKey: false },
 );

@@ -197,7 +197,7 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
         return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, attention: false }).done();
       }
       change.record('assigned', { status: 'new', assignee: cmd.assignee, attention: false });
-      return change.notify('assigned', [cmd.assignee.includes('@') ? cmd.assignee : undefined]).done();
+      return change.notify('assigned', [`user:${cmd.assignee}`]).done();
     }
     case 'release':
       return change

@@ -5,7 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Notification, NotifierActivities, SendResult } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import type { Logger } from '@helpdesk/config';
-import { renderMail, resolveRecipients } from './templates';
+import { renderMail } from './templates';
+import { resolveRecipients } from './recipients';
 
 /** How long one attempt holds a notification (longer than the activity's start-to-close). */
 const LEASE_MS = 90_000;
@@ -67,9 +68,16 @@ export function createNotifierActivities(
   return {
     async sendNotification(notification: Notification): Promise<SendResult> {
       const messageId = messageIdFor(notification.id);
-      // Directory references (group:…, user:…) become addresses; none left: nothing to send.
-      const n = { ...notification, to: resolveRecipients(notification.to) };
-      if (n.to.length === 0 && n.cc.length === 0) return { id: n.id, messageId, sentNow: false };
+      // Directory references (group:…, user:…) become the directory's addresses now.
+      const resolved = await resolveRecipients(store, notification.to, notification.cc);
+      const n = { ...notification, to: resolved.to, cc: resolved.cc };
+      if (resolved.dropped.length > 0)
+        logger?.warn('recipients dropped', {
+          notificationId: n.id,
+          kind: n.kind,
+          ticketId: n.ticketId,
+          dropped: resolved.dropped,
+        });
       const settings = await store.getSettings();
       const mail = renderMail(n, settings);
       const now = Date.now();
@@ -81,7 +89,13 @@ export function createNotifierActivities(
         subject: mail.subject,
         createdAt: now,
         messageId,
+        ...(resolved.dropped.length > 0 ? { dropped: resolved.dropped } : {}),
       });
+      // Nobody left to mail: recorded (with who was dropped and why), nothing sent.
+      if (n.to.length === 0 && n.cc.length === 0) {
+        await outbox.markFailed(n.id, 'no recipient: every reference was dropped');
+        return { id: n.id, messageId, sentNow: false };
+      }
       // Claim the send: one attempt at a time, so a retry and a continued run never both send.
       const claimed = await outbox.claim(n.id, now, LEASE_MS);
       if (!claimed) {

@@ -9,7 +9,7 @@ export class OutboxRepository {
 
   /** Put a notification in the outbox unless it is there already (a retry keeps what it has). */
   async enqueue(
-    doc: Pick<NotificationDoc, '_id' | 'ticketId' | 'kind' | 'to' | 'subject' | 'createdAt' | 'messageId'>,
+    doc: Pick<NotificationDoc, '_id' | 'ticketId' | 'kind' | 'to' | 'subject' | 'createdAt' | 'messageId' | 'dropped'>,
   ): Promise<void> {
     const { _id, ...fields } = doc;
     await this.outbox

@@ -305,6 +305,8 @@ export class InboundPipeline {
   private async isKnownSender(from: string, settings: Settings): Promise<boolean> {
     const domain = from.split('@')[1] ?? '';
     if (settings.collectorKnownDomains.map((d) => d.toLowerCase()).includes(domain)) return true;
+    // Someone the directory holds (staff, or a requester from an earlier contact) is known.
+    if (await this.store.directory.userByEmail(from)) return true;
     // Their own rejected tickets do not make them known.
     return this.store.readModel.hasAcceptedTicketFrom(from);
   }
