@@ -4,13 +4,11 @@
 // leaves each of them assigned exactly once.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentAvailabilityChanged } from '@helpdesk/ticket-client';
-import { api, eventually, token, useStore, useTemporal } from '../support/api';
+import { api, eventually, token, useStore } from '../support/api';
 import { startPrivateServices } from '../support/private-services';
 import type { PrivateServices } from '../support/private-services';
 
 const store = useStore();
-const temporal = useTemporal();
 const admin = token('admin', 'admin');
 
 interface AgentSpec {
@@ -108,12 +106,10 @@ async function assignedEvents(
   return res.body.items.filter((e) => e.type === 'assigned');
 }
 
-/** Set an agent's availability over HTTP, then wake their groups' queues. */
+/** Set an agent's availability over HTTP (going online wakes the queues of their groups). */
 async function setAvailability(id: string, availability: 'online' | 'away' | 'offline') {
   const res = await api('PUT', `/v1/users/${id}/availability`, { token: admin, body: { availability } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  // What the availability route does after storing the change (idempotent: a second wake is harmless).
-  await agentAvailabilityChanged(temporal(), store(), id);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -193,6 +189,24 @@ describe('routing', () => {
     expect(await assigneeOf(waiting)).toBeUndefined();
     await setAvailability(ids.c as string, 'online');
     expect(await assigned([waiting], 15_000)).toEqual([ids.c]);
+  });
+
+  it('a ticket nobody can take goes to a member added to the group', async () => {
+    const { group, ids } = await groupOf({ rule: 'least_open', offerTimeoutMinutes: 60 }, [
+      { id: 'a', availability: 'offline' },
+    ]);
+    const waiting = await newTicket({ group });
+    await sleep(2_000);
+    expect(await assigneeOf(waiting)).toBeUndefined();
+    const d = `d-${group}`;
+    const created = await api('POST', '/v1/users', {
+      token: admin,
+      body: { id: d, name: d, email: `${d}@agents.routing.test`, role: 'agent' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const patched = await api('PATCH', `/v1/groups/${group}`, { token: admin, body: { members: [ids.a, d] } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(await assigned([waiting], 15_000)).toEqual([d]);
   });
 
   it('re-offers to the next agent when the offer is not taken in time, and stops once it is', async () => {

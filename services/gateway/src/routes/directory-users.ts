@@ -5,11 +5,12 @@
 import { Router } from 'express';
 import type { Response } from 'express';
 import { z } from 'zod';
+import type { Client } from '@temporalio/client';
 import { AVAILABILITIES, USER_ROLES, zMailAddress } from '@helpdesk/contracts';
 import type { Actor, DirectoryUser, TicketState } from '@helpdesk/contracts';
 import type { Store, UserPatch } from '@helpdesk/persistence';
 import type { Tickets } from '@helpdesk/ticket-client';
-import { TicketRefusedError } from '@helpdesk/ticket-client';
+import { TicketRefusedError, agentAvailabilityChanged } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { document } from '../openapi';
@@ -244,7 +245,13 @@ async function deactivate(store: Store, tickets: Tickets, user: DirectoryUser, a
   return { user: presentUser(updated), returnedToQueue, stillAssigned };
 }
 
-export function userRoutes(store: Store, tickets: Tickets): Router {
+export function userRoutes(store: Store, tickets: Tickets, client?: Client): Router {
+  // Routing: an agent who may now take work wakes their groups' queues. Best effort: the change is
+  // stored, and a queue re-checks its waiting tickets every minute anyway.
+  const wakeQueues = async (user: DirectoryUser) => {
+    if (client && user.availability === 'online')
+      await agentAvailabilityChanged(client, store, user.id).catch(() => undefined);
+  };
   const router = Router();
   const { directory } = store;
 
@@ -305,6 +312,7 @@ export function userRoutes(store: Store, tickets: Tickets): Router {
     await found(req.params.id);
     const user = await directory.updateUser(req.params.id, userPatch(body));
     if (!user) throw new NotFoundError(`User ${req.params.id}`);
+    await wakeQueues(user);
     res.json(presentUser(user));
   });
 
@@ -313,6 +321,7 @@ export function userRoutes(store: Store, tickets: Tickets): Router {
     const { availability } = parse(ZAvailabilitySchema, req.body);
     const user = await directory.updateUser(req.params.id, { availability });
     if (!user) throw new NotFoundError(`User ${req.params.id}`);
+    await wakeQueues(user);
     res.json(presentUser(user));
   });
 

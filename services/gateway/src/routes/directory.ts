@@ -9,7 +9,7 @@ import { userRoutes } from './directory-users';
 
 export function directoryRoutes(store: Store, tickets: Tickets, client: Client, taskQueue: string): Router {
   const router = Router();
-  router.use('/users', userRoutes(store, tickets));
+  router.use('/users', userRoutes(store, tickets, client));
   router.use('/groups', groupRoutes(store, client, taskQueue));
   router.use('/organizations', organizationRoutes(store));
   return router;
