@@ -40,6 +40,8 @@ export interface GroupQueueState {
 export interface GroupQueueInput {
   group: string;
   carried?: GroupQueueState;
+  /** Continue as new past this many history events (default 2,000; tests make it small). */
+  maxHistoryEvents?: number;
 }
 
 /** The queue as it is now (for operators and tests). */

@@ -53,8 +53,12 @@ export async function groupQueueWorkflow(input: GroupQueueInput): Promise<void> 
 
   for (;;) {
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
-      await continueAsNew<typeof groupQueueWorkflow>({ group, carried: s });
+    if (info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS)) {
+      await continueAsNew<typeof groupQueueWorkflow>({
+        group,
+        carried: s,
+        ...(input.maxHistoryEvents !== undefined ? { maxHistoryEvents: input.maxHistoryEvents } : {}),
+      });
     }
 
     // Sleep until a ticket can be offered, an offer runs out, or the re-check is due.
