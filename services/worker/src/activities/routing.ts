@@ -10,7 +10,7 @@ import {
 } from '@helpdesk/contracts';
 import type { GroupQueueInput, GroupRouting, OfferOutcome, RoutingSnapshot, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
-import { TicketNotFoundError, TicketRefusedError, Tickets } from '@helpdesk/ticket-client';
+import { DirectoryRefusedError, TicketNotFoundError, TicketRefusedError, Tickets } from '@helpdesk/ticket-client';
 import { routesAutomatically } from '@helpdesk/ticket-rules';
 
 export interface RoutingDeps {
@@ -117,7 +117,7 @@ export function createRoutingActivities({ store, client, taskQueue }: RoutingDep
           )
             return 'gone';
           // The directory's own check of the assignee (deactivated or moved out of the group since the snapshot).
-          if (err instanceof Error && err.name === 'DirectoryRefusedError') return 'refused';
+          if (err instanceof DirectoryRefusedError) return 'refused';
           throw err;
         }
       },
