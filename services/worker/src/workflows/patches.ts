@@ -22,3 +22,8 @@ export const SERVICE_LEVEL_GRACE_PATCH = 'service-level-grace';
 export const CHILD_REOPENED_PATCH = 'child-reopened-signal';
 /** An operator's cancellation closes the ticket, logged, instead of ending the run as cancelled. */
 export const OPERATOR_CANCEL_PATCH = 'operator-cancel-closes';
+/**
+ * Mail names directory references (`user:<id>`, `group:<name>`) that the notifier resolves. Older
+ * runs mailed an assignee only when the id was an address, and breaches to `<group>@groups.helpdesk.local`.
+ */
+export const DIRECTORY_RECIPIENTS_PATCH = 'directory-recipients';

@@ -46,10 +46,31 @@ import type { TicketActivities } from '../activities';
 import { currentDetails } from './operator-view';
 import {
   CHILD_REOPENED_PATCH,
+  DIRECTORY_RECIPIENTS_PATCH,
   LOCAL_PROJECTION_PATCH,
   OPERATOR_CANCEL_PATCH,
   VERSIONED_SETTINGS_PATCH,
 } from './patches';
+
+const DIRECTORY_REFERENCE = /^(user|group):(.+)$/;
+
+/**
+ * A notification as a run started before directory references would have sent it (undefined: it
+ * sent none), so replaying such a run schedules the same activities. Only a notification that names
+ * a reference asks, so runs that never do carry no marker.
+ */
+function asRecorded(notification: Notification): Notification | undefined {
+  if (!notification.to.some((t) => DIRECTORY_REFERENCE.test(t)) || patched(DIRECTORY_RECIPIENTS_PATCH)) {
+    return notification;
+  }
+  const to = notification.to.flatMap((t) => {
+    const [, kind, key] = DIRECTORY_REFERENCE.exec(t) ?? [];
+    if (!kind || !key) return [t];
+    if (kind === 'group') return [`${key}@groups.helpdesk.local`];
+    return key.includes('@') ? [key] : [];
+  });
+  return to.length > 0 ? { ...notification, to } : undefined;
+}
 
 /** What the timeline says of a mail that failed for good: the server's reply, not "Activity task failed". */
 const failureReason = (err: unknown): string =>
@@ -140,8 +161,10 @@ export class TicketRun {
       upsertSearchAttributes(ticketSearchAttributes(this.state));
     }
     for (const effect of result.effects) {
-      if (effect.type === 'notify') this.send(effect.notification);
-      else if (effect.type === 'purge') this.purged = true;
+      if (effect.type === 'notify') {
+        const notification = asRecorded(effect.notification);
+        if (notification) this.send(notification);
+      } else if (effect.type === 'purge') this.purged = true;
       else this.tasks.push({ effect, actor });
     }
     this.showDetails();
