@@ -112,7 +112,12 @@ export class Tickets {
     // Mail never fails on the directory (a collector default group the settings lost, say); API
     // callers are told what they named wrong, before anything is started.
     if (channel !== 'email' && !options.followUp) await checkCreation(store, settings, body);
-    const { draft = false, assignee, ...fields } = await this.withDirectoryRequester(body, actor, channel);
+    // A follow-up carries its closed ticket's requester (the rules copy it): that one stands.
+    const {
+      draft = false,
+      assignee,
+      ...fields
+    } = options.followUp ? body : await this.withDirectoryRequester(body, actor, channel);
     const ticketId = options.ticketId ?? randomUUID();
     const reference = await store.allocateReference(ticketId, settings.numberingMask, new Date(), {
       fresh: !options.ticketId,
@@ -168,11 +173,7 @@ export class Tickets {
       ...body,
       // Mail names the sender by address: the directory's id stands (the address itself when this
       // mail made them); an API caller's own id is kept.
-      requester: {
-        ...person,
-        id: channel === 'email' ? user.id : person.id,
-        ...(person.name ? {} : { name: user.name }),
-      },
+      requester: { ...person, id: channel === 'email' ? user.id : person.id },
       ...(organization ? { company: organization.name } : {}),
     };
   }
