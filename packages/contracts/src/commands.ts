@@ -17,7 +17,15 @@ export type TicketCommand =
   | { type: 'submit'; fields?: EditableFields }
   | { type: 'modify'; fields: EditableFields }
   | { type: 'take' }
-  | { type: 'assign'; assignee: string }
+  | {
+      type: 'assign';
+      assignee: string;
+      /**
+       * Only while the ticket is still `new` and held by this assignee (null: nobody): routing's
+       * offers carry it, so an agent's take or a hand assignment in the meantime wins.
+       */
+      ifUnchanged?: { assignee: string | null };
+    }
   | { type: 'release'; reason?: 'release' | 'return_to_queue' | 'robot_rejected' | 'manual' }
   | { type: 'wait'; waitType: 'more_info'; days?: number; closeIfNoResponse?: boolean }
   | { type: 'wait'; waitType: 'until'; until: number }

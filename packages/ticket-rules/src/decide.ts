@@ -193,6 +193,9 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
         .record('taken', { status: 'in_progress', assignee: ctx.actor.id, read: true, attention: false })
         .done();
     case 'assign': {
+      if (cmd.ifUnchanged && (state.status !== 'new' || (state.assignee ?? null) !== cmd.ifUnchanged.assignee)) {
+        return refuse(state, 'invalid_transition', 'The ticket was taken or assigned meanwhile');
+      }
       if (cmd.assignee === ctx.actor.id && isStaff(ctx.actor)) {
         return change.record('taken', { status: 'in_progress', assignee: ctx.actor.id, attention: false }).done();
       }

@@ -1,6 +1,7 @@
 // Routing's pick: round robin, least open with capacity, skills, availability, re-offers.
 import { describe, expect, it } from 'vitest';
-import { pickAgent, requiredSkills } from '../src';
+import { decide, pickAgent, requiredSkills } from '../src';
+import { ctx, robot, ticket } from './fixtures';
 import type { RoutingAgent } from '../src';
 
 const agent = (id: string, over: Partial<RoutingAgent> = {}): RoutingAgent => ({
@@ -97,5 +98,23 @@ describe('routing picks', () => {
     expect(pickAgent('manual', [agent('a')], 0)).toBeUndefined();
     expect(pickAgent('round_robin', [agent('a', { available: false })], 0)).toBeUndefined();
     expect(pickAgent('least_open', [], 0)).toBeUndefined();
+  });
+});
+
+describe("an offer's assign names what it expects", () => {
+  const offer = { type: 'assign', assignee: 'bob', ifUnchanged: { assignee: null } } as const;
+
+  it('assigns a ticket still new and unassigned', () => {
+    const d = decide(ticket('new'), { command: offer }, ctx(robot));
+    expect(d.ok && [d.state.assignee, d.state.status]).toEqual(['bob', 'new']);
+  });
+
+  it('is refused, leaving the ticket as it was, once an agent took it or it was assigned meanwhile', () => {
+    const taken = ticket('in_progress', { assignee: 'alice' });
+    const d = decide(taken, { command: offer }, ctx(robot));
+    expect(d.ok ? undefined : d.refusal.code).toBe('invalid_transition');
+    const handed = ticket('new', { assignee: 'carol' });
+    expect(decide(handed, { command: offer }, ctx(robot)).ok).toBe(false);
+    expect(decide(handed, { command: { ...offer, ifUnchanged: { assignee: 'carol' } } }, ctx(robot)).ok).toBe(true);
   });
 });

@@ -104,9 +104,14 @@ export function createRoutingActivities({ store, client, taskQueue }: RoutingDep
         if (now.assignee === agent) return 'offered';
         if (now.assignee && now.assignee !== previous) return 'gone';
         try {
-          const after = await tickets.command(ticketId, { type: 'assign', assignee: agent }, ROUTING_ACTOR, {
-            updateId: offerId,
-          });
+          const after = await tickets.command(
+            ticketId,
+            { type: 'assign', assignee: agent, ifUnchanged: { assignee: now.assignee ?? null } },
+            ROUTING_ACTOR,
+            {
+              updateId: offerId,
+            },
+          );
           return after.status === 'new' && after.assignee === agent ? 'offered' : 'gone';
         } catch (err) {
           // Refused (taken meanwhile, closed) or the run is gone: the ticket left the queue's hands.
