@@ -11,6 +11,7 @@ import { startService, startStack } from '@helpdesk/dev-stack';
 import type { ManagedProcess, RunningStack } from '@helpdesk/dev-stack';
 import { api, stack as sharedStack, token } from '../support/api';
 import type { ApiResponse, TicketBody } from '../support/api';
+import { seedDirectoryAt } from '../support/directory';
 import { serviceSpecs } from '../support/stack-config';
 
 const COMMAND_TIMEOUT_MS = 3_000;
@@ -159,6 +160,8 @@ beforeAll(async () => {
       COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
     },
   });
+  // Its own store: the agents the tests act as must be in its directory too.
+  await seedDirectoryAt(stack.urls.mongo);
 });
 
 afterAll(async () => {
