@@ -124,6 +124,14 @@ async function main() {
   });
   const running = worker.run();
   const store = await Store.connect(mongoUrl);
+  // Assignments are checked against the directory: the agent the bench acts as must be in it.
+  await store.directory.createUser({
+    id: 'bench',
+    name: 'Bench agent',
+    email: 'bench@agents.helpdesk.test',
+    role: 'agent',
+  });
+  await store.directory.createGroup({ name: 'support', members: ['bench'] });
   const rows = [];
   const targets = [];
   const target = (name, value, goal, unit, met) => targets.push({ name, value, goal, unit, met });

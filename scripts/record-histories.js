@@ -40,6 +40,11 @@ async function main() {
     })),
   });
   const store = await Store.connect(stack.urls.mongo);
+  // Assignments are checked against the directory: the agents the histories name must be in it.
+  for (const id of ['alice', 'bob']) {
+    await store.directory.createUser({ id, name: id, email: `${id}@agents.helpdesk.test`, role: 'agent' });
+  }
+  await store.directory.createGroup({ name: 'support', members: ['alice', 'bob'] });
   await store.putSettings({
     feedbackWindowHours: 2 * SECOND_IN_HOURS,
     responseDelayHours: null,
