@@ -147,6 +147,19 @@ describe('directory CRUD and roles', () => {
     expect(gone.body.groups).toContain(name);
   });
 
+  it('a group the settings name but the directory never held (stored before it) is found and changed', async () => {
+    const name = `dir-legacy-${u()}`;
+    const current = await store().currentSettings();
+    await store().putSettings({ groups: [...current.groups, name] });
+    const found = await api<{ name: string; members: string[] }>('GET', `/v1/groups/${name}`, { token: agent() });
+    expect([found.status, found.body.name, found.body.members]).toEqual([200, name, []]);
+    const changed = await api<{ members: string[] }>('PATCH', `/v1/groups/${name}`, {
+      token: admin(),
+      body: { members: ['alice'] },
+    });
+    expect([changed.status, changed.body.members]).toEqual([200, ['alice']]);
+  });
+
   it('organizations: admins only, unique names and domains', async () => {
     const domain = `org-${u()}.example`;
     expect((await api('POST', '/v1/organizations', { token: agent(), body: { name: 'X' } })).status).toBe(403);

@@ -179,13 +179,12 @@ async function groupSettingsOf(
  */
 const fromSettings = (name: string) => ({ name, email: `${name}@groups.helpdesk.local` });
 
-let imported = false;
 /**
- * Groups named in the settings before the directory held any (the default `support`) become
- * directory groups once, before the first change, so the directory's view does not drop them.
+ * Groups named in the settings before the directory held any (the default `support`, or settings
+ * restored from an older backup) become directory groups before the directory is read or changed,
+ * so its view never drops them. Admin routes only: a few reads each time.
  */
 async function importSettingsGroups(store: Store): Promise<void> {
-  if (imported) return;
   const settings = await store.currentSettings();
   for (const name of settings.groups) {
     if (await store.directory.group(name)) continue;
@@ -196,7 +195,6 @@ async function importSettingsGroups(store: Store): Promise<void> {
         if (!(err instanceof DirectoryConflictError)) throw err;
       });
   }
-  imported = true;
 }
 
 let syncing: Promise<unknown> = Promise.resolve();
@@ -275,11 +273,13 @@ export function groupRoutes(store: Store, client: Client, taskQueue: string): Ro
 
   router.get('/', async (_req, res) => {
     if (!readsDirectory(actorOf(res))) throw new ForbiddenError('Only staff and services read groups');
+    await importSettingsGroups(store);
     res.json({ items: (await directory.listGroups()).map(presentGroup) });
   });
 
   router.get('/:name', async (req, res) => {
     if (!readsDirectory(actorOf(res))) throw new ForbiddenError('Only staff and services read groups');
+    await importSettingsGroups(store);
     const group = await directory.group(req.params.name);
     if (!group) throw new NotFoundError(`Group ${req.params.name}`);
     res.json(presentGroup(group));
@@ -308,6 +308,8 @@ export function groupRoutes(store: Store, client: Client, taskQueue: string): Ro
     const body = parse(ZGroupPatchSchema, req.body);
     if (Object.keys(body).length === 0)
       throw new ValidationError([{ field: 'body', message: 'names no field to change' }]);
+    // The settings' groups (such as the default `support`) are directory groups from the first look.
+    await importSettingsGroups(store);
     const current = await directory.group(req.params.name);
     if (!current) throw new NotFoundError(`Group ${req.params.name}`);
     const problems = [
