@@ -61,9 +61,9 @@ export function slaCalendarFor(
   return name !== undefined && calendar ? { name, calendar } : { calendar: ROUND_THE_CLOCK };
 }
 
-/** Whether every clock stands still: the ticket waits on the requester, or is resolved. */
+/** Whether every clock stands still: the ticket waits on the requester, or is resolved (or closed, for good). */
 export const slaPaused = (s: Pick<TicketState, 'status' | 'waitType'>): boolean =>
-  s.status === 'resolved' || (s.status === 'waiting' && s.waitType === 'more_info');
+  s.status === 'resolved' || s.status === 'closed' || (s.status === 'waiting' && s.waitType === 'more_info');
 
 const isOpen = (s: TicketState) =>
   (s.status === 'new' || s.status === 'in_progress' || s.status === 'waiting') && !s.deleted;
