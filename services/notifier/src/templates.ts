@@ -48,24 +48,6 @@ const LINES: Record<Notification['kind'], (n: Notification) => { subject: string
   }),
 };
 
-/**
- * Mail addresses for a notification's recipients. Service-level mail names directory references,
- * `group:<name>` and `user:<id>`; until the directory resolves them (its engineer replaces this
- * body), a group is `<name>@groups.helpdesk.local` and a user id that is an address is itself (any
- * other user id is dropped). Plain addresses pass through.
- */
-export function resolveRecipients(to: readonly string[]): string[] {
-  const out = to.flatMap((r) => {
-    if (r.startsWith('group:')) return [`${r.slice('group:'.length)}@groups.helpdesk.local`];
-    if (r.startsWith('user:')) {
-      const id = r.slice('user:'.length);
-      return id.includes('@') ? [id] : [];
-    }
-    return [r];
-  });
-  return [...new Set(out)];
-}
-
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function renderMail(n: Notification, settings: Settings): RenderedMail {
