@@ -48,6 +48,34 @@ const ZConfigSchema = z.object({
   /** json, or pretty for a person; unset: pretty when stdout is a terminal. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   NODE_ENV: z.string().default('development'),
+  // Sign-in (README "Sign-in"). Dev tokens: HS256 tokens signed with AUTH_JWT_SECRET, as
+  // `npm run token` mints them; unset means on, except with NODE_ENV=production.
+  AUTH_DEV_TOKENS: z.enum(['0', '1']).optional(),
+  /** Signs the gateway's own access tokens; unset: a key derived from AUTH_JWT_SECRET (never the same key). */
+  AUTH_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  AUTH_REFRESH_TTL_DAYS: z.coerce.number().min(0.001).max(365).default(30),
+  /** Failed sign-ins for one email within the window that lock it, for the window. */
+  AUTH_LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  AUTH_LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  AUTH_MAGIC_LINK_TTL_MINUTES: z.coerce.number().min(0.01).max(1_440).default(15),
+  /** The page a magic link opens; the token is appended as `?token=` (the page POSTs it to /v1/auth/magic-link/verify). */
+  AUTH_MAGIC_LINK_URL: z.url().default('http://localhost:3000/sign-in/magic'),
+  /** OIDC: set the issuer to accept its tokens (JWKS found by discovery). */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The claim that carries roles (a string or an array of strings), e.g. `roles` or `groups`. */
+  OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  /** `claim value=role` pairs, comma-separated, e.g. `helpdesk-admins=admin,helpdesk-bots=service`. */
+  OIDC_ROLE_MAP: z
+    .string()
+    .regex(
+      /^\s*[^=,\s]+\s*=\s*(admin|agent|requester|service)\s*(,\s*[^=,\s]+\s*=\s*(admin|agent|requester|service)\s*)*$/,
+      'must be `value=role` pairs separated by commas (roles: admin, agent, requester, service)',
+    )
+    .optional(),
+  /** The claim matched against the directory's emails. */
+  OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
 });
 
 export type Config = z.infer<typeof ZConfigSchema>;
@@ -68,7 +96,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && config.AUTH_JWT_SECRET === 'dev-secret-change-me-please') {
     throw new ConfigError(['AUTH_JWT_SECRET: set a real secret in production']);
   }
+  if (config.OIDC_ISSUER && !config.OIDC_AUDIENCE) {
+    throw new ConfigError(['OIDC_AUDIENCE: required with OIDC_ISSUER (tokens for another audience are refused)']);
+  }
+  if (config.AUTH_ACCESS_SECRET && config.AUTH_ACCESS_SECRET === config.AUTH_JWT_SECRET) {
+    throw new ConfigError(['AUTH_ACCESS_SECRET: must differ from AUTH_JWT_SECRET (the dev tokens secret)']);
+  }
   return config;
+}
+
+/** Whether HS256 dev tokens (AUTH_JWT_SECRET) are accepted: in development, or when AUTH_DEV_TOKENS=1. */
+export const devTokensAllowed = (config: Pick<Config, 'NODE_ENV' | 'AUTH_DEV_TOKENS'>): boolean =>
+  config.AUTH_DEV_TOKENS === undefined ? config.NODE_ENV !== 'production' : config.AUTH_DEV_TOKENS === '1';
+
+/** OIDC_ROLE_MAP parsed: claim value → role. */
+export function oidcRoleMap(value: string | undefined): Record<string, 'admin' | 'agent' | 'requester' | 'service'> {
+  const map: Record<string, 'admin' | 'agent' | 'requester' | 'service'> = {};
+  for (const pair of (value ?? '').split(',')) {
+    const [claim, role] = pair.split('=').map((part) => part.trim());
+    if (claim && (role === 'admin' || role === 'agent' || role === 'requester' || role === 'service'))
+      map[claim] = role;
+  }
+  return map;
 }
 
 /**

@@ -44,3 +44,18 @@ export interface SendResult {
 export interface NotifierActivities {
   sendNotification(notification: Notification): Promise<SendResult>;
 }
+
+/**
+ * A magic sign-in link to mail (no ticket): the notifier mints the link's secret itself, so the
+ * secret never enters a workflow's history. `url` is the page the link opens (`?token=` appended).
+ */
+export interface MagicLinkMail {
+  linkId: string;
+  url: string;
+}
+
+/** The notifier's activities for account mail (sign-in links), beside the ticket notifications. */
+export interface AccountMailActivities {
+  /** `sent: false` when the link was mailed already, used, or has expired. */
+  sendMagicLink(mail: MagicLinkMail): Promise<{ sent: boolean }>;
+}

@@ -31,6 +31,7 @@ export type {
   OrganizationPatch,
   UserFilter,
 } from './repositories';
-export { DirectoryConflictError } from './repositories';
+export { DirectoryConflictError, API_KEY_PREFIX, looksLikeApiKey } from './repositories';
+export type { CredentialsRepository, ApiKey, RefreshOutcome, MagicLinkOutcome } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';

@@ -319,6 +319,102 @@ const organizationSchema = new Schema<OrganizationDoc>(
   { collection: 'organizations', versionKey: false, minimize: false },
 );
 
+/** A user's password (argon2id hash, never the password). Keyed by the directory user's id. */
+export interface PasswordDoc {
+  _id: string;
+  hash: string;
+  changedAt: number;
+}
+const passwordSchema = new Schema<PasswordDoc>(
+  { _id: String, hash: { type: String, required: true }, changedAt: Number },
+  { collection: 'passwords', versionKey: false },
+);
+
+/** Failed sign-ins per (lower-cased) email, known or not, so a lockout says nothing about accounts. */
+export interface SignInThrottleDoc {
+  _id: string;
+  failures: number;
+  windowStart: number;
+  lockedUntil?: number;
+}
+const signInThrottleSchema = new Schema<SignInThrottleDoc>(
+  { _id: String, failures: Number, windowStart: Number, lockedUntil: Number },
+  { collection: 'sign_in_throttle', versionKey: false },
+);
+
+/** A refresh token (sha-256 of its secret only); one family per sign-in, rotated on each use. */
+export interface RefreshTokenDoc {
+  _id: string;
+  family: string;
+  userId: string;
+  hash: string;
+  createdAt: number;
+  expiresAt: number;
+  rotatedAt?: number;
+  revokedAt?: number;
+}
+const refreshTokenSchema = new Schema<RefreshTokenDoc>(
+  {
+    _id: String,
+    family: { type: String, required: true, index: true },
+    userId: { type: String, required: true, index: true },
+    hash: { type: String, required: true },
+    createdAt: Number,
+    expiresAt: Number,
+    rotatedAt: Number,
+    revokedAt: Number,
+  },
+  { collection: 'refresh_tokens', versionKey: false },
+);
+
+/** A magic sign-in link for a requester: the hash is set when the notifier mails it. */
+export interface MagicLinkDoc {
+  _id: string;
+  email: string;
+  hash?: string;
+  createdAt: number;
+  expiresAt: number;
+  mailedAt?: number;
+  usedAt?: number;
+}
+const magicLinkSchema = new Schema<MagicLinkDoc>(
+  {
+    _id: String,
+    email: { type: String, required: true, index: true },
+    hash: String,
+    createdAt: Number,
+    expiresAt: Number,
+    mailedAt: Number,
+    usedAt: Number,
+  },
+  { collection: 'magic_links', versionKey: false },
+);
+
+/** A service's API key: `hk_<id>_<secret>`, of which only the secret's sha-256 is kept. */
+export interface ApiKeyDoc {
+  _id: string;
+  name: string;
+  role: string;
+  hash: string;
+  createdBy: string;
+  createdAt: number;
+  lastUsedAt?: number;
+  revokedAt?: number;
+}
+const apiKeySchema = new Schema<ApiKeyDoc>(
+  {
+    _id: String,
+    name: { type: String, required: true },
+    role: { type: String, required: true },
+    hash: { type: String, required: true },
+    createdBy: String,
+    createdAt: { type: Number, index: true },
+    lastUsedAt: Number,
+    revokedAt: Number,
+  },
+  { collection: 'api_keys', versionKey: false },
+);
+
 export interface Models {
   Ticket: Model<TicketDoc>;
   TicketEvent: Model<TicketEventDoc>;
@@ -332,6 +428,11 @@ export interface Models {
   User: Model<UserDoc>;
   Group: Model<GroupDoc>;
   Organization: Model<OrganizationDoc>;
+  Password: Model<PasswordDoc>;
+  SignInThrottle: Model<SignInThrottleDoc>;
+  RefreshToken: Model<RefreshTokenDoc>;
+  MagicLink: Model<MagicLinkDoc>;
+  ApiKey: Model<ApiKeyDoc>;
 }
 
 export function registerModels(conn: Connection): Models {
@@ -348,5 +449,10 @@ export function registerModels(conn: Connection): Models {
     User: conn.model<UserDoc>('User', userSchema),
     Group: conn.model<GroupDoc>('Group', groupSchema),
     Organization: conn.model<OrganizationDoc>('Organization', organizationSchema),
+    Password: conn.model<PasswordDoc>('Password', passwordSchema),
+    SignInThrottle: conn.model<SignInThrottleDoc>('SignInThrottle', signInThrottleSchema),
+    RefreshToken: conn.model<RefreshTokenDoc>('RefreshToken', refreshTokenSchema),
+    MagicLink: conn.model<MagicLinkDoc>('MagicLink', magicLinkSchema),
+    ApiKey: conn.model<ApiKeyDoc>('ApiKey', apiKeySchema),
   };
 }

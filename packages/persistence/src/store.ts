@@ -10,6 +10,7 @@ import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
 import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
 import {
+  CredentialsRepository,
   DirectoryRepository,
   IdempotencyRepository,
   InboundMailRepository,
@@ -40,6 +41,7 @@ export class Store {
   readonly readModel: TicketReadModel;
   readonly attachments: AttachmentStore;
   readonly directory: DirectoryRepository;
+  readonly credentials: CredentialsRepository;
 
   private constructor(
     readonly connection: mongoose.Connection,
@@ -52,6 +54,7 @@ export class Store {
     this.readModel = new TicketReadModel(models.Ticket, models.TicketEvent);
     this.attachments = new AttachmentStore(connection);
     this.directory = new DirectoryRepository(models.User, models.Group, models.Organization);
+    this.credentials = new CredentialsRepository(models);
   }
 
   /**

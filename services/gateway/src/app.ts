@@ -5,12 +5,14 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@helpdesk/config';
 import type { Store } from '@helpdesk/persistence';
-import { authenticate } from './auth';
+import { Authenticator, defaultAuthOptions } from './auth';
+import type { AuthOptions } from './auth';
 import { NotFoundError, problemHandler } from './errors';
 import { idempotency } from './middleware/idempotency';
 import { Metrics } from './middleware/metrics';
 import { perPrincipalRateLimit, requireJson } from './middleware/protection';
 import { attachmentRoutes } from './routes/attachments';
+import { authPublicRoutes, authRoutes } from './routes/auth';
 import { directoryRoutes } from './routes/directory';
 import { Dependencies, opsRoutes } from './routes/ops';
 import { reportRoutes } from './routes/reports';
@@ -29,6 +31,8 @@ export interface AppDeps {
   attachmentMaxBytes: number;
   /** Every Temporal call a request makes must finish within this (504 past it). */
   commandTimeoutMs: number;
+  /** Sign-in, API keys, OIDC (README "Sign-in"); unset: the defaults, with dev tokens signed by jwtSecret. */
+  auth?: AuthOptions;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -73,9 +77,18 @@ export function createApp(deps: AppDeps): express.Express {
     onCommand: (command, outcome) => metrics.commands.inc({ command, outcome }),
   });
   const attachments = attachmentRoutes(tickets, deps.store, deps.attachmentMaxBytes);
+  const authenticator = new Authenticator(deps.store, deps.auth ?? defaultAuthOptions(deps.jwtSecret));
+  // Sign-in takes no bearer token: before authentication (its lockout is its brute-force guard).
+  app.use(
+    '/v1/auth',
+    requireJson,
+    dependencies.storeGate(),
+    express.json({ limit: '16kb' }),
+    authPublicRoutes(deps.store, authenticator, deps.client, deps.taskQueue),
+  );
   app.use(
     '/v1',
-    authenticate(deps.jwtSecret),
+    authenticator.middleware(),
     perPrincipalRateLimit(deps.rateLimitPerMinute),
     requireJson,
     dependencies.storeGate(),
@@ -85,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
     // otherwise be re-sent for ever). Set after the body parser: its stream callbacks would lose it.
     (_req, _res, next) => void deps.client.withDeadline(Date.now() + deps.commandTimeoutMs, async () => next()),
   );
+  app.use('/v1', authRoutes(deps.store));
   app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
   app.use('/v1/attachments', attachments.download);
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));

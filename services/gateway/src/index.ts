@@ -1,3 +1,5 @@
 export { createApp } from './app';
 export type { AppDeps } from './app';
-export { signToken } from './auth';
+export { signToken, authOptionsFromConfig, defaultAuthOptions } from './auth';
+export type { AuthOptions, OidcOptions } from './auth';
+export { zNewPassword } from './routes/auth';

@@ -3,6 +3,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
 import { createApp } from './app';
+import { authOptionsFromConfig } from './auth';
 
 async function main() {
   const config = loadConfig();
@@ -28,6 +29,7 @@ async function main() {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
     commandTimeoutMs: config.COMMAND_TIMEOUT_MS,
+    auth: authOptionsFromConfig(config),
   });
   const server = app.listen(config.PORT, '0.0.0.0');
   await new Promise<void>((resolve, reject) => {

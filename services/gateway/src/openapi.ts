@@ -24,6 +24,8 @@ export interface OperationDoc {
   /** Who may call it; shown in the description. */
   roles: string;
   body?: z.ZodType;
+  /** Takes no bearer token (sign-in). */
+  public?: boolean;
   /** An example request body, shown in /docs (checked against `body` by the gateway's tests). */
   example?: unknown;
   /** multipart/form-data instead of JSON */
@@ -45,6 +47,7 @@ export const TAGS = {
   reports: 'Histories and lifecycle reports',
   directory: 'Users, groups and organizations: who may be assigned, where mail goes, who requesters are',
   settings: 'Versioned settings',
+  auth: 'Sign-in (passwords, refresh tokens, magic links) and API keys',
   operations: 'Liveness, readiness, this document',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -74,6 +77,7 @@ const PROBLEM_TITLES: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported media type',
   422: 'Missing fields, or an Idempotency-Key reused with another body',
+  423: 'Sign-in locked after repeated failures: retry after Retry-After seconds',
   429: 'Too many requests: retry after Retry-After seconds',
   503: 'A dependency (Temporal or the store, named in `dependency`) is down: nothing was done; retry after Retry-After seconds with the same Idempotency-Key',
   504: 'The ticket did not answer in time (no ticket worker polling): the command may still take effect; retry after Retry-After seconds with the same Idempotency-Key',
@@ -195,7 +199,9 @@ const retryAfter = z.string().meta({
 function problemResponse(status: number): ZodOpenApiResponseObject {
   return {
     description: PROBLEM_TITLES[status] ?? 'Problem',
-    ...(status === 429 || status === 503 || status === 504 ? { headers: z.object({ 'Retry-After': retryAfter }) } : {}),
+    ...(status === 423 || status === 429 || status === 503 || status === 504
+      ? { headers: z.object({ 'Retry-After': retryAfter }) }
+      : {}),
     content: {
       'application/problem+json': {
         schema: ZProblemSchema,
@@ -245,7 +251,7 @@ function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
     requestParams: {
       ...(pathParams.length > 0 ? { path: z.object(Object.fromEntries(pathParams.map((p) => [p, z.string()]))) } : {}),
       ...(op.query ? { query: op.query } : {}),
-      ...(op.method === 'post'
+      ...(op.method === 'post' && !op.public
         ? {
             header: z.object({
               'Idempotency-Key': z
@@ -278,13 +284,14 @@ function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
         }
       : {}),
     responses,
-    security: v1 ? [{ bearer: [] }] : [],
+    security: v1 && !op.public ? [{ bearer: [] }] : [],
   };
 }
 
 const TOKEN_HOWTO =
-  'Every `/v1` route takes a bearer JWT (HS256, signed with `AUTH_JWT_SECRET`) whose claims are `sub`, `role` (admin, agent, requester, service), and optionally `name` and `email`. ' +
-  'For the running stack: `npm run token -- --role agent --sub alice` prints one; paste it under Authorize.';
+  'In development every `/v1` route takes a dev bearer JWT (HS256, signed with `AUTH_JWT_SECRET`) whose claims are `sub`, `role` (admin, agent, requester, service), and optionally `name` and `email`. ' +
+  'For the running stack: `npm run token -- --role agent --sub alice` prints one; paste it under Authorize. ' +
+  'Outside development, sign in (`POST /v1/auth/login`, or a magic link for requesters) and use its `accessToken`; services send an API key (`hk_…`) as the bearer token or in `X-Api-Key`; with OIDC configured, the provider’s access tokens are accepted too.';
 
 const ALLOWED_COMMANDS_NOTE =
   'The commands this caller could send now, each of which the ticket would accept (decided by the same rules as the command itself). ' +

@@ -7,6 +7,7 @@ import { createLogger, loadConfig, runMain, temporalRuntimeOptions } from '@help
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { createNotifierActivities } from './activities';
+import { createAccountMailActivities } from './account-mail';
 import { InboundPipeline } from './inbound/pipeline';
 import { startHttpInbound, startSmtpServer } from './inbound/servers';
 
@@ -20,12 +21,13 @@ async function main() {
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL, logger);
+  const { close: closeAccountMail, ...accountMail } = createAccountMailActivities(store, config.SMTP_URL, logger);
   const taskQueue = notificationsQueueFor(config.TICKETS_TASK_QUEUE);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    activities,
+    activities: { ...activities, ...accountMail },
   });
   const pipeline = new InboundPipeline(
     store,
@@ -41,6 +43,7 @@ async function main() {
   await worker.run();
   await Promise.all([smtp.close(), inboundHttp.close()]);
   close();
+  closeAccountMail();
   await connection.close();
   await clientConnection.close();
   await store.close();

@@ -3,3 +3,4 @@ export { ticketWorkflow } from './ticket';
 export { settingsBroadcastWorkflow } from './settings-broadcast';
 export { housekeepingWorkflow } from './housekeeping';
 export { groupQueueWorkflow } from './group-queue';
+export { accountMailWorkflow } from './account-mail';
