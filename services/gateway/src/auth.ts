@@ -158,8 +158,15 @@ class OidcVerifier {
         throw new UnauthorizedError(`The OIDC token is not valid here: its ${err.claim} claim does not match`);
       if (err instanceof jose.errors.JWKSNoMatchingKey)
         throw new UnauthorizedError('The OIDC token is signed with a key the provider does not publish');
-      if (err instanceof jose.errors.JWKSTimeout)
-        throw new AppError(503, 'dependency_unavailable', 'The OIDC provider did not answer for its keys', {});
+      // Not a verdict on the token (the key set could not be fetched): the provider is the problem.
+      if (err instanceof jose.errors.JWKSTimeout || !(err instanceof jose.errors.JOSEError))
+        throw new AppError(
+          503,
+          'dependency_unavailable',
+          'The OIDC provider did not answer for its keys',
+          {},
+          RETRY_AFTER_SECONDS,
+        );
       throw new UnauthorizedError('The OIDC token is not valid');
     }
   }
