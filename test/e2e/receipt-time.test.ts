@@ -5,7 +5,7 @@
 // database of their own: these change settings (a two-second feedback window, an eight-second grace).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketWorkflowId } from '@helpdesk/contracts';
+import { settingsBroadcastId, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor } from '@helpdesk/contracts';
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
@@ -179,7 +179,7 @@ describe('settings changes apply in the order they were made', () => {
     expect(longer.version).toBeGreaterThan(shorter.body.version);
     await svc.start('worker');
     const handle = temporal.client.workflow.getHandle(ticketWorkflowId(t.id));
-    await temporal.client.workflow.getHandle(`settings-broadcast-${shorter.body.version}`).result();
+    await temporal.client.workflow.getHandle(settingsBroadcastId(svc.taskQueue, shorter.body.version)).result();
     await eventually(
       async () => {
         const history = await handle.fetchHistory();

@@ -2,7 +2,7 @@
 // settings, so they run on private services with a database of their own.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
+import { settingsBroadcastId, stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
 import { Store } from '@helpdesk/persistence';
 import type { Client } from '@temporalio/client';
 import { api, command, createTicket, eventually, mailTo, temporalClient, token, waitForStatus } from '../support/api';
@@ -106,7 +106,7 @@ describe('settings', () => {
       body: { feedbackWindowHours: 2 * SECOND_IN_HOURS },
     });
     expect(put.status).toBe(200);
-    await temporal.client.workflow.getHandle(`settings-broadcast-${put.body.version}`).result();
+    await temporal.client.workflow.getHandle(settingsBroadcastId(svc.taskQueue, put.body.version)).result();
     expect((await handle.describe()).historyLength).toBe(before);
     // Not signalled, yet the resolution uses the new window: the command carried the settings.
     expect((await command(t.id, 'resolve', { method: 'customer_communication' }, opts())).status).toBe(200);

@@ -145,3 +145,10 @@ export const DEFAULT_SETTINGS: Settings = {
  */
 export const newerSettings = (current: Settings, candidate: Settings | undefined): Settings =>
   candidate && (candidate.version === undefined || candidate.version > (current.version ?? 0)) ? candidate : current;
+
+/**
+ * The run that tells open tickets about settings version `version`: one per version, and per
+ * ticket task queue, since deployments (and tests) with their own stores share a namespace.
+ */
+export const settingsBroadcastId = (ticketsQueue: string, version: number): string =>
+  ticketsQueue === 'tickets' ? `settings-broadcast-${version}` : `settings-broadcast-${ticketsQueue}-${version}`;

@@ -187,16 +187,13 @@ describe('listPlan', () => {
         ['deleted', false],
       ],
     ]);
-    expect(listPlan({ breached: true }).branches).toEqual([
-      [
-        ['breaches.kind', 'response'],
+    // A branch per breach kind: the two global delays and the three SLA targets.
+    expect(listPlan({ breached: true }).branches).toEqual(
+      ['response', 'action', 'firstResponse', 'nextResponse', 'resolution'].map((kind) => [
+        ['breaches.kind', kind],
         ['deleted', false],
-      ],
-      [
-        ['breaches.kind', 'action'],
-        ['deleted', false],
-      ],
-    ]);
+      ]),
+    );
     // Not breached, alone: every ticket's slices, checked in memory (see listPlan).
     expect(listPlan({ breached: false })).toEqual({ branches: [[['deleted', false]]], rest: [], post: 'unbreached' });
   });

@@ -2,8 +2,10 @@
 // broadcast durably to every open ticket (their next timer decision uses it).
 import { Router } from 'express';
 import { z } from 'zod';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import {
+  settingsBroadcastId,
   REFERENCE_PATTERN,
   ZBusinessCalendarSchema,
   ZSlaPolicySchema,
@@ -152,11 +154,16 @@ export async function changeSettings(
   if (problems.length > 0)
     throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
   const settings = await store.putSettings(patch);
-  await client.workflow.start('settingsBroadcastWorkflow', {
-    taskQueue,
-    workflowId: `settings-broadcast-${settings.version}`,
-    args: [settings, previous],
-  });
+  await client.workflow
+    .start('settingsBroadcastWorkflow', {
+      taskQueue,
+      workflowId: settingsBroadcastId(taskQueue, settings.version),
+      args: [settings, previous],
+    })
+    .catch((err: unknown) => {
+      // This version's broadcast runs already: what it carries is this change.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
   return settings;
 }
 
