@@ -326,6 +326,35 @@ describe('inbound mail', () => {
     expect([again.status, ((await again.json()) as { status: string }).status]).toEqual([200, 'duplicate']);
     await ticketFrom(address);
   });
+
+  it("takes a service API key (what a provider's webhook uses in production), not a revoked or requester one", async () => {
+    const address = uniqueAddress('leo');
+    const raw = [`From: ${address}`, `To: ${SUPPORT}`, 'Subject: Via key', `Message-ID: ${mid()}`, '', 'Hi.'].join(
+      '\r\n',
+    );
+    const post = (key: string) =>
+      fetch(stack().inboundHttp, {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${key}` },
+        body: raw,
+      });
+    const newKey = async (role: string) => {
+      const res = await api<{ id: string; key: string }>('POST', '/v1/api-keys', {
+        token: token('admin', 'root'),
+        body: { name: `inbound-${role}`, role },
+      });
+      expect(res.status).toBe(201);
+      return res.body;
+    };
+    const requesterKey = await newKey('requester');
+    expect((await post(requesterKey.key)).status).toBe(403);
+    const serviceKey = await newKey('service');
+    expect((await post(`${serviceKey.key}x`)).status).toBe(401);
+    expect((await post(serviceKey.key)).status).toBe(202);
+    await ticketFrom(address);
+    expect((await api('DELETE', `/v1/api-keys/${serviceKey.id}`, { token: token('admin', 'root') })).status).toBe(200);
+    expect((await post(serviceKey.key)).status).toBe(401);
+  });
 });
 
 describe('attachments by mail', () => {

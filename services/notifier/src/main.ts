@@ -3,13 +3,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { notificationsQueueFor } from '@helpdesk/contracts';
-import { createLogger, loadConfig, runMain, temporalRuntimeOptions } from '@helpdesk/config';
+import { createLogger, devTokensAllowed, loadConfig, runMain, temporalRuntimeOptions } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { createNotifierActivities } from './activities';
 import { createAccountMailActivities } from './account-mail';
 import { InboundPipeline } from './inbound/pipeline';
-import { startHttpInbound, startSmtpServer } from './inbound/servers';
+import { inboundAuthenticator, startHttpInbound, startSmtpServer } from './inbound/servers';
 
 async function main() {
   const config = loadConfig();
@@ -35,7 +35,12 @@ async function main() {
     config.ATTACHMENT_MAX_BYTES,
   );
   const smtp = await startSmtpServer(pipeline, config.INBOUND_SMTP_PORT, logger);
-  const inboundHttp = await startHttpInbound(pipeline, config.INBOUND_HTTP_PORT, config.AUTH_JWT_SECRET, logger);
+  const inboundHttp = await startHttpInbound(
+    pipeline,
+    config.INBOUND_HTTP_PORT,
+    inboundAuthenticator(store, devTokensAllowed(config) ? config.AUTH_JWT_SECRET : undefined),
+    logger,
+  );
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

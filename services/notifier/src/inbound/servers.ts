@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '@helpdesk/config';
+import { looksLikeApiKey } from '@helpdesk/persistence';
+import type { Store } from '@helpdesk/persistence';
 import type { InboundPipeline } from './pipeline';
 
 /** A raw message is kept whole in one store document (16 MiB at most): larger mail is refused for good. */
@@ -56,11 +58,31 @@ export function startSmtpServer(
   });
 }
 
-/** POST /inbound/mail with a service bearer token and the raw message as the body. */
+/** Who a bearer token speaks for (its role), or undefined when it is not one this endpoint takes. */
+export type InboundAuthenticator = (token: string) => Promise<string | undefined>;
+
+/**
+ * The tokens a mail provider may post with: the helpdesk's API keys (an admin makes a `service`
+ * key), and the HS256 dev tokens where they are allowed (development, or AUTH_DEV_TOKENS=1).
+ */
+export function inboundAuthenticator(store: Store, devSecret: string | undefined): InboundAuthenticator {
+  return async (token) => {
+    if (looksLikeApiKey(token)) return (await store.credentials.authenticateApiKey(token))?.role;
+    if (devSecret === undefined) return undefined;
+    try {
+      const claims = jwt.verify(token, devSecret, { algorithms: ['HS256'] });
+      return typeof claims === 'object' && typeof claims.role === 'string' ? claims.role : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** POST /inbound/mail with a service API key (or dev token) and the raw message as the body. */
 export function startHttpInbound(
   pipeline: InboundPipeline,
   port: number,
-  secret: string,
+  authenticate: InboundAuthenticator,
   logger: Logger,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const answer = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -73,13 +95,22 @@ export function startHttpInbound(
     if (req.method !== 'POST' || req.url !== '/inbound/mail')
       return problem(res, 404, 'POST raw mail to /inbound/mail');
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    try {
-      const claims = token ? (jwt.verify(token, secret, { algorithms: ['HS256'] }) as { role?: string }) : undefined;
-      if (claims?.role !== 'service' && claims?.role !== 'admin')
-        return problem(res, claims ? 403 : 401, 'A service token is required');
-    } catch {
-      return problem(res, 401, 'The token is not valid');
-    }
+    if (!token) return problem(res, 401, 'A service API key is required (Authorization: Bearer hk_…)');
+    authenticate(token).then(
+      (role) => {
+        if (role === undefined) return problem(res, 401, 'The token is not valid');
+        if (role !== 'service' && role !== 'admin') return problem(res, 403, 'A service API key is required');
+        receive(req, res);
+      },
+      (err: unknown) => {
+        logger.warn('inbound authentication failed', { error: err instanceof Error ? err.message : String(err) });
+        res.setHeader('retry-after', '5');
+        problem(res, 503, 'Could not check the token now; retry later');
+      },
+    );
+  });
+  /** The authenticated request's raw message, into the pipeline. */
+  const receive = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const type = (req.headers['content-type'] ?? '').toLowerCase();
     if (
       !type.startsWith('message/rfc822') &&
@@ -110,7 +141,7 @@ export function startHttpInbound(
         },
       );
     });
-  });
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '0.0.0.0', () => {
