@@ -199,6 +199,21 @@ describe('passwords, access tokens, lockout', () => {
     expect(after.status).toBe(200);
   }, 30_000);
 
+  it("deactivating a user ends their sessions: their refresh token is revoked, and they can't sign in", async () => {
+    const leaver = await newAgent('Leaver');
+    const session = await login(leaver.email, PASSWORD);
+    expect(session.status).toBe(200);
+    const off = await call('POST', `/v1/users/${leaver.id}/deactivate`, { token: adminToken });
+    expect(off.status).toBe(200);
+    expect((await login(leaver.email, PASSWORD)).status).toBe(401);
+    // Revoked, not only refused while inactive: taken back on, they sign in afresh.
+    const back = await call('PATCH', `/v1/users/${leaver.id}`, { token: adminToken, body: { active: true } });
+    expect(back.status).toBe(200);
+    const refreshed = await call('POST', '/v1/auth/refresh', { body: { refreshToken: session.body.refreshToken } });
+    expect(refreshed.status).toBe(401);
+    expect((await login(leaver.email, PASSWORD)).status).toBe(200);
+  });
+
   it('rotates refresh tokens; a spent one used again ends the whole session', async () => {
     const first = await login(AGENT, PASSWORD);
     const r1 = first.body.refreshToken;

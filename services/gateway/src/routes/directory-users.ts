@@ -211,10 +211,13 @@ const brief = (t: TicketState) => ({ id: t.id, reference: t.reference, status: t
  * back to its group's queue through the ordinary `release` command (reason `return_to_queue`, sent
  * as the admin who deactivates, so the timeline says who); a new ticket assigned to them but not
  * taken, and a waiting one, cannot be released and stay assigned; all of them are listed in the
- * answer. The user is deactivated first, so no one can assign them a ticket meanwhile.
+ * answer. The user is deactivated first, so no one can assign them a ticket meanwhile, and their
+ * sessions are revoked.
  */
 async function deactivate(store: Store, tickets: Tickets, user: DirectoryUser, admin: Actor) {
   const updated = (await store.directory.updateUser(user.id, { active: false })) ?? user;
+  // Signed out everywhere: no refresh token of theirs mints another access token.
+  await store.credentials.revokeUserSessions(user.id);
   const open: TicketState[] = [];
   for (let cursor: string | undefined; ;) {
     const page = await store.readModel.list(
