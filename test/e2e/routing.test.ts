@@ -209,6 +209,19 @@ describe('routing', () => {
     expect(await assigned([waiting], 15_000)).toEqual([d]);
   });
 
+  it('a group switched from manual to a rule routes the tickets already waiting in it', async () => {
+    const { group, ids } = await groupOf({ rule: 'manual', offerTimeoutMinutes: 60 }, [{ id: 'a' }, { id: 'b' }]);
+    const waiting = [await newTicket({ group }), await newTicket({ group })];
+    await sleep(2_000);
+    expect(await Promise.all(waiting.map(assigneeOf))).toEqual([undefined, undefined]);
+    const patched = await api('PATCH', `/v1/groups/${group}`, {
+      token: admin,
+      body: { routing: { rule: 'round_robin', offerTimeoutMinutes: 60 } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(await assigned(waiting, 15_000)).toEqual([ids.a, ids.b]);
+  });
+
   it('re-offers to the next agent when the offer is not taken in time, and stops once it is', async () => {
     // 0.05 minutes: 3 seconds.
     const { group, ids } = await groupOf({ rule: 'round_robin', offerTimeoutMinutes: 0.05 }, [

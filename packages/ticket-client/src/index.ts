@@ -13,6 +13,15 @@ export { uuidFrom } from './ids';
 export { mailCcs, supportAddressOf, supportAddresses, ticketFromMail } from './mail';
 export type { MailForTicket } from './mail';
 // The rules the services ask before or beside a command (they reach tickets through this client).
-export { WHO_MAY_ALSO, creationRefusal, describeRoles, isStaff, mayDo, mayView, whoMay } from '@helpdesk/ticket-rules';
+export {
+  WHO_MAY_ALSO,
+  creationRefusal,
+  describeRoles,
+  isStaff,
+  mayDo,
+  mayView,
+  routesAutomatically,
+  whoMay,
+} from '@helpdesk/ticket-rules';
 export type { CreationRefusal } from '@helpdesk/ticket-rules';
-export { agentAvailabilityChanged, wakeGroupQueue } from './routing';
+export { agentAvailabilityChanged, queueTicket, queueWaitingTickets, wakeGroupQueue } from './routing';

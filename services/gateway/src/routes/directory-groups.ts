@@ -10,7 +10,7 @@ import { ROUTING_RULES, zMailAddress, zStoreKey } from '@helpdesk/contracts';
 import type { Actor, DirectoryGroup, Settings } from '@helpdesk/contracts';
 import { DirectoryConflictError } from '@helpdesk/persistence';
 import type { GroupPatch, Store } from '@helpdesk/persistence';
-import { wakeGroupQueue } from '@helpdesk/ticket-client';
+import { queueWaitingTickets, routesAutomatically, wakeGroupQueue } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { FieldProblem } from '../errors';
@@ -319,6 +319,9 @@ export function groupRoutes(store: Store, client: Client, taskQueue: string): Ro
     if (problems.length > 0) throw new ValidationError(problems);
     const group = await directory.updateGroup(req.params.name, groupPatch(body));
     if (!group) throw new NotFoundError(`Group ${req.params.name}`);
+    // A group that starts routing hands its queue the tickets already waiting in it.
+    if (routesAutomatically(group.routing.rule) && !routesAutomatically(current.routing.rule))
+      await queueWaitingTickets(client, store, taskQueue, group.name);
     if (body.calendar !== undefined) await sync();
     // Routing: new members or a new rule may place tickets waiting in the queue (best effort, see userRoutes).
     if (body.members !== undefined || body.routing !== undefined)

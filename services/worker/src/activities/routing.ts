@@ -2,15 +2,16 @@
 // (the rule, its agents, its tickets) and does (offer a ticket) outside its workflow.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import {
-  GROUP_QUEUE_WORKFLOW_TYPE,
-  ROUTING_ACTOR,
-  groupQueueWorkflowId,
-  ticketWaitingSignal,
-} from '@helpdesk/contracts';
-import type { GroupQueueInput, GroupRouting, OfferOutcome, RoutingSnapshot, TicketState } from '@helpdesk/contracts';
+import { ROUTING_ACTOR } from '@helpdesk/contracts';
+import type { GroupRouting, OfferOutcome, RoutingSnapshot, TicketState } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
-import { DirectoryRefusedError, TicketNotFoundError, TicketRefusedError, Tickets } from '@helpdesk/ticket-client';
+import {
+  DirectoryRefusedError,
+  TicketNotFoundError,
+  TicketRefusedError,
+  Tickets,
+  queueTicket,
+} from '@helpdesk/ticket-client';
 import { routesAutomatically } from '@helpdesk/ticket-rules';
 
 export interface RoutingDeps {
@@ -48,14 +49,7 @@ export function createRoutingActivities({ store, client, taskQueue }: RoutingDep
       if (!awaitsRouting(state) || !state.group) return false;
       const routing = await routingOf(state.group);
       if (!routing || !routesAutomatically(routing.rule)) return false;
-      const input: GroupQueueInput = { group: state.group };
-      await client.workflow.signalWithStart(GROUP_QUEUE_WORKFLOW_TYPE, {
-        workflowId: groupQueueWorkflowId(state.group),
-        taskQueue,
-        args: [input],
-        signal: ticketWaitingSignal,
-        signalArgs: [{ ticketId: state.id }],
-      });
+      await queueTicket(client, taskQueue, state.group, state.id);
       return true;
     },
 
