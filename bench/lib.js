@@ -1,4 +1,25 @@
 // Measuring helpers shared by the benchmarks: run N tasks at a fixed concurrency, time each.
+const fs = require('node:fs');
+
+/** Resident memory of a process in MB, from /proc (Linux); NaN once it is gone. */
+function procRssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time a process has used so far, in ms (utime + stime from /proc, 100 ticks a second). */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 /** Run `task(i)` for i < n with at most `concurrency` in flight; returns per-task ms and wall time. */
 async function measure(n, concurrency, task) {
@@ -55,4 +76,26 @@ function printTable(rows) {
   for (const r of rows) console.log(line(cols.map((c) => r[c])));
 }
 
-module.exports = { measure, percentile, printTable, round };
+/** CPU time of a process and all its descendants (PostgreSQL's backends are the postmaster's children). */
+function treeCpuMs(pid) {
+  if (!pid) return NaN;
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const visit = (p) => {
+    total += cpuMs(p) || 0;
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return total;
+}
+
+module.exports = { cpuMs, measure, percentile, printTable, procRssMb, round, treeCpuMs };

@@ -7,7 +7,9 @@
 //   lists        every documented filter and both sorts over a year of tickets, 10 at a time
 //   search       text search over reference, title, description and messages
 //   report       the lifecycle report for a month
-// Starts its own stack (the default store unless STORE says otherwise; MONGO_URL: a running one).
+// (`npm run bench -- --scale` runs the scale run of bench/scale.js instead.)
+// Starts its own stack (the default store unless STORE says otherwise; MONGO_URL: a running one;
+// the Temporal dev server unless TEMPORAL=postgres, see bench/temporal.js). BENCH_OUT: the JSON file.
 // targets, writes JSON under bench/results/. Not part of npm test; nothing here asserts.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,7 +20,7 @@ const { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } =
 const { startStack } = require('@helpdesk/dev-stack');
 const { signToken } = require('@helpdesk/gateway');
 const { Store } = require('@helpdesk/persistence');
-const { measure, percentile, printTable, round } = require('./lib');
+const { cpuMs, measure, percentile, printTable, procRssMb, round, treeCpuMs } = require('./lib');
 const { seedTickets } = require('./seed');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -41,25 +43,8 @@ const want = (section) => !ONLY || ONLY.includes(section);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const HOUR = 3_600_000;
 
-/** Resident memory of a process, from /proc (Linux). */
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? round(Number(m[1]) / 1024) : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU time a process has used so far, in ms (utime + stime from /proc, 100 ticks a second). */
-function cpuMs(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
+/** Resident memory of a process in MB, rounded for the tables. */
+const rssMb = (pid) => round(procRssMb(pid));
 
 /** Until every process has used under 5% of a core for 3 s in a row: the work in flight has passed. */
 async function quiet(pids, timeoutMs = 600_000) {
@@ -75,6 +60,8 @@ async function quiet(pids, timeoutMs = 600_000) {
 }
 
 async function main() {
+  // `--scale`: the scale run (issue 13) instead of the sections below; bench/scale.js owns it.
+  if (process.argv.includes('--scale')) return require('./scale').main();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-'));
   const secret = 'bench-secret-at-least-16-chars';
@@ -150,13 +137,27 @@ async function main() {
       const rawStart = await measure(N, CONCURRENCY, (i) =>
         client.workflow.start('benchNoop', { taskQueue: queue, workflowId: `bench-${i}-${randomUUID()}` }),
       );
+      // What a created ticket costs Temporal (and its database, when it has one), in CPU.
+      const temporalCpu = () =>
+        treeCpuMs(stack.pid('temporal')) + (stack.temporal.kind === 'postgres' ? treeCpuMs(stack.pid('postgres')) : 0);
+      const cpuBefore = temporalCpu();
       const gatewayCreate = await measure(N, CONCURRENCY, (i) => createTicket(i));
+      const temporalCpuPerTicket = round((temporalCpu() - cpuBefore) / N);
       rows.push({ name: 'raw workflow start', ...rawStart }, { name: 'gateway POST /v1/tickets', ...gatewayCreate });
+      rows.push({
+        name: `Temporal${stack.temporal.kind === 'postgres' ? ' + PostgreSQL' : ''} CPU ms per created ticket`,
+        count: N,
+        failures: 0,
+        throughputPerSec: '',
+        p50: temporalCpuPerTicket,
+        p95: '',
+        p99: '',
+      });
       const creationRatio = round(gatewayCreate.throughputPerSec / rawStart.throughputPerSec);
       target('creation throughput, gateway / raw start', creationRatio, '≥ 0.35', '×', creationRatio >= 0.35);
       const creationP99 = round(gatewayCreate.p99 / rawStart.p99);
       target('creation p99, gateway / raw start', creationP99, '≤ 4', '×', creationP99 <= 4);
-      printTable(rows.slice(-2));
+      printTable(rows.slice(-3));
 
       // A command: a public reply vs a raw Update, round-robin over a pool of tickets/workflows.
       const POOL = 50;
@@ -431,14 +432,13 @@ async function main() {
         model: os.cpus()[0]?.model,
         memGb: round(os.totalmem() / 2 ** 30),
         node: process.version,
-        store: stack.storeKind ?? process.env.STORE ?? 'default',
+        store: stack.store?.kind ?? (process.env.MONGO_URL ? 'MONGO_URL' : 'default'),
+        temporal: stack.temporal,
       },
     };
-    const file = path.join(
-      __dirname,
-      'results',
-      `bench-${result.at.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`,
-    );
+    const file =
+      process.env.BENCH_OUT ||
+      path.join(__dirname, 'results', `bench-${result.at.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(result, null, 2));
     console.log(`written ${path.relative(process.cwd(), file)}`);

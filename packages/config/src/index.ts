@@ -1,5 +1,7 @@
 // Configuration comes from the environment and is checked once, at start-up: a service with a bad
 // setting refuses to start and says which variable is wrong, instead of failing on first use.
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { createLogger } from './logger';
 
@@ -7,6 +9,20 @@ export { createLogger, prettyLine, temporalLogger, temporalRuntimeOptions } from
 export type { LogFields, LogFormat, LogLevel, Logger, LoggerOptions, TemporalLogLevel, TemporalLogger } from './logger';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+
+/** A folder of static files (an empty value counts as unset). */
+const webAppDir = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .transform((p) => path.resolve(p))
+    .refine((p) => !fs.existsSync(p) || fs.statSync(p).isDirectory(), 'must be a folder (the build of the web app)')
+    .optional(),
+);
+
+/** Text checked by `inner`, without surrounding spaces; empty counts as unset (an env file's `NAME=` line). */
+const optionalText = (inner: z.ZodString) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), inner.optional());
 
 const ZConfigSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -38,12 +54,42 @@ const ZConfigSchema = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   /**
+   * Worker Deployment Versioning (docs/upgrade-runbook.md): the ticket worker's deployment name and
+   * this build's id. Both or neither; unset (the default), the worker is unversioned as before.
+   * Set, it polls as `<name>.<build id>` and its workflows auto-upgrade to the Current Version.
+   */
+  WORKER_DEPLOYMENT_NAME: optionalText(
+    z
+      .string()
+      .max(255)
+      .regex(/^[^.:]+$/, "must not contain '.' or ':' (the server joins name and build id with a dot)"),
+  ),
+  WORKER_BUILD_ID: optionalText(
+    z
+      .string()
+      .max(255)
+      .refine((id) => id !== '__unversioned__', 'is reserved by Temporal'),
+  ),
+  /**
    * The longest the gateway waits on Temporal for one request (a command's Update, a start, a
    * query): past it the answer is 504 with Retry-After, e.g. when no ticket worker is polling.
    */
   COMMAND_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
   /** How long a store operation looks for a reachable server before failing (503 at the gateway). */
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(1_500),
+  /**
+   * How long a viewer stays on a ticket after their last presence heartbeat (browsers send one
+   * about every 10 s): a closed tab or a lost connection drops out this long after.
+   */
+  PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  /**
+   * The builds of the web apps the gateway serves at /console/ and /portal/ (their Vite `dist`
+   * folders); unset: those paths answer 404 saying so. Relative paths are taken from the current
+   * directory. A folder not built yet is accepted (the gateway says so per request, and serves it
+   * once built); a path that is something other than a folder is refused here.
+   */
+  CONSOLE_DIR: webAppDir,
+  PORTAL_DIR: webAppDir,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** json, or pretty for a person; unset: pretty when stdout is a terminal. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -59,8 +105,8 @@ const ZConfigSchema = z.object({
   AUTH_LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
   AUTH_LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   AUTH_MAGIC_LINK_TTL_MINUTES: z.coerce.number().min(0.01).max(1_440).default(15),
-  /** The page a magic link opens; the token is appended as `?token=` (the page POSTs it to /v1/auth/magic-link/verify). */
-  AUTH_MAGIC_LINK_URL: z.url().default('http://localhost:3000/sign-in/magic'),
+  /** The page a magic link opens (the requester portal's); the token is appended as `?token=` (the page POSTs it to /v1/auth/magic-link/verify). */
+  AUTH_MAGIC_LINK_URL: z.url().default('http://localhost:3000/portal/sign-in/magic'),
   /** OIDC: set the issuer to accept its tokens (JWKS found by discovery). */
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
@@ -99,10 +145,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.OIDC_ISSUER && !config.OIDC_AUDIENCE) {
     throw new ConfigError(['OIDC_AUDIENCE: required with OIDC_ISSUER (tokens for another audience are refused)']);
   }
+  if ((config.WORKER_DEPLOYMENT_NAME === undefined) !== (config.WORKER_BUILD_ID === undefined)) {
+    throw new ConfigError([
+      config.WORKER_DEPLOYMENT_NAME === undefined
+        ? 'WORKER_DEPLOYMENT_NAME: required with WORKER_BUILD_ID (a version is a deployment name and a build id)'
+        : 'WORKER_BUILD_ID: required with WORKER_DEPLOYMENT_NAME (a version is a deployment name and a build id)',
+    ]);
+  }
   if (config.AUTH_ACCESS_SECRET && config.AUTH_ACCESS_SECRET === config.AUTH_JWT_SECRET) {
     throw new ConfigError(['AUTH_ACCESS_SECRET: must differ from AUTH_JWT_SECRET (the dev tokens secret)']);
   }
   return config;
+}
+
+/** The ticket worker's deployment version, when versioning is configured (both variables set). */
+export function workerDeploymentVersion(
+  config: Pick<Config, 'WORKER_DEPLOYMENT_NAME' | 'WORKER_BUILD_ID'>,
+): { deploymentName: string; buildId: string } | undefined {
+  const { WORKER_DEPLOYMENT_NAME: deploymentName, WORKER_BUILD_ID: buildId } = config;
+  return deploymentName !== undefined && buildId !== undefined ? { deploymentName, buildId } : undefined;
 }
 
 /** Whether HS256 dev tokens (AUTH_JWT_SECRET) are accepted: in development, or when AUTH_DEV_TOKENS=1. */

@@ -9,6 +9,9 @@ import { MissingBinaryError, StackError } from './errors';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+/** The Temporal server itself and its SQL schema tool, for the production-like stack (TEMPORAL=postgres). */
+export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
+export const TEMPORAL_SERVER_VERSION = 'v1.31.2';
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 /** SecantusDB's Rust server (`secantusd-rs`). A prerelease: cargo needs the exact version. */
@@ -121,6 +124,67 @@ export function findTemporalCli(opts: FindOptions = {}): string | undefined {
     );
   }
   return undefined;
+}
+
+export interface TemporalServerBinaries {
+  /** `go install …/cmd/server` names it `server`. */
+  server: string;
+  /** `go install …/cmd/tools/sql` names it `sql` (Temporal's temporal-sql-tool). */
+  sqlTool: string;
+}
+
+/**
+ * The Temporal server and its schema tool: TEMPORAL_SERVER_PATH / TEMPORAL_SQL_TOOL_PATH, else
+ * Go's bin folder, else built with `go install` (about 4 minutes on 2 cores, once).
+ */
+export function findTemporalServer(opts: FindOptions = {}): TemporalServerBinaries {
+  const go = goBin();
+  const find = (envVar: string, cmdPath: string, binName: string): string => {
+    const explicit = process.env[envVar];
+    if (explicit) {
+      if (!isExecutable(explicit))
+        throw new MissingBinaryError(`${envVar}=${explicit}`, `Point it at an executable built from ${cmdPath}.`);
+      return explicit;
+    }
+    const installed = path.join(goBinDir(go), binName);
+    if (isExecutable(installed)) return installed;
+    if (go && opts.build !== false)
+      return goInstall(go, TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION, cmdPath, binName, opts.log ?? console.log);
+    throw new MissingBinaryError(
+      `The Temporal server's ${binName} (TEMPORAL=postgres)`,
+      `Install Go >= 1.26.4 so \`go install ${TEMPORAL_SERVER_MODULE}/${cmdPath}@${TEMPORAL_SERVER_VERSION}\` can build it, or set ${envVar}; or use TEMPORAL=dev, the default.`,
+    );
+  };
+  return {
+    server: find('TEMPORAL_SERVER_PATH', 'cmd/server', 'server'),
+    sqlTool: find('TEMPORAL_SQL_TOOL_PATH', 'cmd/tools/sql', 'sql'),
+  };
+}
+
+/** PostgreSQL's server programs (initdb, postgres): PG_BIN, else Debian's newest /usr/lib/postgresql/<n>/bin. */
+export function findPostgres(): { initdb: string; postgres: string } {
+  const dirs = process.env.PG_BIN
+    ? [process.env.PG_BIN]
+    : (() => {
+        try {
+          return fs
+            .readdirSync('/usr/lib/postgresql')
+            .filter((v) => /^\d+$/.test(v))
+            .sort((a, b) => Number(b) - Number(a))
+            .map((v) => path.join('/usr/lib/postgresql', v, 'bin'));
+        } catch {
+          return [];
+        }
+      })();
+  for (const dir of dirs) {
+    const initdb = path.join(dir, 'initdb');
+    const postgres = path.join(dir, 'postgres');
+    if (isExecutable(initdb) && isExecutable(postgres)) return { initdb, postgres };
+  }
+  throw new MissingBinaryError(
+    'PostgreSQL (initdb and postgres, for TEMPORAL=postgres)',
+    "Install Debian's postgresql package (apt-get install postgresql; .ci/run does), or set PG_BIN to the folder holding initdb and postgres; or use TEMPORAL=dev, the default.",
+  );
 }
 
 export type StoreKind = 'mongod' | 'secantus' | 'ferretdb';

@@ -29,7 +29,7 @@ export function startProcess(
   name: string,
   command: string,
   args: string[],
-  opts: { logDir: string; env?: NodeJS.ProcessEnv; cwd?: string },
+  opts: { logDir: string; env?: NodeJS.ProcessEnv; cwd?: string; user?: { uid: number; gid: number } },
 ): ManagedProcess {
   installExitHook();
   fs.mkdirSync(opts.logDir, { recursive: true });
@@ -39,6 +39,8 @@ export function startProcess(
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: ['ignore', out, out],
+    // PostgreSQL refuses to run as root: the stack runs it as its own user when it is root.
+    ...(opts.user ?? {}),
   });
   fs.closeSync(out);
   const exited = new Promise<number | null>((resolve) => {

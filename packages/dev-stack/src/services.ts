@@ -1,5 +1,6 @@
 // The helpdesk's own services, run as child processes exactly as in production (`node dist/main.js`).
 import fs from 'node:fs';
+import path from 'node:path';
 import { StartupTimeoutError } from './errors';
 import { startProcess, tail } from './processes';
 import type { ManagedProcess } from './processes';
@@ -10,6 +11,20 @@ export interface ServiceSpec {
   entry: string;
   env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * The web apps a gateway of this checkout serves: the Vite builds next to it
+ * (`services/console/dist`, `services/portal/dist`), for a gateway entry `<root>/services/gateway/dist/main.js`.
+ */
+export function webAppDirs(root: string): { CONSOLE_DIR: string; PORTAL_DIR: string } {
+  return {
+    CONSOLE_DIR: path.join(root, 'services', 'console', 'dist'),
+    PORTAL_DIR: path.join(root, 'services', 'portal', 'dist'),
+  };
+}
+
+/** The checkout a service entry belongs to (`<root>/services/<name>/dist/main.js`). */
+const rootOf = (entry: string) => path.resolve(path.dirname(entry), '..', '..', '..');
 
 /** Every service logs one JSON line with msg "ready" once it serves. */
 const READY = /"msg":"ready"/;
@@ -24,9 +39,12 @@ export async function startService(
   const offset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   // JSON in the log file whatever the caller's LOG_FORMAT: the ready line below, the tests and
   // `npm start`'s console (which pretty-prints it) read that file.
+  // Every stack's gateway (npm start, the tests', the benchmark's) serves the apps of its checkout,
+  // unless the environment or the spec names other folders.
+  const webApps = spec.name === 'gateway' ? webAppDirs(rootOf(spec.entry)) : {};
   const proc = startProcess(spec.name, process.execPath, [spec.entry], {
     logDir,
-    env: { ...env, LOG_FORMAT: 'json', ...spec.env },
+    env: { ...webApps, ...env, LOG_FORMAT: 'json', ...spec.env },
   });
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;

@@ -14,6 +14,14 @@ import { Component } from './supervisor';
 import type { Backoff } from './supervisor';
 import { startTemporal } from './temporal';
 import type { RunningTemporal } from './temporal';
+import {
+  selectedShardCount,
+  selectedTemporalKind,
+  startPostgres,
+  startTemporalServer,
+  temporalServerPorts,
+} from './temporal-server';
+import type { TemporalKind } from './temporal-server';
 
 export interface StackOptions {
   dataDir: string;
@@ -21,8 +29,24 @@ export interface StackOptions {
   persistent: boolean;
   /** 0 or undefined: a free port. */
   ports?: Partial<
-    Record<'temporal' | 'temporalUi' | 'mongo' | 'smtp' | 'mailUi' | 'gateway' | 'inboundSmtp' | 'inboundHttp', number>
+    Record<
+      | 'temporal'
+      | 'temporalUi'
+      | 'temporalPg'
+      | 'mongo'
+      | 'smtp'
+      | 'mailUi'
+      | 'gateway'
+      | 'inboundSmtp'
+      | 'inboundHttp',
+      number
+    >
   >;
+  /**
+   * Which Temporal: the CLI's dev server (default) or the Temporal server on PostgreSQL with that
+   * many history shards. Default: TEMPORAL and TEMPORAL_SHARDS.
+   */
+  temporal?: { kind: TemporalKind; shards?: number };
   /** Use this store instead of starting one. */
   mongoUrl?: string;
   services: ServiceSpec[];
@@ -36,8 +60,8 @@ export interface StackOptions {
   backoff?: Backoff;
 }
 
-/** What the stack runs, by name: `temporal`, `store`, `mail` and each service. */
-export type ComponentName = 'temporal' | 'store' | 'mail' | (string & {});
+/** What the stack runs, by name: `temporal` (and its `postgres`), `store`, `mail` and each service. */
+export type ComponentName = 'temporal' | 'postgres' | 'store' | 'mail' | (string & {});
 
 export interface RunningStack {
   env: NodeJS.ProcessEnv;
@@ -52,6 +76,8 @@ export interface RunningStack {
     inboundHttp: string;
   };
   logDir: string;
+  /** Which Temporal runs (and its history shards). */
+  temporal: { kind: TemporalKind; shards: number };
   /** The store the stack started; undefined when it was given mongoUrl. */
   store: { kind: StoreKind; binary: string } | undefined;
   services: Map<string, ManagedProcess>;
@@ -126,17 +152,47 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     let temporal: RunningTemporal | undefined;
     let store: RunningStore | undefined;
     let mail: RunningMailSink | undefined;
-    await Promise.all([
-      run('temporal', async () => {
-        temporal = await startTemporal({
-          port: ports.temporal,
-          uiPort: ports.temporalUi,
+    const temporalKind = opts.temporal?.kind ?? selectedTemporalKind();
+    const shards = temporalKind === 'dev' ? 1 : (opts.temporal?.shards ?? selectedShardCount());
+    const startDevServer = async () => {
+      temporal = await startTemporal({
+        port: ports.temporal,
+        uiPort: ports.temporalUi,
+        logDir,
+        ...(opts.persistent ? { dbFile: path.join(opts.dataDir, 'temporal.db') } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
+      return temporal.process;
+    };
+    /** PostgreSQL, then the server on it: two parts, each restartable on its own. */
+    const startServerOnPostgres = async () => {
+      const pgPort = await pick(opts.ports?.temporalPg);
+      const serverPorts = await temporalServerPorts(ports.temporal);
+      await run('postgres', () =>
+        startPostgres({
+          port: pgPort,
+          dataDir: path.join(opts.dataDir, 'postgres'),
           logDir,
-          ...(opts.persistent ? { dbFile: path.join(opts.dataDir, 'temporal.db') } : {}),
-          ...(opts.log ? { log: opts.log } : {}),
-        });
+          durable: opts.persistent,
+        }),
+      );
+      await run('temporal', async () => {
+        temporal = await startTemporalServer(
+          {
+            port: ports.temporal,
+            pgPort,
+            dataDir: path.join(opts.dataDir, 'temporal-server'),
+            logDir,
+            shards,
+            ...(opts.log ? { log: opts.log } : {}),
+          },
+          serverPorts,
+        );
         return temporal.process;
-      }),
+      });
+    };
+    await Promise.all([
+      temporalKind === 'dev' ? run('temporal', startDevServer) : startServerOnPostgres(),
       opts.mongoUrl
         ? Promise.resolve(undefined)
         : run('store', async () => {
@@ -193,6 +249,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     return {
       env,
       logDir,
+      temporal: { kind: temporalKind, shards },
       store: store ? { kind: store.kind, binary: store.binary } : undefined,
       services,
       urls: {

@@ -1,7 +1,7 @@
 // The ticket worker process: hosts the ticket workflow and its activities.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createLogger, loadConfig, runMain, temporalRuntimeOptions } from '@helpdesk/config';
+import { createLogger, loadConfig, runMain, temporalRuntimeOptions, workerDeploymentVersion } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
 import { ensureSchedules } from './schedules';
 import { createTicketWorker } from './worker';
@@ -16,6 +16,8 @@ async function main() {
   // Activities that signal or start other tickets use a client of their own.
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  // Unset unless WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID are (loadConfig refused one without the other).
+  const deploymentVersion = workerDeploymentVersion(config);
   const worker = await createTicketWorker({
     connection,
     client,
@@ -23,6 +25,7 @@ async function main() {
     taskQueue: config.TICKETS_TASK_QUEUE,
     store,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    ...(deploymentVersion ? { deploymentVersion } : {}),
   });
   await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
   // Tickets projected before search words existed get them, in the background (idempotent).
@@ -34,7 +37,14 @@ async function main() {
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  logger.ready({ taskQueue: config.TICKETS_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS });
+  logger.ready({
+    taskQueue: config.TICKETS_TASK_QUEUE,
+    temporal: config.TEMPORAL_ADDRESS,
+    // Versioned: this build gets tickets only once its version is made Current (docs/upgrade-runbook.md).
+    ...(deploymentVersion
+      ? { deploymentVersion: `${deploymentVersion.deploymentName}.${deploymentVersion.buildId}` }
+      : {}),
+  });
   await worker.run();
   await connection.close();
   await clientConnection.close();
