@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: the whole helpdesk on this machine. Temporal dev server + Web UI, the store, the
+// `npm start`: the whole helpdesk on this machine. Temporal dev server + Web UI (or, with
+// TEMPORAL=postgres — `npm run start:prod-like` — the Temporal server on PostgreSQL), the store, the
 // SMTP sink and the three services, with data kept in ./.data so tickets survive a restart.
 // Whatever dies on its own is started again with backoff (logged), as a supervisor would.
 // Ctrl-C stops everything. The console shows progress and the services' own logs (pretty at a
@@ -9,7 +10,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { prettyLine } = require('@helpdesk/config');
-const { startStack, StackError } = require('@helpdesk/dev-stack');
+const { startStack, StackError, webAppDirs } = require('@helpdesk/dev-stack');
 
 const ROOT = path.resolve(__dirname, '..');
 const env = process.env;
@@ -25,6 +26,8 @@ const port = (name, fallback) => {
 };
 
 const SERVICES = ['worker', 'notifier', 'gateway'];
+/** The variables of `names` that are set (and not empty) in `from`. */
+const pick = (from, ...names) => Object.fromEntries(names.filter((n) => from[n]).map((n) => [n, from[n]]));
 const began = Date.now();
 const elapsed = (ms = Date.now() - began) => `${(ms / 1000).toFixed(1)} s`;
 const say = (m) => console.log(`[start +${elapsed()}] ${m}`);
@@ -87,7 +90,45 @@ function followServiceLogs(logDir) {
   return () => clearInterval(timer);
 }
 
-const LABELS = { temporal: 'Temporal dev server', store: 'store', mail: 'mail sink' };
+const LABELS = {
+  temporal: 'Temporal',
+  postgres: "PostgreSQL (Temporal's database)",
+  store: 'store',
+  mail: 'mail sink',
+};
+
+/**
+ * On the first start of an empty store: demo accounts and tickets (the gateway's seedDemoData,
+ * which makes the accounts as `npm run admin` does), clearly marked as demo. Answers what to print.
+ * A failure here is reported, never fatal: the helpdesk itself is up.
+ */
+async function seedDemo(urls, dataDir) {
+  let store;
+  try {
+    // Required here, not at the top: the build above may just have produced them.
+    const { Store } = require('@helpdesk/persistence');
+    const { seedDemoData } = require('@helpdesk/gateway');
+    store = await Store.connect(urls.mongo);
+    const outcome = await seedDemoData({ store, gateway: urls.gateway, dataDir, env });
+    if (!outcome.seeded) return '';
+    const width = Math.max(...outcome.accounts.map((a) => a.email.length));
+    const lines = outcome.accounts.map((a) =>
+      a.password
+        ? `    ${a.role.padEnd(9)} ${a.email.padEnd(width)}  password ${a.password}`
+        : `    ${a.role.padEnd(9)} ${a.email.padEnd(width)}  (magic link from the portal; the mail arrives in the Mail UI)`,
+    );
+    return `
+  DEMO DATA (first start on an empty store; DEMO_DATA=0 turns it off): ${outcome.tickets} tickets tagged "demo"
+  and these accounts, also written to ${path.relative(process.cwd(), outcome.credentialsFile)}:
+${lines.join('\n')}
+  Sign in at ${urls.gateway}/console/ (agents) and ${urls.gateway}/portal/ (requesters).
+${outcome.problem ? `  Some demo tickets could not be made: ${outcome.problem}\n` : ''}`;
+  } catch (err) {
+    return `\n  Demo data could not be made: ${err instanceof Error ? err.message : String(err)}\n`;
+  } finally {
+    await store?.close();
+  }
+}
 
 async function main() {
   const dataDir = path.resolve(env.DATA_DIR || path.join(ROOT, '.data'));
@@ -109,7 +150,12 @@ async function main() {
       inboundHttp: port('INBOUND_HTTP_PORT', 3025),
     },
     ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
-    services: SERVICES.map((name) => ({ name, entry: path.join(ROOT, 'services', name, 'dist', 'main.js') })),
+    services: SERVICES.map((name) => ({
+      name,
+      entry: path.join(ROOT, 'services', name, 'dist', 'main.js'),
+      // The gateway serves the web apps built by the build above (unless CONSOLE_DIR / PORTAL_DIR say otherwise).
+      ...(name === 'gateway' ? { env: { ...webAppDirs(ROOT), ...pick(env, 'CONSOLE_DIR', 'PORTAL_DIR') } } : {}),
+    })),
     log: (m) => console.log(m),
     progress: (name, state, ms) =>
       say(
@@ -118,11 +164,14 @@ async function main() {
     supervise: true,
   });
   const { urls } = stack;
+  const demo = await seedDemo(urls, dataDir);
   console.log(`
   Helpdesk is up (${elapsed()}).
+    Agent console   ${urls.gateway}/console/
+    Portal          ${urls.gateway}/portal/
     Gateway API     ${urls.gateway}        (GET /healthz)
-    Temporal UI     ${urls.temporalUi}     (find a ticket: TicketStatus = "in_progress")
-    Temporal gRPC   ${urls.temporal}
+    Temporal UI     ${urls.temporalUi ? `${urls.temporalUi}     (find a ticket: TicketStatus = "in_progress")` : '(none: the Temporal server has no UI of its own; TEMPORAL=dev has one)'}
+    Temporal gRPC   ${urls.temporal}     (${stack.temporal.kind === 'dev' ? 'the dev server' : `the Temporal server on PostgreSQL, ${stack.temporal.shards} shards`})
     Mail UI         ${urls.mailUi}         (every mail the helpdesk sends)
     Mail in (SMTP)  ${urls.inboundSmtp}      (send mail to support@helpdesk.local here)
     Mail in (HTTP)  ${urls.inboundHttp}
@@ -132,7 +181,7 @@ async function main() {
   Get an API token:   npm run token -- --role agent --sub alice
   Crashes:            restarted with backoff, logged here as [supervisor]
   Stop:               Ctrl-C
-`);
+${demo}`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -155,6 +155,41 @@ describe('roles', () => {
     expect((await checked('GET', '/v1/requesters/someone-else/tickets', { token: mine })).status).toBe(403);
   });
 
+  it("one ticket comes with the commands its caller could send now, and they follow the ticket's status", async () => {
+    const me = `rq-${randomUUID()}`;
+    const requester = token('requester', me, `${me}@example.com`);
+    const created = await checked<TicketBody>('POST', '/v1/tickets', {
+      token: requester,
+      body: { title: 'Offer', description: 'What can be done?' },
+    });
+    const offered = async (who: string) =>
+      (await checked<TicketBody>('GET', `/v1/tickets/${created.body.id}`, { token: who })).body
+        .allowedCommands as string[];
+    const forAgent = await offered(agent());
+    expect(forAgent).toEqual(expect.arrayContaining(['take', 'assign', 'reply', 'modify']));
+    expect(forAgent).not.toContain('reopen');
+    const forRequester = await offered(requester);
+    expect(forRequester).toContain('customer_reply');
+    expect(forRequester).not.toContain('take');
+    // A command's answer carries them too, for the state it produced.
+    const taken = await checked<TicketBody>('POST', `/v1/tickets/${created.body.id}/take`, {
+      token: agent(),
+      body: {},
+    });
+    expect(taken.body.allowedCommands).not.toContain('take');
+    expect(taken.body.allowedCommands).toContain('resolve');
+    const resolved = await checked<TicketBody>('POST', `/v1/tickets/${created.body.id}/resolve`, {
+      token: agent(),
+      body: { method: 'customer_communication' },
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.allowedCommands).toContain('reopen');
+    expect(resolved.body.allowedCommands).not.toContain('resolve');
+    // Lists leave them out: they are per ticket and per caller.
+    const list = await checked<List>('GET', `/v1/tickets?requester=${me}`, { token: agent() });
+    expect(list.body.items[0]?.allowedCommands).toBeUndefined();
+  });
+
   it('services may send customer-side input for any ticket, but not work it', async () => {
     const t = await createTicket({}, { token: agent() });
     const svc = token('service', 'mail-bridge');

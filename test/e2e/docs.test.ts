@@ -49,7 +49,8 @@ describe('/docs', () => {
       await model.waitFor({ timeout: 10_000 });
       const fields = await model
         .locator('article[data-json-schema-level="1"]')
-        .evaluateAll((els) => els.map((e) => e.querySelector('.json-schema-2020-12__title')?.textContent));
+        .locator('.json-schema-2020-12__title')
+        .allTextContents();
       expect(await model.locator('.json-schema-2020-12__title').first().textContent()).toBe('Ticket');
       expect(fields).toEqual(
         expect.arrayContaining(['id', 'reference', 'status', 'requester', 'assignee', 'revision']),

@@ -31,24 +31,31 @@ interface Parameter {
 interface Operation {
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 }
+
+/** An event stream stays open: a request/answer fuzzer would wait on it for ever (live.test.ts covers it). */
+const isStream = (op: Operation) =>
+  Object.values(op.responses ?? {}).some((r) => r.content !== undefined && 'text/event-stream' in r.content);
 
 /** Every operation of the document, with what it takes. */
 export function operationsOf(doc: { paths: Record<string, Record<string, Operation>> }): FuzzOperation[] {
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => {
-      const content = op.requestBody?.content ?? {};
-      const json = content['application/json']?.schema;
-      return {
-        method: method.toUpperCase(),
-        path,
-        query: (op.parameters ?? [])
-          .filter((p) => p.in === 'query')
-          .map((p) => ({ name: p.name, required: Boolean(p.required), schema: p.schema })),
-        ...(json ? { body: json } : {}),
-        multipart: 'multipart/form-data' in content,
-      };
-    }),
+    Object.entries(methods)
+      .filter(([, op]) => !isStream(op))
+      .map(([method, op]) => {
+        const content = op.requestBody?.content ?? {};
+        const json = content['application/json']?.schema;
+        return {
+          method: method.toUpperCase(),
+          path,
+          query: (op.parameters ?? [])
+            .filter((p) => p.in === 'query')
+            .map((p) => ({ name: p.name, required: Boolean(p.required), schema: p.schema })),
+          ...(json ? { body: json } : {}),
+          multipart: 'multipart/form-data' in content,
+        };
+      }),
   );
 }
 

@@ -32,7 +32,10 @@ const cache = new Map<string, ValidateFunction>();
 export async function assertDocumented(method: string, url: string, res: ApiResponse<unknown>): Promise<void> {
   const { doc, ajv } = await load();
   const path = new URL(url, 'http://x').pathname;
-  const template = Object.keys(doc.paths).find((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+  // A literal segment wins over a parameter (/v1/tickets/count before /v1/tickets/{id}), as in the router.
+  const template = Object.keys(doc.paths)
+    .filter((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path))
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
   if (!template) throw new Error(`${method} ${path} is not in /openapi.json`);
   const op = doc.paths[template]?.[method.toLowerCase()];
   if (!op) throw new Error(`${method} ${template} is not in /openapi.json`);

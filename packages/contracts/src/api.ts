@@ -18,6 +18,12 @@ const person = z.object({ id: z.string(), name: z.string().optional(), email: z.
 export const ZTicketSchema = z
   .object({
     id: z.string(),
+    allowedCommands: z
+      .array(z.enum(COMMAND_TYPES))
+      .optional()
+      .describe(
+        "On one ticket (GET /v1/tickets/:id and a command's answer): the commands the caller could send now, as the ticket's rules say",
+      ),
     reference: z.string(),
     status: z.enum(TICKET_STATUSES),
     channel: z.enum(CHANNELS),

@@ -13,8 +13,13 @@ type Assert<T extends true> = T;
 
 type ApiTicket = z.output<typeof ZTicketSchema>;
 
-/** What the API shows of a ticket: its whole state but the internal event counter and SLA bookkeeping. */
-export type _TicketKeys = Assert<Same<keyof ApiTicket, Exclude<keyof TicketState, 'eventSeq' | 'slaClock'>>>;
+/**
+ * What the API shows of a ticket: its whole state but the internal event counter and SLA
+ * bookkeeping, plus the commands the caller could send (computed per caller, never stored).
+ */
+export type _TicketKeys = Assert<
+  Same<Exclude<keyof ApiTicket, 'allowedCommands'>, Exclude<keyof TicketState, 'eventSeq' | 'slaClock'>>
+>;
 export type _LinkKeys = Assert<Same<keyof ApiTicket['links'], keyof TicketLinks>>;
 /** What a client may write: every ticket field, none of the lifecycle. */
 export type _EditableKeys = Assert<Same<keyof z.output<typeof ZEditableFieldsSchema>, keyof EditableFields>>;

@@ -12,7 +12,7 @@ export type {
 } from './models';
 // The queries that take a model (lists, report, backfill) are reached through Store.readModel.
 export { listPlan, InvalidCursorError, WindowWalk, nextWidth } from './queries';
-export type { TicketFilter, ListOptions, TicketPage, DurationStats } from './queries';
+export type { TicketFilter, ListOptions, TicketPage, DurationStats, TicketCount, TicketChange } from './queries';
 export { keywordsOf, normalizeText, referenceKeyword, searchFields, searchFieldsUpdate, SEARCH_FIELDS } from './search';
 export type { SearchScope, SearchField } from './search';
 export { AttachmentStore } from './attachments';
@@ -31,7 +31,16 @@ export type {
   OrganizationPatch,
   UserFilter,
 } from './repositories';
-export { DirectoryConflictError, API_KEY_PREFIX, looksLikeApiKey } from './repositories';
+export {
+  DirectoryConflictError,
+  API_KEY_PREFIX,
+  looksLikeApiKey,
+  SavedViewRepository,
+  PresenceRepository,
+  isPresent,
+  viewerOf,
+} from './repositories';
+export type { SavedView, NewSavedView, SavedViewPatch, Viewer, PresenceEntry } from './repositories';
 export type { CredentialsRepository, ApiKey, RefreshOutcome, MagicLinkOutcome } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';

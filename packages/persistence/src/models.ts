@@ -415,6 +415,68 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
   { collection: 'api_keys', versionKey: false },
 );
 
+/**
+ * A saved ticket list (the console's left rail): the list's query parameters as the API takes
+ * them (strings, validated by the gateway with the list's own schema), owned by one user and
+ * optionally shared with a directory group.
+ */
+export interface SavedViewDoc {
+  _id: string;
+  name: string;
+  query: Record<string, string>;
+  ownerId: string;
+  sharedWithGroup?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+const savedViewSchema = new Schema<SavedViewDoc>(
+  {
+    _id: String,
+    name: { type: String, required: true },
+    query: mixed,
+    ownerId: { type: String, required: true, index: true },
+    sharedWithGroup: { type: String, index: true },
+    createdAt: Number,
+    updatedAt: Number,
+  },
+  // minimize: false keeps an empty query ({}: every ticket) instead of dropping the field.
+  { collection: 'saved_views', versionKey: false, minimize: false },
+);
+
+/**
+ * Who is looking at a ticket: one document per (ticket, user), kept alive by heartbeats. Never
+ * deleted on leave but marked `left` with a fresh `seenAt`, so every gateway's poller (which reads
+ * by `seenAt`) sees the departure; expired and left entries are purged later. No TTL index: FerretDB
+ * v1 has none, and readers ignore what has expired anyway.
+ */
+export interface PresenceDoc {
+  _id: string;
+  ticketId: string;
+  userId: string;
+  name: string;
+  typing: boolean;
+  /** When this viewer arrived (kept across heartbeats). */
+  since: number;
+  /** The last heartbeat or the departure: what pollers read changes by. */
+  seenAt: number;
+  expiresAt: number;
+  left?: boolean;
+}
+const presenceSchema = new Schema<PresenceDoc>(
+  {
+    _id: String,
+    ticketId: { type: String, required: true, index: true },
+    userId: { type: String, required: true },
+    name: String,
+    typing: Boolean,
+    since: Number,
+    seenAt: { type: Number, index: true },
+    expiresAt: { type: Number, index: true },
+    left: Boolean,
+  },
+  { collection: 'presence', versionKey: false },
+);
+
 export interface Models {
   Ticket: Model<TicketDoc>;
   TicketEvent: Model<TicketEventDoc>;
@@ -433,6 +495,8 @@ export interface Models {
   RefreshToken: Model<RefreshTokenDoc>;
   MagicLink: Model<MagicLinkDoc>;
   ApiKey: Model<ApiKeyDoc>;
+  SavedView: Model<SavedViewDoc>;
+  Presence: Model<PresenceDoc>;
 }
 
 export function registerModels(conn: Connection): Models {
@@ -454,5 +518,7 @@ export function registerModels(conn: Connection): Models {
     RefreshToken: conn.model<RefreshTokenDoc>('RefreshToken', refreshTokenSchema),
     MagicLink: conn.model<MagicLinkDoc>('MagicLink', magicLinkSchema),
     ApiKey: conn.model<ApiKeyDoc>('ApiKey', apiKeySchema),
+    SavedView: conn.model<SavedViewDoc>('SavedView', savedViewSchema),
+    Presence: conn.model<PresenceDoc>('Presence', presenceSchema),
   };
 }

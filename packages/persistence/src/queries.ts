@@ -743,6 +743,99 @@ async function searchTickets(
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Counts
+
+export interface TicketCount {
+  count: number;
+  /** A search counts at most its bounded matches (SEARCH_MATCHES), as its list shows at most those. */
+  capped: boolean;
+}
+
+/**
+ * How many tickets a list with this filter holds, through every page. The same clauses as the list
+ * (filterClauses, dueBefore as listByDue reads it), as one store count: a count has no order, so
+ * none of the slicing lists need. A search counts the matches its list ranks (the same walk).
+ */
+export async function countTickets(
+  Ticket: Model<TicketDoc>,
+  filter: TicketFilter,
+  opts: Pick<ListOptions, 'search' | 'now'> = {},
+): Promise<TicketCount> {
+  if (filter.q !== undefined) {
+    const page = await searchTickets(
+      Ticket,
+      filter,
+      { sort: 'created', order: 'desc', limit: SEARCH_MATCHES * 2, ...opts },
+      undefined,
+    );
+    return { count: page.items.length, capped: page.items.length >= SEARCH_MATCHES };
+  }
+  const q: Record<string, unknown> = { deleted: filter.deleted ?? false };
+  if (filter.dueBefore !== undefined) q.slaDueAt = { $gt: 0, $lt: filter.dueBefore };
+  for (const [p, v] of filterClauses(filter)) q[p] = v;
+  return { count: await tickets(Ticket).countDocuments(q), capped: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes (the live feed)
+
+/** What the live feed tells about a changed ticket, and what it needs to decide who may know. */
+export interface TicketChange {
+  id: string;
+  reference: string;
+  status: TicketStatus;
+  updatedAt: number;
+  revision: number;
+  requesterId?: string;
+  company?: string;
+  deleted: boolean;
+}
+
+/**
+ * Tickets whose `updatedAt` is after `since`, oldest change first, at most `limit`: one range read
+ * of the (updatedAt, _id) index, which every supported store serves, with only the fields the feed
+ * needs. A caller polling this must look back a little (a change is stamped when it was received,
+ * and may reach the store a moment later) and drop what it has seen (by revision).
+ */
+export async function ticketsChangedSince(
+  Ticket: Model<TicketDoc>,
+  since: number,
+  limit: number,
+): Promise<TicketChange[]> {
+  const docs = await tickets(Ticket)
+    .find(
+      { updatedAt: { $gt: since } },
+      {
+        projection: {
+          reference: 1,
+          status: 1,
+          updatedAt: 1,
+          revision: 1,
+          'requester.id': 1,
+          company: 1,
+          deleted: 1,
+          purged: 1,
+        },
+        sort: { updatedAt: 1, _id: 1 },
+        limit,
+      },
+    )
+    .toArray();
+  return docs
+    .filter((d) => !d.purged)
+    .map((d) => ({
+      id: d._id,
+      reference: d.reference,
+      status: d.status,
+      updatedAt: d.updatedAt,
+      revision: d.revision,
+      ...(d.requester?.id ? { requesterId: d.requester.id } : {}),
+      ...(d.company ? { company: d.company } : {}),
+      deleted: d.deleted ?? false,
+    }));
+}
+
 /**
  * Give tickets projected before the search words existed their words, from their state and whole
  * timeline (idempotent: $addToSet; tickets that have words are skipped). A ticket at a time, for

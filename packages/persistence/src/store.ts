@@ -15,6 +15,8 @@ import {
   IdempotencyRepository,
   InboundMailRepository,
   OutboxRepository,
+  PresenceRepository,
+  SavedViewRepository,
   TicketReadModel,
 } from './repositories';
 
@@ -42,6 +44,8 @@ export class Store {
   readonly attachments: AttachmentStore;
   readonly directory: DirectoryRepository;
   readonly credentials: CredentialsRepository;
+  readonly views: SavedViewRepository;
+  readonly presence: PresenceRepository;
 
   private constructor(
     readonly connection: mongoose.Connection,
@@ -55,6 +59,8 @@ export class Store {
     this.attachments = new AttachmentStore(connection);
     this.directory = new DirectoryRepository(models.User, models.Group, models.Organization);
     this.credentials = new CredentialsRepository(models);
+    this.views = new SavedViewRepository(models.SavedView);
+    this.presence = new PresenceRepository(models.Presence);
   }
 
   /**

@@ -12,11 +12,20 @@ import {
   ticketSearchAttributes,
   ticketWorkflowId,
 } from '@helpdesk/contracts';
-import { createTicket, decideClosed, mayDo, mayView, restarted, runHalted } from '@helpdesk/ticket-rules';
+import {
+  allowedCommands,
+  createTicket,
+  decideClosed,
+  mayDo,
+  mayView,
+  restarted,
+  runHalted,
+} from '@helpdesk/ticket-rules';
 import type { Accepted } from '@helpdesk/ticket-rules';
 import type {
   Actor,
   Channel,
+  CommandType,
   FollowUpOrigin,
   Refusal,
   RunHalt,
@@ -260,6 +269,11 @@ export class Tickets {
         throw new TicketForbiddenError('This ticket belongs to another requester');
     }
     return ticket;
+  }
+
+  /** The commands this actor could send to the ticket now: the rules' own answer, with the settings in effect. */
+  async allowedCommands(ticket: TicketState, actor: Actor): Promise<CommandType[]> {
+    return allowedCommands(ticket, { now: Date.now(), actor, settings: await this.opts.store.getSettings() });
   }
 
   async command(id: string, command: TicketCommand, actor: Actor, options: CommandOptions = {}): Promise<TicketState> {

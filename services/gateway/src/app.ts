@@ -19,6 +19,11 @@ import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
 import { suspendedRoutes } from './routes/suspended';
 import { ticketRoutes } from './routes/tickets';
+import { viewRoutes } from './routes/views';
+import { liveRoutes, presenceRoutes } from './routes/live';
+import { DEFAULT_LIVE_OPTIONS, LiveHub } from './live';
+import { webAppRoutes, webApps } from './web-apps';
+import type { LiveOptions } from './live';
 import { Tickets } from '@helpdesk/ticket-client';
 
 export interface AppDeps {
@@ -33,6 +38,23 @@ export interface AppDeps {
   commandTimeoutMs: number;
   /** Sign-in, API keys, OIDC (README "Sign-in"); unset: the defaults, with dev tokens signed by jwtSecret. */
   auth?: AuthOptions;
+  /** How long a presence entry lives after its last heartbeat (PRESENCE_TTL_SECONDS); 30 s unset. */
+  presenceTtlMs?: number;
+  /** The live feed's poll, look-back and heartbeat (defaults: 300 ms, 10 s, 15 s). */
+  live?: Partial<LiveOptions>;
+  /** The web apps' build folders (CONSOLE_DIR, PORTAL_DIR); unset: their paths answer 404 saying so. */
+  webApps?: { console?: string | undefined; portal?: string | undefined };
+}
+
+/** The live feed of each app, so the process can end its streams when it stops. */
+const hubs = new WeakMap<express.Express, LiveHub>();
+
+/**
+ * End every open event stream of this app: call before server.close(), which otherwise waits for
+ * them for ever (a stream never ends by itself).
+ */
+export function closeStreams(app: express.Express): void {
+  hubs.get(app)?.closeAll();
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -69,6 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const dependencies = new Dependencies({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
   app.use(opsRoutes({ dependencies, metrics }));
+  for (const webApp of webApps(deps.webApps ?? {})) app.use(webAppRoutes(webApp));
 
   const tickets = new Tickets({
     client: deps.client,
@@ -96,11 +119,26 @@ export function createApp(deps: AppDeps): express.Express {
     idempotency(deps.store, deps.commandTimeoutMs),
     // One deadline for all the Temporal calls of a request (an Update that no worker answers would
     // otherwise be re-sent for ever). Set after the body parser: its stream callbacks would lose it.
-    (_req, _res, next) => void deps.client.withDeadline(Date.now() + deps.commandTimeoutMs, async () => next()),
+    // Not for the event stream: it outlives any deadline and calls no Temporal at all.
+    (req, _res, next) =>
+      req.path === '/live'
+        ? next()
+        : void deps.client.withDeadline(Date.now() + deps.commandTimeoutMs, async () => next()),
   );
   app.use('/v1', authRoutes(deps.store));
+  // Built here, outside any request, so its timers run in no request's context (see LiveHub).
+  const hub = new LiveHub(
+    deps.store,
+    deps.logger,
+    { ...DEFAULT_LIVE_OPTIONS, ...deps.live },
+    { streams: (n) => metrics.liveStreams.set(n), polling: (on) => metrics.livePolling.set(on ? 1 : 0) },
+  );
+  hubs.set(app, hub);
+  app.use('/v1/live', liveRoutes(hub, deps.store));
+  app.use('/v1/tickets', presenceRoutes(tickets, deps.store, deps.presenceTtlMs ?? 30_000));
   app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
   app.use('/v1/attachments', attachments.download);
+  app.use('/v1/views', viewRoutes(deps.store));
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/suspended', suspendedRoutes(tickets, deps.store));
   app.use('/v1', reportRoutes(deps.store));

@@ -83,7 +83,7 @@ export function defaultAuthOptions(devSecret: string): AuthOptions {
     refreshTtlMs: 30 * 86_400_000,
     lockout: { maxFailures: 5, windowMs: 900_000 },
     magicLinkTtlMs: 15 * 60_000,
-    magicLinkUrl: 'http://localhost:3000/sign-in/magic',
+    magicLinkUrl: 'http://localhost:3000/portal/sign-in/magic',
   };
 }
 

@@ -2,7 +2,10 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { createLogger, loadConfig, runMain } from '@helpdesk/config';
 import { Store } from '@helpdesk/persistence';
-import { createApp } from './app';
+import fs from 'node:fs';
+import path from 'node:path';
+import { closeStreams, createApp } from './app';
+import { webApps } from './web-apps';
 import { authOptionsFromConfig } from './auth';
 
 async function main() {
@@ -30,13 +33,26 @@ async function main() {
     attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
     commandTimeoutMs: config.COMMAND_TIMEOUT_MS,
     auth: authOptionsFromConfig(config),
+    presenceTtlMs: config.PRESENCE_TTL_SECONDS * 1000,
+    webApps: { console: config.CONSOLE_DIR, portal: config.PORTAL_DIR },
   });
+  // Said once at start-up too: an app configured but not built answers 404 until it is built.
+  for (const webApp of webApps({ console: config.CONSOLE_DIR, portal: config.PORTAL_DIR })) {
+    if (webApp.dir === undefined) logger.info(`${webApp.label} not served (${webApp.variable} unset)`);
+    else if (!fs.existsSync(path.join(webApp.dir, 'index.html')))
+      logger.warn(`${webApp.label} not built yet`, {
+        dir: webApp.dir,
+        build: `npx turbo run build --filter=${webApp.pkg}`,
+      });
+  }
   const server = app.listen(config.PORT, '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const stop = () => {
+    // Open event streams never end by themselves: end them, or close() would wait for ever.
+    closeStreams(app);
     server.close(() => {
       void connection.close().then(() => store.close());
     });

@@ -35,6 +35,8 @@ export interface OperationDoc {
   responses: Record<number, z.ZodType | undefined | 'binary'>;
   /** Problem statuses this operation can answer besides the ones every operation can. */
   problems?: number[];
+  /** Its success answer is a `text/event-stream` that stays open (the schema describes the text). */
+  stream?: boolean;
 }
 
 /** In this order in /docs: what most callers want first. */
@@ -42,6 +44,8 @@ export const TAGS = {
   tickets: 'Create, read, list, change and delete tickets',
   commands:
     'What can happen to a ticket: each one a Temporal Update its workflow validates (refused: 4xx with `allowedCommands`)',
+  live: 'Live updates (server-sent events) and who is viewing a ticket',
+  views: 'Saved ticket lists, personal or shared with a group',
   attachments: 'Files on tickets',
   mail: 'Suspended inbound mail',
   reports: 'Histories and lifecycle reports',
@@ -240,7 +244,10 @@ function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
   ];
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, schema] of Object.entries(op.responses))
-    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] = answer(Number(status), schema);
+    responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] =
+      op.stream && schema !== undefined && schema !== 'binary'
+        ? { description: 'An open stream of server-sent events', content: { 'text/event-stream': { schema } } }
+        : answer(Number(status), schema);
   for (const status of [...new Set(problems)].sort())
     responses[String(status) as `${1 | 2 | 3 | 4 | 5}${string}`] ??= problemResponse(status);
   const pathParams = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? '');

@@ -1,6 +1,15 @@
 // How tickets and events look over HTTP (the shapes of ZTicketSchema and ZTicketEventSchema):
 // ISO dates, and requesters see only what is theirs to see.
-import type { Actor, SlaTargetState, TicketEvent, TicketSla, TicketState, TTicket } from '@helpdesk/contracts';
+import type {
+  Actor,
+  CommandType,
+  SlaTargetState,
+  TicketEvent,
+  TicketSla,
+  TicketState,
+  TTicket,
+} from '@helpdesk/contracts';
+import type { Tickets } from '@helpdesk/ticket-client';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const must = (ms: number) => new Date(ms).toISOString();
@@ -23,10 +32,11 @@ const presentSla = (sla: TicketSla) => ({
   resolution: presentTarget(sla.resolution),
 });
 
-export function presentTicket(t: TicketState, actor: Actor): TTicket {
+export function presentTicket(t: TicketState, actor: Actor, allowed?: CommandType[]): TTicket {
   const { eventSeq: _seq, slaClock: _clock, ...rest } = t;
   const base: TTicket = {
     ...rest,
+    ...(allowed ? { allowedCommands: allowed } : {}),
     createdAt: must(t.createdAt),
     updatedAt: must(t.updatedAt),
     lastActionAt: must(t.lastActionAt),
@@ -41,6 +51,11 @@ export function presentTicket(t: TicketState, actor: Actor): TTicket {
   if (actor.role !== 'requester') return base;
   const { breaches: _b, attention: _a, read: _r, sla: _s, slaDueAt: _d, ...visible } = base;
   return visible;
+}
+
+/** One ticket as an answer: with the commands this caller could send next (lists leave them out). */
+export async function presentOne(tickets: Tickets, t: TicketState, actor: Actor): Promise<TTicket> {
+  return presentTicket(t, actor, await tickets.allowedCommands(t, actor));
 }
 
 const PRIVATE = new Set(['private_note', 'private_message']);

@@ -14,3 +14,7 @@ export type {
   OrganizationPatch,
   UserFilter,
 } from './directory';
+export { SavedViewRepository } from './views';
+export type { SavedView, NewSavedView, SavedViewPatch } from './views';
+export { PresenceRepository, isPresent, viewerOf } from './presence';
+export type { Viewer, PresenceEntry } from './presence';

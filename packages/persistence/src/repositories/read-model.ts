@@ -2,8 +2,15 @@
 // lifecycle report, and the look-ups the mail collector threads and screens mail with.
 import type { Model } from 'mongoose';
 import type { TicketDoc, TicketEventDoc } from '../models';
-import { backfillSearchWords, lifecycleReport, listTickets, primeListAnchors } from '../queries';
-import type { ListOptions, TicketFilter, TicketPage } from '../queries';
+import {
+  backfillSearchWords,
+  countTickets,
+  lifecycleReport,
+  listTickets,
+  primeListAnchors,
+  ticketsChangedSince,
+} from '../queries';
+import type { ListOptions, TicketChange, TicketCount, TicketFilter, TicketPage } from '../queries';
 
 export class TicketReadModel {
   constructor(
@@ -13,6 +20,16 @@ export class TicketReadModel {
 
   list(filter: TicketFilter, opts: ListOptions): Promise<TicketPage> {
     return listTickets(this.tickets, filter, opts);
+  }
+
+  /** How many tickets the list with this filter holds (all its pages). */
+  count(filter: TicketFilter, opts: Pick<ListOptions, 'search' | 'now'> = {}): Promise<TicketCount> {
+    return countTickets(this.tickets, filter, opts);
+  }
+
+  /** Tickets changed after `since` (epoch ms), oldest first: what the live feed polls. */
+  changedSince(since: number, limit = 500): Promise<TicketChange[]> {
+    return ticketsChangedSince(this.tickets, since, limit);
   }
 
   lifecycleReport(from: number, to: number): ReturnType<typeof lifecycleReport> {

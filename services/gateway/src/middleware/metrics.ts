@@ -24,6 +24,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly liveStreams = new client.Gauge({
+    name: 'live_streams_open',
+    help: 'Event streams (GET /v1/live) open on this process',
+    registers: [this.registry],
+  });
+  readonly livePolling = new client.Gauge({
+    name: 'live_poller_running',
+    help: '1 while the live feed polls the store (at least one stream open), else 0',
+    registers: [this.registry],
+  });
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
   }

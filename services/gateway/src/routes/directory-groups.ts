@@ -1,14 +1,13 @@
 // /v1/groups: the directory's groups, the one home of a ticket's group. The ticket rules read the
 // groups (and their calendars) from the settings, so every change here is mirrored into
-// `settings.groups` and `settings.groupCalendars` through changeSettings (the settings route's own
-// store-and-broadcast), and a settings change naming groups is written here first: the two never
-// disagree.
+// `settings.groups` and `settings.groupCalendars` through changeSettings (settings-changes.ts, the
+// one store-and-broadcast), and a settings change naming groups is written here first: the two
+// never disagree.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { ROUTING_RULES, zMailAddress, zStoreKey } from '@helpdesk/contracts';
-import type { Actor, DirectoryGroup, Settings } from '@helpdesk/contracts';
-import { DirectoryConflictError } from '@helpdesk/persistence';
+import type { Actor, DirectoryGroup } from '@helpdesk/contracts';
 import type { GroupPatch, Store } from '@helpdesk/persistence';
 import { queueWaitingTickets, routesAutomatically, wakeGroupQueue } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
@@ -16,7 +15,7 @@ import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../err
 import type { FieldProblem } from '../errors';
 import { document } from '../openapi';
 import { parse } from '../validate';
-import { changeSettings } from './settings';
+import { calendarProblems, importSettingsGroups, syncGroupSettings } from '../settings-changes';
 import { zUserId } from './directory-users';
 
 const ZRoutingSchema = z.strictObject({
@@ -140,125 +139,11 @@ async function memberProblems(
   });
 }
 
-function calendarProblems(settings: Settings, calendar: string | null | undefined): FieldProblem[] {
-  if (!calendar || settings.businessCalendars === undefined) return [];
-  return Object.hasOwn(settings.businessCalendars, calendar)
-    ? []
-    : [
-        {
-          field: 'body.calendar',
-          message: `names no business calendar of the settings (${Object.keys(settings.businessCalendars).join(', ') || 'none'})`,
-        },
-      ];
-}
-
 const groupPatch = (body: z.infer<typeof ZGroupPatchSchema>): GroupPatch => {
   const patch: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (v !== undefined) patch[k] = v === null ? undefined : v;
   return patch as GroupPatch;
 };
-
-const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-const sameMap = (a: Record<string, string>, b: Record<string, string>) =>
-  sameList(Object.keys(a).sort(), Object.keys(b).sort()) && Object.entries(a).every(([k, v]) => b[k] === v);
-
-/** What the settings must say about groups, read from the directory. */
-async function groupSettingsOf(
-  store: Store,
-): Promise<Pick<Settings, 'groups'> & { groupCalendars: Record<string, string> }> {
-  const groups = await store.directory.listGroups();
-  return {
-    groups: groups.map((g) => g.name),
-    groupCalendars: Object.fromEntries(groups.flatMap((g) => (g.calendar ? [[g.name, g.calendar]] : []))),
-  };
-}
-
-/**
- * A group that comes from the settings (named there, not created here) keeps the mailbox group
- * mail went to before the directory, until an admin gives it another email or members.
- */
-const fromSettings = (name: string) => ({ name, email: `${name}@groups.helpdesk.local` });
-
-/**
- * Groups named in the settings before the directory held any (the default `support`, or settings
- * restored from an older backup) become directory groups before the directory is read or changed,
- * so its view never drops them. Admin routes only: a few reads each time.
- */
-async function importSettingsGroups(store: Store): Promise<void> {
-  const settings = await store.currentSettings();
-  for (const name of settings.groups) {
-    if (await store.directory.group(name)) continue;
-    const calendar = settings.groupCalendars?.[name];
-    await store.directory
-      .createGroup({ ...fromSettings(name), ...(calendar ? { calendar } : {}) })
-      .catch((err: unknown) => {
-        if (!(err instanceof DirectoryConflictError)) throw err;
-      });
-  }
-}
-
-let syncing: Promise<unknown> = Promise.resolve();
-/**
- * Mirror the directory's groups into the settings. Changes in this process are taken one at a
- * time; another gateway changing groups at once is caught by reading the directory again after
- * the write (the last writer sees the other's group and writes once more).
- */
-export function syncGroupSettings(store: Store, client: Client, taskQueue: string): Promise<void> {
-  const run = syncing.then(async () => {
-    for (let round = 0; round < 5; round++) {
-      const wanted = await groupSettingsOf(store);
-      const current = await store.currentSettings();
-      if (sameList(current.groups, wanted.groups) && sameMap(current.groupCalendars ?? {}, wanted.groupCalendars))
-        return;
-      await changeSettings(store, client, taskQueue, wanted);
-    }
-  });
-  syncing = run.catch(() => undefined);
-  return run;
-}
-
-/**
- * A settings change that names `groups` or `groupCalendars` is applied to the directory first:
- * new names become (empty) groups, calendars are set on theirs; dropping a group the directory
- * holds is refused (DELETE /v1/groups/{name} says what happens to it). The settings then take the
- * directory's view.
- */
-export async function groupSettingsThroughDirectory(
-  store: Store,
-  patch: Partial<Settings>,
-): Promise<Partial<Settings>> {
-  if (patch.groups === undefined && patch.groupCalendars === undefined) return patch;
-  await importSettingsGroups(store);
-  // Calendars named may come in the same change.
-  const settings = { ...(await store.getSettings()), ...patch };
-  const existing = await store.directory.listGroups();
-  const names = patch.groups ?? existing.map((g) => g.name);
-  const dropped = existing.filter((g) => !names.includes(g.name));
-  const problems: FieldProblem[] = [
-    ...dropped.map((g) => ({
-      field: 'body.groups',
-      message: `leaves out ${g.name}, a group of the directory: delete it with DELETE /v1/groups/${g.name}`,
-    })),
-    ...Object.entries(patch.groupCalendars ?? {}).flatMap(([group, calendar]) => [
-      ...(names.includes(group) ? [] : [{ field: `body.groupCalendars.${group}`, message: 'names no group' }]),
-      ...calendarProblems(settings, calendar).map((p) => ({ ...p, field: `body.groupCalendars.${group}` })),
-    ]),
-  ];
-  if (problems.length > 0) throw new ValidationError(problems);
-  for (const name of names) {
-    if (existing.some((g) => g.name === name)) continue;
-    await store.directory.createGroup(fromSettings(name)).catch((err: unknown) => {
-      if (!(err instanceof DirectoryConflictError)) throw err;
-    });
-  }
-  if (patch.groupCalendars) {
-    for (const g of await store.directory.listGroups()) {
-      const calendar = patch.groupCalendars[g.name];
-      if (calendar !== g.calendar) await store.directory.updateGroup(g.name, { calendar });
-    }
-  }
-  return { ...patch, ...(await groupSettingsOf(store)) };
-}
 
 const isAdmin = (a: Actor) => a.role === 'admin';
 const readsDirectory = (a: Actor) => a.role === 'admin' || a.role === 'agent' || a.role === 'service';

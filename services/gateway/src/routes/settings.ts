@@ -2,28 +2,21 @@
 // broadcast durably to every open ticket (their next timer decision uses it).
 import { Router } from 'express';
 import { z } from 'zod';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import {
-  settingsBroadcastId,
-  REFERENCE_PATTERN,
   ZBusinessCalendarSchema,
   ZSlaPolicySchema,
-  settingsProblems,
-  slaSettingsProblems,
   storeKeyProblem,
   zMailAddress,
   zStoreKey,
 } from '@helpdesk/contracts';
-import type { Settings } from '@helpdesk/contracts';
-import { renderReference, validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
 import { WHO_MAY_ALSO, describeRoles, mayDo } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
-import { ForbiddenError, ValidationError } from '../errors';
+import { ForbiddenError } from '../errors';
 import { document } from '../openapi';
 import { parse } from '../validate';
-import { groupSettingsThroughDirectory } from './directory-groups';
+import { changeSettings, groupSettingsThroughDirectory } from '../settings-changes';
 
 const list = z.array(z.string().trim().min(1).max(100)).min(1).max(200);
 /** Settings are stored as one document: its map keys must be keys the store can hold. */
@@ -114,58 +107,6 @@ document({
   responses: { 200: ZSettingsSchema },
   problems: [403],
 });
-
-/** A mask must render references, and ones the mail collector finds in a subject's "[…]". */
-function maskProblems(mask: Settings['numberingMask'] | undefined): { field: string; message: string }[] {
-  if (mask === undefined) return [];
-  try {
-    validateMask(mask);
-  } catch (err) {
-    return [{ field: 'numberingMask', message: err instanceof Error ? err.message : 'is invalid' }];
-  }
-  const sample = renderReference(mask, new Date(), 1);
-  return REFERENCE_PATTERN.test(sample)
-    ? []
-    : [
-        {
-          field: 'numberingMask',
-          message: `renders references such as "${sample}": use letters, digits, _ / . - (3 to 41, starting with a letter or digit)`,
-        },
-      ];
-}
-
-/**
- * The one way settings change (this route, and the directory when its groups change): checked
- * across fields, stored with the next version, then broadcast to the open tickets.
- */
-export async function changeSettings(
-  store: Store,
-  client: Client,
-  taskQueue: string,
-  patch: Partial<Settings>,
-): Promise<Settings> {
-  const previous = await store.getSettings();
-  // Each field alone passed its schema; these are the rules across fields, on the result.
-  const problems = [
-    ...maskProblems(patch.numberingMask),
-    ...settingsProblems({ ...previous, ...patch }),
-    ...slaSettingsProblems({ ...previous, ...patch }),
-  ];
-  if (problems.length > 0)
-    throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
-  const settings = await store.putSettings(patch);
-  await client.workflow
-    .start('settingsBroadcastWorkflow', {
-      taskQueue,
-      workflowId: settingsBroadcastId(taskQueue, settings.version),
-      args: [settings, previous],
-    })
-    .catch((err: unknown) => {
-      // This version's broadcast runs already: what it carries is this change.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    });
-  return settings;
-}
 
 export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
   const router = Router();

@@ -10,7 +10,7 @@ import type { Tickets } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
 import { AppError, ForbiddenError, NotFoundError } from '../errors';
 import { document } from '../openapi';
-import { presentTicket } from '../present';
+import { presentOne } from '../present';
 
 const STAFF = describeRoles(WHO_MAY_ALSO.handle_mail);
 
@@ -97,7 +97,10 @@ export function suspendedRoutes(tickets: Tickets, store: Store): Router {
     const fields = ticketFromMail(mail, await store.getSettings());
     const ticket = await tickets.create(fields, actor, 'email', { ticketId: recoveredTicketId(mail._id) });
     await mails.markRecovered(mail._id, ticket.id);
-    res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
+    res
+      .status(201)
+      .location(`/v1/tickets/${ticket.id}`)
+      .json(await presentOne(tickets, ticket, actor));
   });
 
   router.delete('/:id', async (req, res) => {

@@ -17,7 +17,7 @@ import type { Tickets } from '@helpdesk/ticket-client';
 import { actorOf } from '../auth';
 import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
-import { presentTicket } from '../present';
+import { presentOne } from '../present';
 import { parse } from '../validate';
 import {
   COMMANDS,
@@ -171,7 +171,10 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const channel: Channel = actor.role === 'service' ? 'api' : 'web';
     const ticketId = keyed(res, 'ticket');
     const ticket = await tickets.create(body, actor, channel, ticketId ? { ticketId } : {});
-    res.status(201).location(`/v1/tickets/${ticket.id}`).json(presentTicket(ticket, actor));
+    res
+      .status(201)
+      .location(`/v1/tickets/${ticket.id}`)
+      .json(await presentOne(tickets, ticket, actor));
   });
 
   router.patch('/:id', async (req, res) => {
@@ -180,12 +183,12 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     if (Object.keys(fields).length === 0)
       throw new ValidationError([{ field: 'body', message: 'names no field to change' }]);
     await checkBrands([{ where: 'body', ...fields }]);
-    res.json(presentTicket(await tickets.command(req.params.id, { type: 'modify', fields }, actor), actor));
+    res.json(await presentOne(tickets, await tickets.command(req.params.id, { type: 'modify', fields }, actor), actor));
   });
 
   router.delete('/:id', async (req, res) => {
     const actor = actorOf(res);
-    res.json(presentTicket(await tickets.command(req.params.id, { type: 'delete' }, actor), actor));
+    res.json(await presentOne(tickets, await tickets.command(req.params.id, { type: 'delete' }, actor), actor));
   });
 
   // Customers (requesters, services speaking for them) reply through the same route as agents;
@@ -207,7 +210,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
       },
     );
     if (outcome === 'follow_up') res.status(201).location(`/v1/tickets/${ticket.id}`);
-    res.json(presentTicket(ticket, actor));
+    res.json(await presentOne(tickets, ticket, actor));
   });
 
   router.post('/:id/merge', async (req, res) => {
@@ -226,7 +229,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
       { type: 'merge', targetId, targetReference: target.reference },
       actor,
     );
-    res.json(presentTicket(merged, actor));
+    res.json(await presentOne(tickets, merged, actor));
   });
 
   router.post('/:id/split', async (req, res) => {
@@ -237,7 +240,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
       type: 'split',
       children: children.map((fields) => ({ id: randomUUID(), fields })),
     };
-    res.json(presentTicket(await tickets.command(req.params.id, command, actor), actor));
+    res.json(await presentOne(tickets, await tickets.command(req.params.id, command, actor), actor));
   });
 
   router.post('/:id/follow-ups', async (req, res) => {
@@ -246,7 +249,10 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const fields = parse(ZFollowUpRequestSchema, req.body);
     const closed = await tickets.get(req.params.id, actor);
     const followUp = await tickets.createFollowUp(closed, { via: 'agent' }, actor, fields);
-    res.status(201).location(`/v1/tickets/${followUp.id}`).json(presentTicket(followUp, actor));
+    res
+      .status(201)
+      .location(`/v1/tickets/${followUp.id}`)
+      .json(await presentOne(tickets, followUp, actor));
   });
 
   // An admin's way back for a ticket whose workflow run ended while it was open (an operator's
@@ -254,7 +260,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
   router.post('/:id/restart', async (req, res) => {
     const actor = actorOf(res);
     parse(ZEmptyRequestSchema, req.body);
-    res.json(presentTicket(await tickets.restart(req.params.id, actor), actor));
+    res.json(await presentOne(tickets, await tickets.restart(req.params.id, actor), actor));
   });
 
   router.delete('/:id/purge', async (req, res) => {
@@ -270,7 +276,9 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const actor = actorOf(res);
     const command = route.toCommand(req.body);
     if (command.type === 'submit' && command.fields) await checkBrands([{ where: 'body', ...command.fields }]);
-    res.json(presentTicket(await tickets.command(req.params.id, command, actor, updateOptions(res)), actor));
+    res.json(
+      await presentOne(tickets, await tickets.command(req.params.id, command, actor, updateOptions(res)), actor),
+    );
   });
 
   return router;
