@@ -44,6 +44,10 @@ export const ZTicketSchema = z
     tags: z.array(z.string()),
     brand: z.string().optional(),
     supportAddress: z.string().optional(),
+    custom: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]))
+      .optional()
+      .describe('Custom field values by key (GET /v1/custom-fields)'),
     assignee: z.string().optional(),
     waitType: z.enum(WAIT_TYPES).optional(),
     waitUntil: isoDate.optional(),

@@ -1,4 +1,5 @@
 import type { Settings } from './settings';
+import type { CustomValuesPatch } from './custom-fields';
 // Commands a ticket accepts. Each is a Temporal Update named after its `type`, so the workflow
 // history reads as a list of what people did. Plain types: bundled into workflow code.
 import type {
@@ -11,7 +12,12 @@ import type {
   TicketStatus,
 } from './ticket';
 
-export type EditableFields = Partial<Omit<TicketFields, 'ccs' | 'tags'>> & { ccs?: string[]; tags?: string[] };
+/** `custom` is a patch of the ticket's values: a key set to null clears that value. */
+export type EditableFields = Partial<Omit<TicketFields, 'ccs' | 'tags' | 'custom'>> & {
+  ccs?: string[];
+  tags?: string[];
+  custom?: CustomValuesPatch;
+};
 
 export type TicketCommand =
   | { type: 'submit'; fields?: EditableFields }

@@ -3,7 +3,7 @@ import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/commo
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { COMMAND_TYPES } from './commands';
-import type { CommandOf, CommandRequest, CommandType } from './commands';
+import type { CommandOf, CommandRequest, CommandType, EditableFields } from './commands';
 import type { Notification } from './notifications';
 import type { Settings } from './settings';
 import type { Actor, Channel, RunHalt, TicketFields, TicketLinks, TicketState } from './ticket';
@@ -54,7 +54,8 @@ export interface TicketWorkflowInput {
   actor: Actor;
   channel: Channel;
   draft: boolean;
-  fields: Partial<TicketFields>;
+  /** As a creation sends them: `custom` is a patch (null values are dropped). */
+  fields: EditableFields;
   assignee?: string;
   links?: Partial<TicketLinks>;
   followUp?: FollowUpOrigin;

@@ -5,9 +5,23 @@ import { InvalidCalendarError, businessCalendarSchema, parseBusinessCalendar } f
 import type { Settings } from './settings';
 import { RESOLUTION_METHODS, ROLES } from './ticket';
 import { TEXT_LIMITS, zRecipients } from './limits';
+import { CUSTOM_FIELD_KEY_PATTERN, CUSTOM_FIELD_KINDS } from './custom-fields';
 
 const zText = (max: number) => z.string().trim().min(1).max(max);
 const zPerson = z.strictObject({ id: zText(200), name: zText(200).optional(), email: z.email().optional() });
+
+// Custom field values, as far as their shape goes: which keys exist and what kind each takes is the
+// settings' to say (the gateway checks them against the definitions).
+const zCustomKey = z.string().regex(CUSTOM_FIELD_KEY_PATTERN, 'is not a custom field key (a-z, 0-9, _; 40 at most)');
+export const zCustomValue = z.union([
+  z.string().max(TEXT_LIMITS.title * 10),
+  z.number(),
+  z.boolean(),
+  z.array(z.string().max(200)).max(100),
+]);
+export const ZCustomValuesPatchSchema = z
+  .record(zCustomKey, zCustomValue.nullable())
+  .describe('Custom field values by key (GET /v1/custom-fields); null clears a value');
 
 export const ZEditableFieldsSchema = z.strictObject({
   title: zText(TEXT_LIMITS.title).optional(),
@@ -27,6 +41,7 @@ export const ZEditableFieldsSchema = z.strictObject({
   tags: z.array(zText(60)).max(50).optional(),
   brand: zText(100).optional(),
   supportAddress: z.email().optional(),
+  custom: ZCustomValuesPatchSchema.optional(),
 });
 
 export const ZCreateTicketRequestSchema = ZEditableFieldsSchema.extend({
@@ -113,3 +128,18 @@ export function slaSettingsProblems(settings: Settings): { field: string; messag
   });
   return problems;
 }
+
+// Custom fields (settings `customFields`): the definitions; across definitions (unique keys,
+// options for the choice kinds) see customFieldProblems in @helpdesk/ticket-rules.
+export const ZCustomFieldSchema = z
+  .strictObject({
+    key: z.string().regex(CUSTOM_FIELD_KEY_PATTERN, 'is a-z, 0-9 and _, starting with a letter, 40 at most'),
+    label: zText(200),
+    kind: z.enum(CUSTOM_FIELD_KINDS),
+    options: z.array(zText(200)).min(1).max(200).optional().describe('dropdown and multi_select: the values allowed'),
+    types: zNames.describe('Ticket types it applies to; left out: every type'),
+    requiredToSubmit: z.boolean().optional(),
+    requiredToResolve: z.boolean().optional(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'CustomField' });

@@ -1,6 +1,7 @@
 // Helpdesk settings (spec "Settings"). Durations keep the spec's units (hours, days) and accept
 // fractions, so tests can run a "day" in seconds without a separate code path.
 import type { BusinessCalendar } from '@helpdesk/business-calendar';
+import type { CustomFieldDefinition } from './custom-fields';
 
 export type { BusinessCalendar };
 
@@ -91,6 +92,8 @@ export interface Settings {
   assignOutsideGroup?: boolean;
   /** The first policy that matches a ticket sets its targets; none matching: the two delays above. */
   slaPolicies?: SlaPolicy[];
+  /** Custom fields tickets carry in `custom` (see custom-fields.ts). Unset in settings stored before they existed: none. */
+  customFields?: CustomFieldDefinition[];
   /**
    * Bumped by every change (the store's atomic counter, not an input): a ticket takes settings
    * only when they are newer than the ones it has, so changes apply in the order they were made.
@@ -128,6 +131,7 @@ export const DEFAULT_SETTINGS: Settings = {
   groupCalendars: {},
   assignOutsideGroup: false,
   slaPolicies: [],
+  customFields: [],
   collectorAddresses: [],
   collectorDefaultType: null,
   collectorDefaultGroup: null,

@@ -1,5 +1,6 @@
 // The ticket vocabulary every service speaks. Plain types and constant lists only: this file is
 // bundled into workflow code, so it must stay free of Node built-ins and heavy libraries.
+import type { CustomValues } from './custom-fields';
 
 export const TICKET_STATUSES = ['draft', 'new', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -142,6 +143,8 @@ export interface TicketFields {
   tags: string[];
   brand?: string | undefined;
   supportAddress?: string | undefined;
+  /** Values of the custom fields the settings define, by key (absent: none set). */
+  custom?: CustomValues | undefined;
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './definitions';
 export * from './notifications';
 export * from './directory';
 export * from './routing';
+export * from './custom-fields';

@@ -44,3 +44,4 @@ export type { SavedView, NewSavedView, SavedViewPatch, Viewer, PresenceEntry } f
 export type { CredentialsRepository, ApiKey, RefreshOutcome, MagicLinkOutcome } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';
+export { CUSTOM_INDEX_FIELD, customIndexEntry } from './custom-index';

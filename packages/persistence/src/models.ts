@@ -18,6 +18,8 @@ export type TicketDoc = Omit<TicketState, 'id'> & {
   purged?: boolean;
   kwPublic?: string[];
   kwAll?: string[];
+  /** Custom field values as `<key>=<value>` entries (custom-index.ts), maintained by the projection. */
+  cf?: string[];
 };
 
 /**
@@ -71,6 +73,7 @@ const ticketStateFields = {
   brand: String,
   supportAddress: String,
   attachments: mixed,
+  custom: mixed,
 } satisfies Record<Exclude<keyof TicketState, 'id'>, unknown>;
 
 /** The ticket read model: the workflow's state as last projected, one document per ticket. */
@@ -81,6 +84,8 @@ const ticketSchema = new Schema<TicketDoc>(
     // Search words (see search.ts), maintained by the projection. Never read back with the ticket.
     kwPublic: { type: [String], select: false },
     kwAll: { type: [String], select: false },
+    // Custom field values as index entries (custom-index.ts). Never read back with the ticket.
+    cf: { type: [String], select: false },
   },
   { collection: 'tickets', versionKey: false, strict: true, minimize: false },
 );
@@ -101,6 +106,8 @@ export const LIST_FILTER_FIELDS = [
   'links.followUpOf',
   'attention',
   'breaches.kind',
+  // Custom field values (`<key>=<value>`, custom-index.ts): one multikey index for every field.
+  'cf',
 ] as const;
 export const SEARCH_INDEX_FIELDS = ['kwPublic', 'kwAll'] as const;
 for (const sort of ['createdAt', 'updatedAt']) {

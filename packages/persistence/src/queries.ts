@@ -19,6 +19,7 @@ import type { TicketDoc, TicketEventDoc } from './models';
 import { fromDoc } from './store';
 import { SEARCH_FIELDS, keywordsOf, looksLikeReference, referenceKeyword, searchFieldsUpdate } from './search';
 import type { SearchField, SearchScope } from './search';
+import { customClause, holdsCustom } from './custom-index';
 
 export interface TicketFilter {
   status?: TicketStatus[];
@@ -37,6 +38,8 @@ export interface TicketFilter {
   q?: string;
   /** Only tickets with an SLA target due before this instant (epoch ms); listed by due instant. */
   dueBefore?: number;
+  /** Custom field values, each `<key>=<value>` (custom-index.ts): tickets holding all of them. */
+  custom?: string[];
 }
 
 export interface ListOptions {
@@ -216,6 +219,8 @@ function filterClauses(f: TicketFilter): Clause[] {
   if (f.severity) c.push(['severity', f.severity]);
   if (f.channel) c.push(['channel', f.channel]);
   if (f.attention !== undefined) c.push(['attention', f.attention]);
+  const custom = customClause(f.custom);
+  if (custom) c.push(custom);
   if (f.status?.length) c.push(['status', f.status.length === 1 ? f.status[0] : { $in: [...new Set(f.status)] }]);
   if (f.breached === true) c.push(['breaches.kind', { $in: [...BREACH_KINDS] }]);
   // "Not breached": an empty list of breaches. A bare [] (the driver's queries are not cast by
@@ -276,6 +281,7 @@ function matchesFilter(d: TicketDoc, f: TicketFilter): boolean {
   if (f.followUpOf && d.links?.followUpOf !== f.followUpOf) return false;
   if (f.attention !== undefined && d.attention !== f.attention) return false;
   if (f.breached !== undefined && (d.breaches ?? []).length > 0 !== f.breached) return false;
+  if (!holdsCustom(d, f.custom)) return false;
   return true;
 }
 

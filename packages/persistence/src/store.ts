@@ -9,6 +9,7 @@ import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
 import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
+import { CUSTOM_INDEX_FIELD, customIndexOf } from './custom-index';
 import {
   CredentialsRepository,
   DirectoryRepository,
@@ -24,7 +25,14 @@ const SETTINGS_ID = 'global';
 
 export const toDoc = ({ id, ...rest }: TicketState): TicketDoc => ({ _id: id, ...rest });
 // The search words (search.ts) are not state: a read through the driver (no mongoose `select`) must not hand them out.
-export const fromDoc = ({ _id, purged: _purged, kwPublic: _kwp, kwAll: _kwa, ...rest }: TicketDoc): TicketState => ({
+export const fromDoc = ({
+  _id,
+  purged: _purged,
+  kwPublic: _kwp,
+  kwAll: _kwa,
+  cf: _cf,
+  ...rest
+}: TicketDoc): TicketState => ({
   id: _id,
   ...rest,
 });
@@ -170,7 +178,8 @@ export class Store {
     for (const key of this.ticketFields) {
       // The search words are not state: they only grow, by $addToSet below.
       if (searchFields.includes(key)) continue;
-      const value = (fields as Record<string, unknown>)[key];
+      // The custom values' index entries are derived from the state (custom-index.ts).
+      const value = key === CUSTOM_INDEX_FIELD ? customIndexOf(state) : (fields as Record<string, unknown>)[key];
       if (value === undefined) unset[key] = '';
       else set[key] = value;
     }

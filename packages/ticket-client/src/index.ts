@@ -25,3 +25,4 @@ export {
 } from '@helpdesk/ticket-rules';
 export type { CreationRefusal } from '@helpdesk/ticket-rules';
 export { agentAvailabilityChanged, queueTicket, queueWaitingTickets, wakeGroupQueue } from './routing';
+export { customFieldProblems, customFieldsOf, customValuesProblems } from '@helpdesk/ticket-rules';

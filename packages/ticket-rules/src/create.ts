@@ -3,6 +3,7 @@
 // to hold.
 import type { Actor, EditableFields, Settings, TicketState, TicketWorkflowInput } from '@helpdesk/contracts/workflow';
 import { Change } from './builder';
+import { withCustomValues } from './custom-fields';
 import { missingToSubmit, received } from './decide';
 import { followUpFields } from './follow-up';
 import { forSomeoneElse, isStaff } from './roles';
@@ -23,7 +24,8 @@ function withDefaults(f: EditableFields, actor: Actor, settings: Settings) {
   const requester =
     f.requester ?? (actor.role === 'requester' ? { id: actor.id, name: actor.name, email: actor.email } : undefined);
   return {
-    ...f,
+    // Custom values arrive as a patch (null clears): a new ticket keeps only the values set.
+    ...withCustomValues(undefined, f),
     category: f.category ?? settings.categories[0],
     requester,
     primaryContact: f.primaryContact ?? requester,
@@ -44,7 +46,7 @@ export function creationRefusal(
   if (actor.role === 'requester' && request.assignee)
     return { code: 'forbidden', message: 'Requesters cannot assign tickets' };
   if (request.draft) return undefined;
-  const missing = missingToSubmit(withDefaults(request.fields, actor, settings));
+  const missing = missingToSubmit(withDefaults(request.fields, actor, settings), settings);
   return missing.length > 0
     ? { code: 'missing_fields', message: `Missing before submit: ${missing.join(', ')}`, missing }
     : undefined;

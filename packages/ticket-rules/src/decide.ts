@@ -13,6 +13,7 @@ import type {
   TicketStatus,
 } from '@helpdesk/contracts/workflow';
 import { Change } from './builder';
+import { customResolveRefusal, missingCustomFields, withCustomValues } from './custom-fields';
 import { forSomeoneElse, isStaff, mayView } from './roles';
 import { FROM, REQUIRED_TO_SUBMIT, WHO_MAY } from './rules';
 import type { Context, Decision, Refused } from './types';
@@ -158,33 +159,37 @@ function autoTake(change: Change, ctx: Context): void {
   }
 }
 
-/** The fields a ticket still lacks to be submitted (spec 002), every one of them. */
-export function missingToSubmit(s: Partial<Pick<TicketState, (typeof REQUIRED_TO_SUBMIT)[number]>>): string[] {
-  return REQUIRED_TO_SUBMIT.filter((f) => {
+/** The fields a ticket still lacks to be submitted (spec 002), every one of them; custom ones (`custom.<key>`) last. */
+export function missingToSubmit(
+  s: Partial<Pick<TicketState, (typeof REQUIRED_TO_SUBMIT)[number] | 'type' | 'custom'>>,
+  settings?: Pick<Context['settings'], 'customFields'>,
+): string[] {
+  const missing: string[] = REQUIRED_TO_SUBMIT.filter((f) => {
     const v = s[f];
     return v === undefined || v === '' || (typeof v === 'object' && !v.id);
   });
+  return settings ? [...missing, ...missingCustomFields(s, settings, 'submit')] : missing;
 }
 
 function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
   const change = new Change(state, ctx);
   switch (cmd.type) {
     case 'submit': {
-      const fields = { ...(cmd.fields ?? {}) };
+      const fields = withCustomValues(state, { ...(cmd.fields ?? {}) });
       if (forSomeoneElse(ctx.actor, fields.requester)) {
         return refuse(state, 'forbidden', 'Requesters submit tickets only for themselves');
       }
       // As at creation, the requester is the primary contact unless someone else is named.
       const requester = fields.requester ?? state.requester;
       if (!state.primaryContact && !fields.primaryContact && requester) fields.primaryContact = requester;
-      const missing = missingToSubmit({ ...state, ...fields });
+      const missing = missingToSubmit({ ...state, ...fields }, ctx.settings);
       if (missing.length > 0)
         return refuse(state, 'missing_fields', `Missing before submit: ${missing.join(', ')}`, { missing });
       change.record('submitted', { ...fields, status: 'new', submittedAt: ctx.now });
       return received(change, ctx).done();
     }
     case 'modify': {
-      change.record('modified', { ...cmd.fields }, { data: { fields: Object.keys(cmd.fields) } });
+      change.record('modified', withCustomValues(state, cmd.fields), { data: { fields: Object.keys(cmd.fields) } });
       autoTake(change, ctx);
       return change.done();
     }
@@ -232,6 +237,8 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
     case 'customer_reply':
       return customerReply(state, change, cmd, ctx);
     case 'resolve': {
+      const lacking = customResolveRefusal(state, cmd.method, ctx.settings);
+      if (lacking) return lacking;
       if (ctx.settings.resolutionRequiresMessage && !cmd.note && !CLOSE_AT_ONCE_METHODS.includes(cmd.method)) {
         return refuse(
           state,
@@ -380,6 +387,8 @@ function reply(state: TicketState, change: Change, cmd: CommandOf<'reply'>, ctx:
   if (cmd.resolve && !FROM.resolve.includes(state.status)) {
     return refuse(state, 'invalid_transition', `Cannot resolve a ticket that is ${state.status}`);
   }
+  const lacking = cmd.resolve && customResolveRefusal(state, cmd.resolve.method, ctx.settings);
+  if (lacking) return lacking;
   if (state.status !== 'resolved') autoTake(change, ctx);
   switch (cmd.visibility) {
     case 'public': {

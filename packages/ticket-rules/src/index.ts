@@ -26,3 +26,16 @@ export { DEFAULT_RECEIPT_GRACE_MS, actsAt, awaitsClose, breachedBefore, receiptG
 export { restarted, runCancelled, runHalted } from './operator';
 export { pickAgent, requiredSkills, routesAutomatically } from './routing';
 export type { PickOptions, RoutingAgent, RoutingPick } from './routing';
+export {
+  appliesTo,
+  customFieldProblems,
+  customFieldsOf,
+  customResolveRefusal,
+  customValueProblem,
+  customValuesProblems,
+  isCustomDate,
+  missingCustomFields,
+  patchCustomValues,
+  withCustomValues,
+} from './custom-fields';
+export type { CustomFieldProblem } from './custom-fields';

@@ -17,6 +17,7 @@ import { directoryRoutes } from './routes/directory';
 import { Dependencies, opsRoutes } from './routes/ops';
 import { reportRoutes } from './routes/reports';
 import { settingsRoutes } from './routes/settings';
+import { customFieldRoutes } from './routes/custom-fields';
 import { suspendedRoutes } from './routes/suspended';
 import { ticketRoutes } from './routes/tickets';
 import { viewRoutes } from './routes/views';
@@ -90,7 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const dependencies = new Dependencies({ client: deps.client, store: deps.store, taskQueue: deps.taskQueue });
-  app.use(opsRoutes({ dependencies, metrics }));
+  app.use(opsRoutes({ dependencies, metrics, store: deps.store }));
   for (const webApp of webApps(deps.webApps ?? {})) app.use(webAppRoutes(webApp));
 
   const tickets = new Tickets({
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/attachments', attachments.download);
   app.use('/v1/views', viewRoutes(deps.store));
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
+  app.use('/v1/custom-fields', customFieldRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/suspended', suspendedRoutes(tickets, deps.store));
   app.use('/v1', reportRoutes(deps.store));
   app.use('/v1', directoryRoutes(deps.store, tickets, deps.client, deps.taskQueue));

@@ -7,6 +7,7 @@ import { REFERENCE_PATTERN, settingsBroadcastId, settingsProblems, slaSettingsPr
 import type { Settings } from '@helpdesk/contracts';
 import { DirectoryConflictError, renderReference, validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
+import { customFieldProblems } from '@helpdesk/ticket-client';
 import { ValidationError } from './errors';
 import type { FieldProblem } from './errors';
 
@@ -45,6 +46,7 @@ export async function changeSettings(
     ...maskProblems(patch.numberingMask),
     ...settingsProblems({ ...previous, ...patch }),
     ...slaSettingsProblems({ ...previous, ...patch }),
+    ...(patch.customFields ? customFieldProblems(patch.customFields) : []),
   ];
   if (problems.length > 0)
     throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));

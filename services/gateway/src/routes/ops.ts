@@ -9,6 +9,7 @@ import type { Metrics } from '../middleware/metrics';
 import { z } from 'zod';
 import { DependencyUnavailableError } from '../errors';
 import { buildOpenApi, document } from '../openapi';
+import { withCurrentCustomFields } from './custom-fields';
 
 const ZHealthSchema = z.object({ status: z.string() }).meta({ id: 'Health' });
 const ZTaskQueueSchema = z.object({
@@ -196,7 +197,7 @@ const DOCS_PAGE = `<!doctype html>
 
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true });`;
 
-export function opsRoutes(deps: { dependencies: Dependencies; metrics: Metrics }): Router {
+export function opsRoutes(deps: { dependencies: Dependencies; metrics: Metrics; store?: Store }): Router {
   const router = Router();
   let openapi: Record<string, unknown> | undefined;
 
@@ -213,9 +214,10 @@ export function opsRoutes(deps: { dependencies: Dependencies; metrics: Metrics }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  router.get('/openapi.json', (_req, res) => {
+  router.get('/openapi.json', async (_req, res) => {
     openapi ??= buildOpenApi();
-    res.json(openapi);
+    // With a store: the document describes the custom fields defined now (routes/custom-fields.ts).
+    res.json(deps.store ? await withCurrentCustomFields(openapi, deps.store) : openapi);
   });
 
   router.get('/docs', (_req, res) => {

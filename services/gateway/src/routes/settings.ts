@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import {
   ZBusinessCalendarSchema,
+  ZCustomFieldSchema,
   ZSlaPolicySchema,
   storeKeyProblem,
   zMailAddress,
@@ -80,6 +81,10 @@ export const ZSettingsPatchSchema = z
       .array(ZSlaPolicySchema)
       .max(100)
       .describe('SLA policies, first match wins; a ticket none matches keeps the two global delays'),
+    customFields: z
+      .array(ZCustomFieldSchema)
+      .max(200)
+      .describe('Custom fields tickets carry in `custom` (also changed one by one at /v1/custom-fields)'),
   })
   .partial();
 

@@ -19,6 +19,7 @@ import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentOne } from '../present';
 import { parse } from '../validate';
+import { customValuesCheck } from './custom-fields';
 import {
   COMMANDS,
   TICKET_PROBLEMS,
@@ -156,10 +157,12 @@ const brandCheck = (store: Store) => async (fields: (Pick<EditableFields, 'brand
 export function ticketHandlers(tickets: Tickets, store: Store): Router {
   const router = Router();
   const checkBrands = brandCheck(store);
+  const checkCustom = customValuesCheck(store);
 
   router.post('/', async (req, res) => {
     const actor = actorOf(res);
     const body = parse(ZCreateTicketRequestSchema, req.body);
+    await checkCustom([{ where: 'body', ...body }]);
     const { draft, assignee, ...fields } = body;
     const refusal = creationRefusal({ fields, draft, assignee }, actor, await store.getSettings());
     if (refusal?.code === 'forbidden') throw new ForbiddenError(refusal.message);
@@ -183,6 +186,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     if (Object.keys(fields).length === 0)
       throw new ValidationError([{ field: 'body', message: 'names no field to change' }]);
     await checkBrands([{ where: 'body', ...fields }]);
+    await checkCustom([{ where: 'body', ...fields }]);
     res.json(await presentOne(tickets, await tickets.command(req.params.id, { type: 'modify', fields }, actor), actor));
   });
 
@@ -236,6 +240,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const actor = actorOf(res);
     const { children } = parse(ZSplitRequestSchema, req.body);
     await checkBrands(children.map((c, i) => ({ where: `body.children.${i}`, ...c })));
+    await checkCustom(children.map((c, i) => ({ where: `body.children.${i}`, ...c })));
     const command: TicketCommand = {
       type: 'split',
       children: children.map((fields) => ({ id: randomUUID(), fields })),
@@ -276,6 +281,7 @@ export function ticketHandlers(tickets: Tickets, store: Store): Router {
     const actor = actorOf(res);
     const command = route.toCommand(req.body);
     if (command.type === 'submit' && command.fields) await checkBrands([{ where: 'body', ...command.fields }]);
+    if (command.type === 'submit' && command.fields) await checkCustom([{ where: 'body', ...command.fields }]);
     res.json(
       await presentOne(tickets, await tickets.command(req.params.id, command, actor, updateOptions(res)), actor),
     );

@@ -12,6 +12,7 @@ import { ForbiddenError, ValidationError } from '../errors';
 import { document } from '../openapi';
 import { presentEvents, presentOne, presentTicket } from '../present';
 import { parse, readPage, zCursor } from '../validate';
+import { customListFilter } from './custom-fields';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ZListQuerySchema = z.strictObject({
@@ -157,10 +158,12 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
 
   router.get('/', async (req, res) => {
     const actor = actorOf(res);
-    const parsed = parse(ZListQuerySchema, req.query, 'query');
+    // `cf.<key>=<value>`: custom field filters, read apart (their names are the admins').
+    const { rest, custom } = await customListFilter(store, req.query);
+    const parsed = parse(ZListQuerySchema, rest, 'query');
     const { sort, order } = listOrder(parsed);
     const { sort: _sort, order: _order, limit, cursor, ...query } = parsed;
-    const filter = await visibleFilter(store, actor, query);
+    const filter = { ...(await visibleFilter(store, actor, query)), ...(custom ? { custom } : {}) };
     const page = await readPage(() =>
       store.readModel.list(filter, { sort, order, limit, search: searchScope(actor), ...(cursor ? { cursor } : {}) }),
     );
@@ -170,10 +173,11 @@ export function ticketReads(tickets: Tickets, store: Store): Router {
   // Before /:id, which would take "count" for an id.
   router.get('/count', async (req, res) => {
     const actor = actorOf(res);
-    const query = parse(ZListFilterSchema, req.query, 'query');
+    const { rest, custom } = await customListFilter(store, req.query);
+    const query = parse(ZListFilterSchema, rest, 'query');
     // The list of these filters is ordered by due instant when dueBefore is given: the same refusals.
     listOrder(query);
-    const filter = await visibleFilter(store, actor, query);
+    const filter = { ...(await visibleFilter(store, actor, query)), ...(custom ? { custom } : {}) };
     const { count, capped } = await store.readModel.count(filter, { search: searchScope(actor) });
     res.json({ count, ...(capped ? { capped } : {}) });
   });
