@@ -8,3 +8,4 @@ export * from './notifications';
 export * from './directory';
 export * from './routing';
 export * from './custom-fields';
+export * from './webhooks';

@@ -45,3 +45,22 @@ export type { CredentialsRepository, ApiKey, RefreshOutcome, MagicLinkOutcome } 
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';
 export { CUSTOM_INDEX_FIELD, customIndexEntry } from './custom-index';
+export { EventFeed, FEED_GAP_BOUND_MS, feedItemJson, formatFeedCursor, parseFeedCursor } from './feed';
+export type { FeedItem, FeedPage } from './feed';
+export {
+  WebhookRepository,
+  DEFAULT_DISABLE_POLICY,
+  DELIVERY_BODY_MAX,
+  DELIVERY_LOG_SIZE,
+  generateWebhookSecret,
+} from './repositories/webhooks';
+export type {
+  WebhookSubscription,
+  WebhookDelivery,
+  WebhookDisablePolicy,
+  NewWebhook,
+  WebhookPatch,
+  AttemptResult,
+} from './repositories/webhooks';
+export { TemplateRepository, SatisfactionRepository, SATISFACTION_TOKEN_PREFIX } from './repositories';
+export type { StoredTemplate, TemplatePartsInput, SatisfactionLink, RatingOutcome } from './repositories';

@@ -122,8 +122,11 @@ ticketSchema.index({ deleted: 1, slaDueAt: 1, _id: 1 });
 // entries are rewritten only when words are added.
 for (const field of SEARCH_INDEX_FIELDS) ticketSchema.index({ [field]: 1, deleted: 1, createdAt: -1, _id: -1 });
 
-/** `projectedAt`: when the event reached the read model (its lag behind `at` is what readers wait). */
-export type TicketEventDoc = TicketEvent & { _id: string; projectedAt?: number };
+/**
+ * `projectedAt`: when the event reached the read model (its lag behind `at` is what readers wait).
+ * `feedSeq`: its place in the event feed (feed.ts); events projected before the feed have none.
+ */
+export type TicketEventDoc = TicketEvent & { _id: string; projectedAt?: number; feedSeq?: number };
 
 /** The timeline: one document per event, keyed `<ticketId>:<seq>` so a retried write is a no-op. */
 const eventSchema = new Schema<TicketEventDoc>(
@@ -139,10 +142,13 @@ const eventSchema = new Schema<TicketEventDoc>(
     after: mixed,
     data: mixed,
     projectedAt: Number,
+    feedSeq: Number,
   },
   { collection: 'ticket_events', versionKey: false, minimize: false },
 );
 eventSchema.index({ ticketId: 1, seq: 1 });
+// The event feed reads ranges of it (feed.ts).
+eventSchema.index({ feedSeq: 1 });
 
 export interface SettingsDoc {
   _id: string;

@@ -9,6 +9,8 @@ import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
 import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
+import { EventFeed, registerFeedModels } from './feed';
+import { WebhookRepository, registerWebhookModels } from './repositories/webhooks';
 import { CUSTOM_INDEX_FIELD, customIndexOf } from './custom-index';
 import {
   CredentialsRepository,
@@ -54,6 +56,11 @@ export class Store {
   readonly credentials: CredentialsRepository;
   readonly views: SavedViewRepository;
   readonly presence: PresenceRepository;
+  /** Every ticket's events in one resumable order (feed.ts). */
+  readonly feed: EventFeed;
+  readonly webhooks: WebhookRepository;
+  /** Models registered beside `models` (feed and webhooks), for their indexes. */
+  private readonly featureModels: { createIndexes(): Promise<unknown> }[];
 
   private constructor(
     readonly connection: mongoose.Connection,
@@ -69,6 +76,11 @@ export class Store {
     this.credentials = new CredentialsRepository(models);
     this.views = new SavedViewRepository(models.SavedView);
     this.presence = new PresenceRepository(models.Presence);
+    const feedModels = registerFeedModels(connection);
+    const webhookModels = registerWebhookModels(connection);
+    this.featureModels = [...Object.values(feedModels), ...Object.values(webhookModels)];
+    this.feed = new EventFeed(this.eventCollection, this.counterCollection, feedModels.FeedVoid);
+    this.webhooks = new WebhookRepository(webhookModels.WebhookSubscription, webhookModels.WebhookDelivery);
   }
 
   /**
@@ -111,6 +123,7 @@ export class Store {
     const registered = registerModels(connection);
     const store = new Store(connection, registered);
     await Promise.all(Object.values(registered).map((m) => m.createIndexes()));
+    await Promise.all(store.featureModels.map((m) => m.createIndexes()));
     return store;
   }
 
@@ -151,12 +164,17 @@ export class Store {
     // state comes from the rules, already in the schema's shape.
     const writeEvents = async () => {
       if (events.length === 0) return;
+      // The event feed's numbers for this batch (feed.ts): the one extra round trip on the
+      // command path, before the events' write (which must carry them).
+      const first = await this.feed.allocate(events.length);
+      const projectedAt = Date.now();
+      let result: mongoose.mongo.BulkWriteResult | undefined;
       try {
-        await this.eventCollection.bulkWrite(
-          events.map((e) => ({
+        result = await this.eventCollection.bulkWrite(
+          events.map((e, i) => ({
             updateOne: {
               filter: { _id: eventId(e) },
-              update: { $setOnInsert: { ...e, _id: eventId(e), projectedAt: Date.now() } },
+              update: { $setOnInsert: { ...e, _id: eventId(e), projectedAt, feedSeq: first + i } },
               upsert: true,
             },
           })),
@@ -167,7 +185,13 @@ export class Store {
         // ticket's first state): the upsert that loses the race is refused on _id, and its event
         // is already there.
         if (!onlyDuplicateKeys(err)) throw err;
+        result = err instanceof mongoose.mongo.MongoBulkWriteError ? err.result : undefined;
       }
+      // Numbers drawn for events that were there already are void at once, so feed readers need
+      // not wait for them. In doubt (no result), all: a void under a present event is ignored.
+      const inserted = result?.upsertedIds ?? {};
+      const unused = events.flatMap((_, i) => (i in inserted ? [] : [first + i]));
+      if (unused.length > 0) await this.feed.voidSeqs(unused, projectedAt);
     };
     const { _id, ...fields } = toDoc(state);
     // A field the state no longer has (a resolution after a reopen, an assignee after a release)
@@ -215,7 +239,9 @@ export class Store {
 
   async listEvents(ticketId: string): Promise<TicketEvent[]> {
     const docs = await this.models.TicketEvent.find({ ticketId }).lean<TicketEventDoc[]>();
-    return docs.sort((a, b) => a.seq - b.seq).map(({ _id, projectedAt: _projectedAt, ...e }) => e);
+    return docs
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ _id, projectedAt: _projectedAt, feedSeq: _feedSeq, ...e }) => e);
   }
 
   /** How long events took to reach the read model (ms, from `at` to written), for the benchmark. */
@@ -259,7 +285,9 @@ export class Store {
       channel: doc.channel,
       data: patch,
     };
-    await this.models.TicketEvent.create({ ...event, _id: eventId(event) });
+    // Not through projectTicket (the workflow has ended): the feed number is drawn here.
+    const feedSeq = await this.feed.allocate(1);
+    await this.models.TicketEvent.create({ ...event, _id: eventId(event), projectedAt: Date.now(), feedSeq });
     return fromDoc(doc);
   }
 
@@ -272,6 +300,8 @@ export class Store {
   async purgeTicket(id: string): Promise<void> {
     await this.attachments.deleteForTicket(id);
     await this.inboundMail.deleteForTicket(id);
+    // Its feed numbers become void first: feed readers must not wait for events that are gone.
+    await this.feed.voidTicket(id);
     await this.models.TicketEvent.deleteMany({ ticketId: id });
     await this.outbox.deleteForTicket(id);
     await this.models.Ticket.deleteOne({ _id: id });

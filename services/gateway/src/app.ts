@@ -21,6 +21,8 @@ import { customFieldRoutes } from './routes/custom-fields';
 import { suspendedRoutes } from './routes/suspended';
 import { ticketRoutes } from './routes/tickets';
 import { viewRoutes } from './routes/views';
+import { eventRoutes } from './routes/events';
+import { webhookRoutes } from './routes/webhooks';
 import { liveRoutes, presenceRoutes } from './routes/live';
 import { DEFAULT_LIVE_OPTIONS, LiveHub } from './live';
 import { webAppRoutes, webApps } from './web-apps';
@@ -140,6 +142,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
   app.use('/v1/attachments', attachments.download);
   app.use('/v1/views', viewRoutes(deps.store));
+  app.use('/v1/events', eventRoutes(deps.store));
+  app.use('/v1/webhooks', webhookRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/custom-fields', customFieldRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/suspended', suspendedRoutes(tickets, deps.store));

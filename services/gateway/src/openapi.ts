@@ -51,6 +51,10 @@ export const TAGS = {
   reports: 'Histories and lifecycle reports',
   directory: 'Users, groups and organizations: who may be assigned, where mail goes, who requesters are',
   settings: 'Versioned settings',
+  webhooks:
+    'Webhook subscriptions and the event feed. Each delivery is a POST of one event (JSON, the FeedEvent shape) with `X-Helpdesk-Event-Id` (`<ticketId>:<seq>`, the same on every retry) and ' +
+    '`X-Helpdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the subscription secret>`: recompute v1 over the raw body, compare in constant time, reject an old t. ' +
+    'A 2xx is success; anything else (or no answer within 10 s) is retried with exponential backoff capped at 5 s, in order, until the subscription disable policy disables it (and mails the admins).',
   auth: 'Sign-in (passwords, refresh tokens, magic links) and API keys',
   operations: 'Liveness, readiness, this document',
 } as const;

@@ -8,6 +8,7 @@ import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { createNotifierActivities } from './activities';
 import { createAccountMailActivities } from './account-mail';
+import { createWebhookMailActivities } from './webhook-mail';
 import { InboundPipeline } from './inbound/pipeline';
 import { inboundAuthenticator, startHttpInbound, startSmtpServer } from './inbound/servers';
 
@@ -22,12 +23,13 @@ async function main() {
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL, logger);
   const { close: closeAccountMail, ...accountMail } = createAccountMailActivities(store, config.SMTP_URL, logger);
+  const { close: closeWebhookMail, ...webhookMail } = createWebhookMailActivities(store, config.SMTP_URL, logger);
   const taskQueue = notificationsQueueFor(config.TICKETS_TASK_QUEUE);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    activities: { ...activities, ...accountMail },
+    activities: { ...activities, ...accountMail, ...webhookMail },
   });
   const pipeline = new InboundPipeline(
     store,
@@ -49,6 +51,7 @@ async function main() {
   await Promise.all([smtp.close(), inboundHttp.close()]);
   close();
   closeAccountMail();
+  closeWebhookMail();
   await connection.close();
   await clientConnection.close();
   await store.close();

@@ -4,3 +4,4 @@ export { settingsBroadcastWorkflow } from './settings-broadcast';
 export { housekeepingWorkflow } from './housekeeping';
 export { groupQueueWorkflow } from './group-queue';
 export { accountMailWorkflow } from './account-mail';
+export { webhookDispatchWorkflow } from './webhook-dispatch';
