@@ -236,6 +236,9 @@ describe('tickets', () => {
     const body = doc.body.paths['/v1/tickets']?.post?.requestBody?.content['application/json']?.schema;
     const written = body?.properties?.custom?.properties ?? {};
     expect(written[K.areas]?.anyOf?.[0]?.type).toBe('array');
+    // The list's filters, one query parameter per field.
+    const list = doc.body.paths['/v1/tickets']?.get as { parameters?: { name: string; schema: Schema }[] } | undefined;
+    expect(list?.parameters?.find((p) => p.name === `cf.${K.areas}`)?.schema.enum).toEqual(['eu', 'us', 'apac']);
   });
 });
 

@@ -316,6 +316,23 @@ function valueSchema(def: CustomFieldDefinition): JsonSchema {
   }
 }
 
+/** The JSON schema of a filter value (a query parameter: text). */
+function filterSchema(def: CustomFieldDefinition): JsonSchema {
+  switch (def.kind) {
+    case 'number':
+      return { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]+)?$' };
+    case 'checkbox':
+      return { type: 'string', enum: ['true', 'false'] };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'dropdown':
+    case 'multi_select':
+      return { type: 'string', enum: def.options ?? [] };
+    case 'text':
+      return { type: 'string', minLength: 1, maxLength: 200 };
+  }
+}
+
 const CUSTOM_DESCRIPTION = /^Custom field values by key/;
 
 /**
@@ -351,6 +368,24 @@ export function withCustomFields(doc: Record<string, unknown>, defs: CustomField
     for (const [k, v] of Object.entries(obj)) visit(v, inRequest || k === 'requestBody');
   };
   visit(copy, false);
+  // The lists and counts take `cf.<key>` filters, one query parameter per field.
+  const paths = copy.paths as Record<string, Record<string, { parameters?: unknown[] }>> | undefined;
+  for (const path of ['/v1/tickets', '/v1/tickets/count']) {
+    const list = paths?.[path]?.get;
+    if (!list) continue;
+    list.parameters = [
+      ...(list.parameters ?? []),
+      ...defs.map((d) => ({
+        name: `${CUSTOM_FILTER_PREFIX}${d.key}`,
+        in: 'query',
+        required: false,
+        description: `Custom field ${d.label} (${d.kind}) equals this value${
+          d.kind === 'multi_select' ? ' (a multi-select: holds this option)' : ''
+        }`,
+        schema: filterSchema(d),
+      })),
+    ];
+  }
   return copy;
 }
 
