@@ -49,6 +49,8 @@ export const TICKET_EVENT_TYPES = Object.keys(EVENT_TYPES).filter(() => complete
 /** The dispatcher of one subscription: one workflow id per subscription, so starting it twice is one run. */
 export const webhookWorkflowId = (subscriptionId: string): string => `webhook-${subscriptionId}`;
 export const WEBHOOK_WORKFLOW_TYPE = 'webhookDispatchWorkflow';
+/** The dispatchers run on the tickets queue; their activities on this one (services/worker/src/webhook-worker.ts). */
+export const webhooksQueueFor = (ticketsQueue: string): string => `${ticketsQueue}-webhooks`;
 
 /** The subscription changed (activated, re-enabled, retargeted): the dispatcher re-reads it. */
 export const webhookChangedSignal = defineSignal('webhookChanged');

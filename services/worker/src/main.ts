@@ -5,6 +5,7 @@ import { createLogger, loadConfig, runMain, temporalRuntimeOptions, workerDeploy
 import { Store } from '@helpdesk/persistence';
 import { ensureSchedules } from './schedules';
 import { createTicketWorker } from './worker';
+import { createWebhookWorker } from './webhook-worker';
 
 async function main() {
   const config = loadConfig();
@@ -27,6 +28,13 @@ async function main() {
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...(deploymentVersion ? { deploymentVersion } : {}),
   });
+  // The webhook dispatchers' activities, on their own task queue (webhook-worker.ts).
+  const webhookWorker = await createWebhookWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    ticketsQueue: config.TICKETS_TASK_QUEUE,
+    store,
+  });
   await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
   // Tickets projected before search words existed get them, in the background (idempotent).
   void store.readModel.backfillSearchWords().then(
@@ -34,7 +42,10 @@ async function main() {
     (err: unknown) =>
       logger.warn('search words backfill failed; it runs again at the next start', { error: String(err) }),
   );
-  const stop = () => worker.shutdown();
+  const stop = () => {
+    worker.shutdown();
+    webhookWorker.shutdown();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   logger.ready({
@@ -45,7 +56,7 @@ async function main() {
       ? { deploymentVersion: `${deploymentVersion.deploymentName}.${deploymentVersion.buildId}` }
       : {}),
   });
-  await worker.run();
+  await Promise.all([worker.run(), webhookWorker.run()]);
   await connection.close();
   await clientConnection.close();
   await store.close();

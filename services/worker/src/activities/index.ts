@@ -17,7 +17,6 @@ import type { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { deadlinesMoved } from '@helpdesk/ticket-rules';
 import { createRoutingActivities } from './routing';
-import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   store: Store;
@@ -41,8 +40,6 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
   const routing = createRoutingActivities({ store, client, taskQueue });
   return {
     ...routing.activities,
-    // The webhook dispatchers' feed poll and deliveries (webhooks.ts).
-    ...createWebhookActivities(store),
 
     /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
     async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {

@@ -1,8 +1,8 @@
 // The dispatcher of one webhook subscription (`webhook-<subscriptionId>`): reads the event feed from
 // its own cursor and delivers the subscription's events in feed order. The cursor is workflow state
-// (carried across continue-as-new), and what was delivered with success is recorded per event in
-// the store (deliverWebhookEvents skips it), so a worker restart neither loses nor repeats a
-// delivery. Started, signalled and terminated by the gateway as the subscription is created,
+// (carried across continue-as-new), and what was delivered with success is recorded in the store
+// (the feed position the subscription is delivered through; deliverWebhookEvents skips up to it),
+// so a worker restart neither loses nor repeats a delivery. Started, signalled and terminated by the gateway as the subscription is created,
 // changed and deleted.
 import {
   ActivityFailure,
@@ -13,31 +13,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WEBHOOK_DISABLED_FAILURE, notificationsQueueFor, webhookChangedSignal } from '@helpdesk/contracts/workflow';
+import {
+  WEBHOOK_DISABLED_FAILURE,
+  notificationsQueueFor,
+  webhookChangedSignal,
+  webhooksQueueFor,
+} from '@helpdesk/contracts/workflow';
 import type { WebhookActivities, WebhookDispatchInput, WebhookMailActivities } from '@helpdesk/contracts/workflow';
-
-// The long poll waits up to ~20 s for new events and heartbeats meanwhile: an idle subscription
-// records one activity (three history events) per poll.
-const { pollWebhookFeed } = proxyActivities<WebhookActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
-
-// A receiver that is down is retried for as long as the subscription's disable policy allows, with
-// a backoff capped at 5 s: a receiver back after a minute (or an hour) gets its events within
-// seconds. Attempts are Temporal's retries, not history events; each is in the delivery log.
-const { deliverWebhookEvents } = proxyActivities<WebhookActivities>({
-  startToCloseTimeout: '10 minutes',
-  // Above one delivery's time-out (10 s): a heartbeat goes out before each event.
-  heartbeatTimeout: '15 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 seconds',
-    nonRetryableErrorTypes: [WEBHOOK_DISABLED_FAILURE],
-  },
-});
 
 /** Past this many history events the dispatcher continues as new (a replay stays short). */
 const MAX_HISTORY_EVENTS = 1_000;
@@ -53,6 +35,32 @@ export async function webhookDispatchWorkflow(input: WebhookDispatchInput): Prom
   let changed = false;
   setHandler(webhookChangedSignal, () => {
     changed = true;
+  });
+  // The activities run on the webhook queue beside this ticket queue (webhook-worker.ts): long polls
+  // must not take the slots of ticket activities.
+  const webhooksQueue = webhooksQueueFor(workflowInfo().taskQueue);
+  // The long poll waits up to ~20 s for new events and heartbeats meanwhile: an idle subscription
+  // records one activity (three history events) per poll.
+  const { pollWebhookFeed } = proxyActivities<WebhookActivities>({
+    taskQueue: webhooksQueue,
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  });
+  // A receiver that is down is retried for as long as the subscription's disable policy allows, with
+  // a backoff capped at 5 s: a receiver back after a minute (or an hour) gets its events within
+  // seconds. Attempts are Temporal's retries, not history events; each is in the delivery log.
+  const { deliverWebhookEvents } = proxyActivities<WebhookActivities>({
+    taskQueue: webhooksQueue,
+    startToCloseTimeout: '10 minutes',
+    // Above one delivery's time-out (10 s): a heartbeat goes out before each event.
+    heartbeatTimeout: '15 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '5 seconds',
+      nonRetryableErrorTypes: [WEBHOOK_DISABLED_FAILURE],
+    },
   });
   const mail = proxyActivities<WebhookMailActivities>({
     taskQueue: notificationsQueueFor(workflowInfo().taskQueue),
@@ -71,8 +79,9 @@ export async function webhookDispatchWorkflow(input: WebhookDispatchInput): Prom
     if (poll.state === 'deleted') return;
     cursor = poll.cursor;
     if (poll.state === 'inactive') {
-      // Paused by an admin or disabled after failures: it keeps its place until it is re-enabled.
-      await condition(() => changed);
+      // Paused by an admin or disabled after failures: it keeps its place until it is re-enabled
+      // (signalled). The hourly look also ends it if it was deleted while its termination failed.
+      await condition(() => changed, '1 hour');
       continue;
     }
     if (poll.matching > 0) {
