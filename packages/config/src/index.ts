@@ -107,6 +107,11 @@ const ZConfigSchema = z.object({
   AUTH_MAGIC_LINK_TTL_MINUTES: z.coerce.number().min(0.01).max(1_440).default(15),
   /** The page a magic link opens (the requester portal's); the token is appended as `?token=` (the page POSTs it to /v1/auth/magic-link/verify). */
   AUTH_MAGIC_LINK_URL: z.url().default('http://localhost:3000/portal/sign-in/magic'),
+  /**
+   * The gateway's public address, for the links mail carries to requesters (the satisfaction
+   * rating links the notifier mints): `<PUBLIC_URL>/v1/satisfaction/<token>`.
+   */
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
   /** OIDC: set the issuer to accept its tokens (JWKS found by discovery). */
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),

@@ -92,6 +92,10 @@ export const ZTicketSchema = z
     lastActionAt: isoDate,
     firstPublicReplyAt: isoDate.optional(),
     reopenCount: z.number().int(),
+    satisfaction: z
+      .object({ rating: z.enum(['good', 'bad']), comment: z.string().optional(), at: isoDate })
+      .optional()
+      .describe("The requester's rating from the link in the resolution mail (GET /v1/satisfaction/:token)"),
     halted: z
       .enum(RUN_HALTS)
       .optional()
@@ -160,6 +164,9 @@ export const ZLifecycleReportSchema = z
     reopens: z.number().int(),
     reopenedTickets: z.number().int(),
     followUps: z.number().int(),
+    satisfaction: z
+      .object({ good: z.number().int(), bad: z.number().int(), unrated: z.number().int() })
+      .describe('Ratings of the resolved and closed tickets among them (unrated: resolved or closed, no rating)'),
   })
   .meta({ id: 'LifecycleReport' });
 export type TLifecycleReport = z.infer<typeof ZLifecycleReportSchema>;

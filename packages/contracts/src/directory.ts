@@ -32,6 +32,8 @@ export interface DirectoryUser {
   /** Agents: open tickets they may hold at once for the least-open rule (null: no limit). */
   capacity?: number | null | undefined;
   availability: Availability;
+  /** Agents: what their replies end with in the requester's mail (after their name). */
+  signature?: string | undefined;
   createdAt: number;
   updatedAt: number;
 }

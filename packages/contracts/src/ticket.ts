@@ -188,6 +188,23 @@ export interface TicketState extends TicketFields {
   revision: number;
   /** Sequence number of the last timeline event. */
   eventSeq: number;
+  /**
+   * The requester's rating, written into the read model by the satisfaction repository (never by
+   * the workflow): the projection leaves this field alone, so a rating given while the ticket is
+   * resolved survives the close its workflow projects later.
+   */
+  satisfaction?: TicketSatisfaction | undefined;
+}
+
+export const SATISFACTION_RATINGS = ['good', 'bad'] as const;
+export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number];
+
+/** A requester's one rating of a resolved (or closed) ticket, from the link in the resolution mail. */
+export interface TicketSatisfaction {
+  rating: SatisfactionRating;
+  comment?: string | undefined;
+  /** When it was recorded (epoch ms). */
+  at: number;
 }
 
 export type TicketEventType =

@@ -223,6 +223,8 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       MONGO_URL: mongoUrl,
       SMTP_URL: mail.smtpUrl,
       PORT: String(ports.gateway),
+      // Links in mail (satisfaction ratings) point at this stack's gateway.
+      PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
       INBOUND_SMTP_PORT: String(ports.inboundSmtp),
       INBOUND_HTTP_PORT: String(ports.inboundHttp),
       ...opts.env,

@@ -74,6 +74,8 @@ const ticketStateFields = {
   supportAddress: String,
   attachments: mixed,
   custom: mixed,
+  // Written by the satisfaction repository, never by the projection (store.ts leaves it alone).
+  satisfaction: mixed,
 } satisfies Record<Exclude<keyof TicketState, 'id'>, unknown>;
 
 /** The ticket read model: the workflow's state as last projected, one document per ticket. */
@@ -108,6 +110,8 @@ export const LIST_FILTER_FIELDS = [
   'breaches.kind',
   // Custom field values (`<key>=<value>`, custom-index.ts): one multikey index for every field.
   'cf',
+  // Satisfaction lists (satisfaction=good|bad|none): the rating, absent on unrated tickets.
+  'satisfaction.rating',
 ] as const;
 export const SEARCH_INDEX_FIELDS = ['kwPublic', 'kwAll'] as const;
 for (const sort of ['createdAt', 'updatedAt']) {
@@ -297,6 +301,7 @@ const userSchema = new Schema<UserDoc>(
     skills: [String],
     capacity: Number,
     availability: String,
+    signature: String,
     createdAt: Number,
     updatedAt: Number,
   },
@@ -490,6 +495,58 @@ const presenceSchema = new Schema<PresenceDoc>(
   { collection: 'presence', versionKey: false },
 );
 
+/**
+ * A stored notification template: the parts that override the shipped default for one brand,
+ * locale and kind (`_id` is `<brand>:<locale>:<kind>`).
+ */
+export interface TemplateDoc {
+  _id: string;
+  brand: string;
+  locale: string;
+  kind: string;
+  subject?: string;
+  text?: string;
+  html?: string;
+  updatedAt: number;
+  updatedBy: string;
+}
+const templateSchema = new Schema<TemplateDoc>(
+  {
+    _id: String,
+    brand: { type: String, required: true, index: true },
+    locale: { type: String, required: true },
+    kind: { type: String, required: true },
+    subject: String,
+    text: String,
+    html: String,
+    updatedAt: Number,
+    updatedBy: String,
+  },
+  { collection: 'templates', versionKey: false },
+);
+
+/**
+ * A satisfaction link mailed with a resolution: `sat_<id>_<secret>`, of which only the secret's
+ * sha-256 is kept (the notifier mints it when it sends). Used once.
+ */
+export interface SatisfactionTokenDoc {
+  _id: string;
+  ticketId: string;
+  hash: string;
+  createdAt: number;
+  usedAt?: number;
+}
+const satisfactionTokenSchema = new Schema<SatisfactionTokenDoc>(
+  {
+    _id: String,
+    ticketId: { type: String, required: true, index: true },
+    hash: { type: String, required: true },
+    createdAt: Number,
+    usedAt: Number,
+  },
+  { collection: 'satisfaction_tokens', versionKey: false },
+);
+
 export interface Models {
   Ticket: Model<TicketDoc>;
   TicketEvent: Model<TicketEventDoc>;
@@ -510,6 +567,8 @@ export interface Models {
   ApiKey: Model<ApiKeyDoc>;
   SavedView: Model<SavedViewDoc>;
   Presence: Model<PresenceDoc>;
+  Template: Model<TemplateDoc>;
+  SatisfactionToken: Model<SatisfactionTokenDoc>;
 }
 
 export function registerModels(conn: Connection): Models {
@@ -533,5 +592,7 @@ export function registerModels(conn: Connection): Models {
     ApiKey: conn.model<ApiKeyDoc>('ApiKey', apiKeySchema),
     SavedView: conn.model<SavedViewDoc>('SavedView', savedViewSchema),
     Presence: conn.model<PresenceDoc>('Presence', presenceSchema),
+    Template: conn.model<TemplateDoc>('Template', templateSchema),
+    SatisfactionToken: conn.model<SatisfactionTokenDoc>('SatisfactionToken', satisfactionTokenSchema),
   };
 }

@@ -40,6 +40,8 @@ export interface TicketFilter {
   dueBefore?: number;
   /** Custom field values, each `<key>=<value>` (custom-index.ts): tickets holding all of them. */
   custom?: string[];
+  /** The requester's rating: good, bad, or none (not rated). */
+  satisfaction?: 'good' | 'bad' | 'none';
 }
 
 export interface ListOptions {
@@ -221,6 +223,8 @@ function filterClauses(f: TicketFilter): Clause[] {
   if (f.attention !== undefined) c.push(['attention', f.attention]);
   const custom = customClause(f.custom);
   if (custom) c.push(custom);
+  // "none": equality with null, which matches the tickets without a rating (served by the same index).
+  if (f.satisfaction) c.push(['satisfaction.rating', f.satisfaction === 'none' ? null : f.satisfaction]);
   if (f.status?.length) c.push(['status', f.status.length === 1 ? f.status[0] : { $in: [...new Set(f.status)] }]);
   if (f.breached === true) c.push(['breaches.kind', { $in: [...BREACH_KINDS] }]);
   // "Not breached": an empty list of breaches. A bare [] (the driver's queries are not cast by
@@ -282,6 +286,7 @@ function matchesFilter(d: TicketDoc, f: TicketFilter): boolean {
   if (f.attention !== undefined && d.attention !== f.attention) return false;
   if (f.breached !== undefined && (d.breaches ?? []).length > 0 !== f.breached) return false;
   if (!holdsCustom(d, f.custom)) return false;
+  if (f.satisfaction && (d.satisfaction?.rating ?? 'none') !== f.satisfaction) return false;
   return true;
 }
 
@@ -888,7 +893,7 @@ export interface DurationStats {
   p90Hours: number | null;
 }
 
-type Report = Omit<TLifecycleReport, 'from' | 'to'>;
+type Report = Omit<TLifecycleReport, 'from' | 'to' | 'satisfaction'>;
 type Counts = Omit<Report, 'firstResponse' | 'resolution'>;
 const DURATION_KINDS = ['firstResponse', 'resolution'] as const;
 type DurationKind = (typeof DURATION_KINDS)[number];
@@ -1129,13 +1134,40 @@ const isNotImplemented = (err: unknown) =>
  * and channel; first-response and resolution times from submission (else creation), median and
  * 90th percentile in hours (nearest rank, to the thousandth); reopens; follow-ups.
  */
-export async function lifecycleReport(Ticket: Model<TicketDoc>, from: number, to: number): Promise<Report> {
+export async function lifecycleReport(
+  Ticket: Model<TicketDoc>,
+  from: number,
+  to: number,
+): Promise<Omit<TLifecycleReport, 'from' | 'to'>> {
   const match = { createdAt: { $gte: from, $lt: to } };
+  const satisfaction = satisfactionCounts(Ticket, match);
   try {
-    return await reportByStore(Ticket, match);
+    return { ...(await reportByStore(Ticket, match)), satisfaction: await satisfaction };
   } catch (err) {
     // FerretDB v1: "not implemented" (code 238) for $cond, $subtract and the like.
     if (!isNotImplemented(err)) throw err;
-    return reportByCursor(Ticket, match);
+    return { ...(await reportByCursor(Ticket, match)), satisfaction: await satisfaction };
   }
+}
+
+/**
+ * Ratings among the resolved and closed tickets of the report: good, bad, and those without one.
+ * A plain $match/$group on the rating (no arithmetic), which every store of the table answers.
+ */
+async function satisfactionCounts(
+  Ticket: Model<TicketDoc>,
+  match: Record<string, unknown>,
+): Promise<TLifecycleReport['satisfaction']> {
+  const rows = await tickets(Ticket)
+    .aggregate<{ _id: string | null; n: number }>([
+      { $match: { ...match, status: { $in: ['resolved', 'closed'] } } },
+      { $group: { _id: '$satisfaction.rating', n: { $sum: 1 } } },
+    ])
+    .toArray();
+  const counts = { good: 0, bad: 0, unrated: 0 };
+  for (const { _id, n } of rows) {
+    if (_id === 'good' || _id === 'bad') counts[_id] += n;
+    else counts.unrated += n;
+  }
+  return counts;
 }

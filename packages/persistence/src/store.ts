@@ -19,7 +19,9 @@ import {
   InboundMailRepository,
   OutboxRepository,
   PresenceRepository,
+  SatisfactionRepository,
   SavedViewRepository,
+  TemplateRepository,
   TicketReadModel,
 } from './repositories';
 
@@ -61,6 +63,8 @@ export class Store {
   readonly webhooks: WebhookRepository;
   /** Models registered beside `models` (feed and webhooks), for their indexes. */
   private readonly featureModels: { createIndexes(): Promise<unknown> }[];
+  readonly templates: TemplateRepository;
+  readonly satisfaction: SatisfactionRepository;
 
   private constructor(
     readonly connection: mongoose.Connection,
@@ -81,6 +85,8 @@ export class Store {
     this.featureModels = [...Object.values(feedModels), ...Object.values(webhookModels)];
     this.feed = new EventFeed(this.eventCollection, this.counterCollection, feedModels.FeedVoid);
     this.webhooks = new WebhookRepository(webhookModels.WebhookSubscription, webhookModels.WebhookDelivery);
+    this.templates = new TemplateRepository(models.Template);
+    this.satisfaction = new SatisfactionRepository(models.SatisfactionToken, models.Ticket);
   }
 
   /**
@@ -202,6 +208,9 @@ export class Store {
     for (const key of this.ticketFields) {
       // The search words are not state: they only grow, by $addToSet below.
       if (searchFields.includes(key)) continue;
+      // The requester's rating is written by the satisfaction repository, not by the workflow: a
+      // close projected after a rating must not $unset it (repositories/satisfaction.ts).
+      if (key === 'satisfaction') continue;
       // The custom values' index entries are derived from the state (custom-index.ts).
       const value = key === CUSTOM_INDEX_FIELD ? customIndexOf(state) : (fields as Record<string, unknown>)[key];
       if (value === undefined) unset[key] = '';

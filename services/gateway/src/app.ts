@@ -21,6 +21,8 @@ import { customFieldRoutes } from './routes/custom-fields';
 import { suspendedRoutes } from './routes/suspended';
 import { ticketRoutes } from './routes/tickets';
 import { viewRoutes } from './routes/views';
+import { satisfactionRoutes } from './routes/satisfaction';
+import { templateRoutes } from './routes/templates';
 import { eventRoutes } from './routes/events';
 import { webhookRoutes } from './routes/webhooks';
 import { liveRoutes, presenceRoutes } from './routes/live';
@@ -112,6 +114,15 @@ export function createApp(deps: AppDeps): express.Express {
     express.json({ limit: '16kb' }),
     authPublicRoutes(deps.store, authenticator, deps.client, deps.taskQueue),
   );
+  // The rating links of resolution mail take no bearer token either: their single-use token is the
+  // proof (256 random bits, so no lockout). The comment form posts urlencoded, API clients JSON.
+  app.use(
+    '/v1/satisfaction',
+    dependencies.storeGate(),
+    express.json({ limit: '16kb' }),
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    satisfactionRoutes(deps.store),
+  );
   app.use(
     '/v1',
     authenticator.middleware(),
@@ -142,6 +153,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/tickets', attachments.upload, ticketRoutes(tickets, deps.store));
   app.use('/v1/attachments', attachments.download);
   app.use('/v1/views', viewRoutes(deps.store));
+  app.use('/v1/templates', templateRoutes(deps.store));
   app.use('/v1/events', eventRoutes(deps.store));
   app.use('/v1/webhooks', webhookRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));

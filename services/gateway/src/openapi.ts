@@ -32,7 +32,8 @@ export interface OperationDoc {
   multipart?: boolean;
   query?: z.ZodObject;
   /** status → schema of the answer (undefined: no body) */
-  responses: Record<number, z.ZodType | undefined | 'binary'>;
+  /** 'html': a page for a person (the satisfaction links' answers). */
+  responses: Record<number, z.ZodType | undefined | 'binary' | 'html'>;
   /** Problem statuses this operation can answer besides the ones every operation can. */
   problems?: number[];
   /** Its success answer is a `text/event-stream` that stays open (the schema describes the text). */
@@ -219,9 +220,10 @@ function problemResponse(status: number): ZodOpenApiResponseObject {
   };
 }
 
-function answer(status: number, schema: z.ZodType | undefined | 'binary'): ZodOpenApiResponseObject {
+function answer(status: number, schema: z.ZodType | undefined | 'binary' | 'html'): ZodOpenApiResponseObject {
   if (schema === undefined)
     return { description: status === 304 ? 'Not modified (If-None-Match matched the ETag)' : 'No content' };
+  if (schema === 'html') return { description: 'A page', content: { 'text/html': { schema: { type: 'string' } } } };
   if (schema === 'binary')
     return {
       description: 'The file',
@@ -249,7 +251,7 @@ function operationObject(op: OperationDoc): ZodOpenApiOperationObject {
   const responses: ZodOpenApiResponsesObject = {};
   for (const [status, schema] of Object.entries(op.responses))
     responses[status as `${1 | 2 | 3 | 4 | 5}${string}`] =
-      op.stream && schema !== undefined && schema !== 'binary'
+      op.stream && schema !== undefined && schema !== 'binary' && schema !== 'html'
         ? { description: 'An open stream of server-sent events', content: { 'text/event-stream': { schema } } }
         : answer(Number(status), schema);
   for (const status of [...new Set(problems)].sort())

@@ -47,6 +47,7 @@ export function presentTicket(t: TicketState, actor: Actor, allowed?: CommandTyp
     breaches: t.breaches.map((b) => ({ ...b, dueAt: must(b.dueAt), at: must(b.at) })),
     sla: t.sla ? presentSla(t.sla) : undefined,
     slaDueAt: iso(t.slaDueAt),
+    satisfaction: t.satisfaction ? { ...t.satisfaction, at: must(t.satisfaction.at) } : undefined,
   };
   if (actor.role !== 'requester') return base;
   const { breaches: _b, attention: _a, read: _r, sla: _s, slaDueAt: _d, ...visible } = base;

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Notification, NotifierActivities, SendResult } from '@helpdesk/contracts';
 import type { Store } from '@helpdesk/persistence';
 import type { Logger } from '@helpdesk/config';
-import { renderMail } from './templates';
+import { composeMail } from './templates';
 import { resolveRecipients } from './recipients';
 
 /** How long one attempt holds a notification (longer than the activity's start-to-close). */
@@ -58,10 +58,23 @@ async function threadOf(store: Store, ticketId: string, except: string): Promise
     .slice(-20);
 }
 
+/** One-click rating links (and the comment page) for a resolved ticket, on a fresh single-use token. */
+async function satisfactionLinks(
+  store: Store,
+  ticketId: string,
+  publicUrl: string,
+): Promise<{ good: string; bad: string; comment: string }> {
+  const token = await store.satisfaction.mint(ticketId);
+  const page = `${publicUrl.replace(/\/+$/, '')}/v1/satisfaction/${encodeURIComponent(token)}`;
+  return { good: `${page}?rating=good`, bad: `${page}?rating=bad`, comment: page };
+}
+
 export function createNotifierActivities(
   store: Store,
   smtpUrl: string,
   logger?: Logger,
+  /** The gateway's public address, for the satisfaction links of resolution mail (PUBLIC_URL). */
+  publicUrl = 'http://localhost:3000',
 ): NotifierActivities & { close(): void } {
   const transport = nodemailer.createTransport(smtpUrl);
   const { outbox } = store;
@@ -79,7 +92,8 @@ export function createNotifierActivities(
           dropped: resolved.dropped,
         });
       const settings = await store.getSettings();
-      const mail = renderMail(n, settings);
+      const draft = await composeMail(store, n, settings, { logger });
+      let mail = draft.render();
       const now = Date.now();
       await outbox.enqueue({
         _id: n.id,
@@ -112,6 +126,15 @@ export function createNotifierActivities(
         );
       }
       let sent: { messageId?: string; response?: string } | undefined;
+      if (n.kind === 'resolved') {
+        // The rating links' token is minted now, by the attempt that holds the claim (its secret is
+        // in no workflow history and no log, only its hash in the store); a retry mints another.
+        const links = await satisfactionLinks(store, n.ticketId, publicUrl).catch(async (err: unknown) => {
+          await outbox.release(n.id);
+          throw err;
+        });
+        mail = draft.render({ satisfaction: links });
+      }
       const thread = await threadOf(store, n.ticketId, messageId).catch(async (err: unknown) => {
         await outbox.release(n.id);
         throw err;
@@ -119,7 +142,7 @@ export function createNotifierActivities(
       try {
         sent = await transport.sendMail({
           ...(thread.length > 0 ? { inReplyTo: thread[thread.length - 1], references: thread } : {}),
-          from: settings.notificationSender,
+          from: draft.from,
           to: n.to,
           cc: n.cc.length > 0 ? n.cc : undefined,
           subject: mail.subject,

@@ -21,7 +21,7 @@ async function main() {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL, logger);
+  const { close, ...activities } = createNotifierActivities(store, config.SMTP_URL, logger, config.PUBLIC_URL);
   const { close: closeAccountMail, ...accountMail } = createAccountMailActivities(store, config.SMTP_URL, logger);
   const { close: closeWebhookMail, ...webhookMail } = createWebhookMailActivities(store, config.SMTP_URL, logger);
   const taskQueue = notificationsQueueFor(config.TICKETS_TASK_QUEUE);

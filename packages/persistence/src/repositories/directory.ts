@@ -78,6 +78,7 @@ export class DirectoryRepository {
       skills: input.skills ?? [],
       capacity: input.capacity ?? null,
       availability: input.availability ?? (input.role === 'requester' ? 'offline' : 'online'),
+      ...(input.signature ? { signature: input.signature } : {}),
       createdAt: now,
       updatedAt: now,
     };

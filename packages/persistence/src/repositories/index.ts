@@ -18,3 +18,7 @@ export { SavedViewRepository } from './views';
 export type { SavedView, NewSavedView, SavedViewPatch } from './views';
 export { PresenceRepository, isPresent, viewerOf } from './presence';
 export type { Viewer, PresenceEntry } from './presence';
+export { TemplateRepository } from './templates';
+export type { StoredTemplate, TemplatePartsInput } from './templates';
+export { SatisfactionRepository, SATISFACTION_TOKEN_PREFIX } from './satisfaction';
+export type { SatisfactionLink, RatingOutcome } from './satisfaction';

@@ -51,6 +51,7 @@ export const ZUserSchema = z
     skills: z.array(z.string()),
     capacity: z.number().nullable().optional(),
     availability: z.enum(AVAILABILITIES),
+    signature: z.string().optional().describe("Agents: what their replies end with in the requester's mail"),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -63,6 +64,12 @@ const ZSelfPatchSchema = z.strictObject({
   locale: zLocale.optional(),
   timeZone: zZone.optional(),
   availability: z.enum(AVAILABILITIES).optional(),
+  signature: z
+    .string()
+    .trim()
+    .max(2000)
+    .optional()
+    .describe("Agents: what their replies end with in the requester's mail (empty: none)"),
 });
 const ZAdminPatchSchema = ZSelfPatchSchema.extend({
   email: zMailAddress.optional(),

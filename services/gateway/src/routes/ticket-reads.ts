@@ -34,6 +34,10 @@ export const ZListQuerySchema = z.strictObject({
   attention: bool.optional(),
   breached: bool.optional(),
   deleted: bool.optional(),
+  satisfaction: z
+    .enum(['good', 'bad', 'none'])
+    .optional()
+    .meta({ description: "The requester's rating: good, bad, or none (not rated)" }),
   q: z.string().trim().min(1).max(200).optional(),
   dueBefore: z.iso
     .datetime({ offset: true })
