@@ -18,6 +18,7 @@ const own = () => ({ base: svc.gateway });
 const admin = () => token('admin', 'root');
 const alice = () => token('agent', 'alice', 'alice@agents.helpdesk.test');
 const ACME = 'help@acme.example';
+const NOTICES = uniqueAddress('tpl-notices');
 
 interface Ticket {
   id: string;
@@ -33,7 +34,16 @@ beforeAll(async () => {
     database: `helpdesk_templates_${randomUUID().slice(0, 8)}`,
   });
   store = await Store.connect(svc.mongoUrl);
-  await store.putSettings({ brandSupportAddresses: { default: 'support@helpdesk.local', acme: ACME } });
+  const settings = await api('PUT', '/v1/settings', {
+    ...own(),
+    token: admin(),
+    body: {
+      brandSupportAddresses: { default: 'support@helpdesk.local', acme: ACME },
+      brandLocales: { acme: 'es' },
+      creationNotificationAddress: NOTICES,
+    },
+  });
+  expect(settings.status, JSON.stringify(settings.body)).toBe(200);
   // Alice signs her replies.
   const signed = await api('PATCH', '/v1/users/alice', {
     ...own(),
@@ -120,6 +130,17 @@ describe('notification templates', () => {
     const de = await open(hans);
     const [deAck] = await waitForMail(hans.email, de.reference);
     expect(deAck?.subject).toBe(`[${de.reference}] Request received: Imprimante en feu`);
+  });
+
+  it("an address the directory does not know gets the brand's language (settings brandLocales), else English", async () => {
+    // The creation notice goes to the settings' creationNotificationAddress, which is nobody's entry.
+    const person = await requester('de', 'Hans');
+    const branded = await open(person, { brand: 'acme' });
+    const [mail] = await waitForMail(NOTICES, branded.reference);
+    expect(mail?.subject).toBe(`[${branded.reference}] Nuevo ticket: Imprimante en feu`);
+    const plain = await open(person);
+    const [plainMail] = await waitForMail(NOTICES, plain.reference);
+    expect(plainMail?.subject).toBe(`[${plain.reference}] New ticket: Imprimante en feu`);
   });
 
   it("a brand's stored template is used for its mail, sent from the brand's support address", async () => {

@@ -61,6 +61,11 @@ export interface Settings {
   /** Support address used for a brand when nothing else says which (brand name → address). */
   brandSupportAddresses: Record<string, string>;
   defaultBrand: string;
+  /**
+   * The language of a brand's mail to people whose directory entry names none the templates have
+   * (brand name → en, fr or es); unset: English. Unset in settings stored before it existed: none.
+   */
+  brandLocales?: Record<string, string>;
   /** Mail collector: support addresses that take mail (empty: every brand's support address). */
   collectorAddresses: string[];
   collectorDefaultType: string | null;
@@ -125,6 +130,7 @@ export const DEFAULT_SETTINGS: Settings = {
   resolutionRequiresMessage: false,
   brandSupportAddresses: { default: 'support@helpdesk.local' },
   defaultBrand: 'default',
+  brandLocales: {},
   continueAsNewAfterEvents: 10_000,
   receiptGraceSeconds: 3,
   businessCalendars: {},

@@ -1,5 +1,5 @@
 // What a notification says: the template for its kind in the recipient's language (their
-// directory locale, else the default), the brand's stored override when there is one, and the data
+// directory locale, else the brand's, else English), the brand's stored override when there is one, and the data
 // it is rendered with, read from the store. The notifier sends what this composes and the gateway's
 // preview shows it, so a preview is what would be sent. Every mail has a text and an
 // HTML part, the settings' header and footer, and the ticket reference in brackets in the subject
@@ -143,9 +143,13 @@ export async function composeMail(
     store.getTicket(n.ticketId),
     n.to[0] ? store.directory.userByEmail(n.to[0]) : Promise.resolve(undefined),
   ]);
-  // The recipient's language (the requester, for the mail requesters get), else the default.
-  const locale = opts.locale ?? supportedLocale(recipient?.locale) ?? DEFAULT_LOCALE;
   const brand = brandOf(settings, ticket?.brand);
+  // The recipient's language, else the brand's (settings brandLocales), else English.
+  const locale =
+    opts.locale ??
+    supportedLocale(recipient?.locale) ??
+    supportedLocale(settings.brandLocales?.[brand.name]) ??
+    DEFAULT_LOCALE;
   const sender = parseSender(settings.notificationSender);
   const at = formatter(locale, recipient?.timeZone);
   const seq = seqOf(n);

@@ -59,6 +59,9 @@ export const ZSettingsPatchSchema = z
     resolutionRequiresMessage: z.boolean(),
     brandSupportAddresses: storableMap(zMailAddress),
     defaultBrand: z.string().min(1).max(100),
+    brandLocales: storableMap(z.enum(['en', 'fr', 'es'])).describe(
+      "A brand's mail language for recipients whose directory locale has no templates (else en)",
+    ),
     continueAsNewAfterEvents: z.number().int().min(50).max(50_000),
     // Below the command timeout: a command still in flight after it is answered 504 anyway.
     receiptGraceSeconds: z.number().min(0).max(8),
