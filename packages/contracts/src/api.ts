@@ -92,6 +92,7 @@ export const ZTicketSchema = z
     lastActionAt: isoDate,
     firstPublicReplyAt: isoDate.optional(),
     reopenCount: z.number().int(),
+    statusChangedAt: isoDate.optional().describe('When the status last changed (time rules count from it)'),
     satisfaction: z
       .object({ rating: z.enum(['good', 'bad']), comment: z.string().optional(), at: isoDate })
       .optional()

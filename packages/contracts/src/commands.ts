@@ -1,3 +1,4 @@
+import type { MacroApplication } from './automation';
 import type { Settings } from './settings';
 import type { CustomValuesPatch } from './custom-fields';
 // Commands a ticket accepts. Each is a Temporal Update named after its `type`, so the workflow
@@ -68,7 +69,9 @@ export type TicketCommand =
   | { type: 'merge'; targetId: string; targetReference?: string }
   /** Child ids come with the command so the workflow stays deterministic. */
   | { type: 'split'; children: { id: string; fields: EditableFields }[] }
-  | { type: 'purge' };
+  | { type: 'purge' }
+  /** A macro: its actions and reply as one command (the gateway fills the reply's placeholders). */
+  | { type: 'apply_macro'; macro: MacroApplication };
 
 export type CommandType = TicketCommand['type'];
 export type CommandOf<T extends CommandType> = Extract<TicketCommand, { type: T }>;
@@ -94,6 +97,7 @@ export const COMMAND_TYPES = [
   'merge',
   'split',
   'purge',
+  'apply_macro',
 ] as const satisfies readonly CommandType[];
 
 /** What travels in an Update: the command and who sent it. */

@@ -14,11 +14,14 @@ type Assert<T extends true> = T;
 type ApiTicket = z.output<typeof ZTicketSchema>;
 
 /**
- * What the API shows of a ticket: its whole state but the internal event counter and SLA
- * bookkeeping, plus the commands the caller could send (computed per caller, never stored).
+ * What the API shows of a ticket: its whole state but the internal event counter, SLA and
+ * time-rule bookkeeping, plus the commands the caller could send (computed per caller, never stored).
  */
 export type _TicketKeys = Assert<
-  Same<Exclude<keyof ApiTicket, 'allowedCommands'>, Exclude<keyof TicketState, 'eventSeq' | 'slaClock'>>
+  Same<
+    Exclude<keyof ApiTicket, 'allowedCommands'>,
+    Exclude<keyof TicketState, 'eventSeq' | 'slaClock' | 'timeRulesFired'>
+  >
 >;
 export type _LinkKeys = Assert<Same<keyof ApiTicket['links'], keyof TicketLinks>>;
 /** What a client may write: every ticket field, none of the lifecycle. */

@@ -20,7 +20,9 @@ export type NotificationKind =
   | 'assigned'
   | 'follow_up_created'
   | 'breach'
-  | 'sla_warning';
+  | 'sla_warning'
+  /** A mail a trigger or time rule sends: its own subject and body. */
+  | 'automation';
 
 /** A mail to send; `id` is deterministic so a retried activity never sends it twice. */
 export interface Notification {
@@ -32,6 +34,8 @@ export interface Notification {
   to: string[];
   cc: string[];
   body?: string;
+  /** automation: the subject the rule wrote. */
+  subject?: string;
 }
 
 export interface SendResult {

@@ -1,6 +1,7 @@
 // Helpdesk settings (spec "Settings"). Durations keep the spec's units (hours, days) and accept
 // fractions, so tests can run a "day" in seconds without a separate code path.
 import type { BusinessCalendar } from '@helpdesk/business-calendar';
+import type { TimeRule, Trigger } from './automation';
 import type { CustomFieldDefinition } from './custom-fields';
 
 export type { BusinessCalendar };
@@ -99,6 +100,10 @@ export interface Settings {
   slaPolicies?: SlaPolicy[];
   /** Custom fields tickets carry in `custom` (see custom-fields.ts). Unset in settings stored before they existed: none. */
   customFields?: CustomFieldDefinition[];
+  /** Triggers, in the order they are evaluated. Unset in settings stored before they existed: none. */
+  triggers?: Trigger[];
+  /** Time rules (exact timers per ticket). Unset in settings stored before they existed: none. */
+  timeRules?: TimeRule[];
   /**
    * Bumped by every change (the store's atomic counter, not an input): a ticket takes settings
    * only when they are newer than the ones it has, so changes apply in the order they were made.
@@ -138,6 +143,8 @@ export const DEFAULT_SETTINGS: Settings = {
   assignOutsideGroup: false,
   slaPolicies: [],
   customFields: [],
+  triggers: [],
+  timeRules: [],
   collectorAddresses: [],
   collectorDefaultType: null,
   collectorDefaultGroup: null,

@@ -188,6 +188,10 @@ export interface TicketState extends TicketFields {
   revision: number;
   /** Sequence number of the last timeline event. */
   eventSeq: number;
+  /** When the status last changed (time rules count from it). */
+  statusChangedAt?: number | undefined;
+  /** Time rules that acted, with the anchor instant they counted from (each acts once per anchor). */
+  timeRulesFired?: { rule: string; anchorAt: number }[] | undefined;
   /**
    * The requester's rating, written into the read model by the satisfaction repository (never by
    * the workflow): the projection leaves this field alone, so a rating given while the ticket is
@@ -235,7 +239,9 @@ export type TicketEventType =
   | 'restarted'
   | 'merged_in'
   | 'attachment_added'
-  | 'notification_failed';
+  | 'notification_failed'
+  /** A time rule acted (its actions follow as their own events). */
+  | 'automation_acted';
 
 /** One line of a ticket's timeline: what happened, when, by whom, and what changed. */
 export interface TicketEvent {

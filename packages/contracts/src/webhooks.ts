@@ -1,7 +1,7 @@
 // Webhooks and the event feed: what the gateway, the webhook dispatcher workflow, its activities and
 // the notifier agree on. Workflow-safe (no zod, no Node built-ins).
 import { defineSignal } from '@temporalio/workflow';
-import type { TicketEventType } from './ticket';
+import type { TicketEventType, TicketState } from './ticket';
 
 /**
  * Every ticket event type, by name: a type the timeline gains and this list lacks fails the build
@@ -79,11 +79,28 @@ export interface WebhookDeliveryOutcome {
 /** The failure type a delivery throws (non-retryable) once repeated failure disabled the subscription. */
 export const WEBHOOK_DISABLED_FAILURE = 'WebhookDisabled';
 
+/**
+ * What a trigger's or time rule's `call_webhook` action posts: the rule, the ticket as it stood,
+ * and an id (`<ticketId>:<eventSeq>:<subscription>`) a receiver deduplicates by.
+ */
+export interface AutomationWebhookCall {
+  id: string;
+  type: 'automation';
+  at: string;
+  rule: { kind: 'trigger' | 'time_rule' | 'macro'; id: string; name: string; version?: number | undefined };
+  ticket: Pick<
+    TicketState,
+    'id' | 'reference' | 'status' | 'title' | 'priority' | 'severity' | 'group' | 'assignee' | 'tags' | 'requester'
+  >;
+}
+
 export interface WebhookActivities {
   /** Wait (up to ~20 s, heartbeating) for feed events after `cursor`; the subscription's start when unset. */
   pollWebhookFeed(subscriptionId: string, cursor: number | undefined): Promise<WebhookPoll>;
   /** Deliver the subscription's events in (after, through], in order, each at most once on success. */
   deliverWebhookEvents(subscriptionId: string, after: number, through: number): Promise<WebhookDeliveryOutcome>;
+  /** A rule's call_webhook action (true: delivered; false: the subscription is gone or inactive). */
+  callWebhook(subscriptionId: string, call: AutomationWebhookCall): Promise<boolean>;
 }
 
 /** The notifier's mail to the admins about a subscription disabled after repeated failure. */

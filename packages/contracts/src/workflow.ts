@@ -7,5 +7,6 @@ export * from './definitions';
 export * from './notifications';
 export * from './directory';
 export * from './routing';
+export * from './automation';
 export * from './custom-fields';
 export * from './webhooks';

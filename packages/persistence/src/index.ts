@@ -37,10 +37,12 @@ export {
   looksLikeApiKey,
   SavedViewRepository,
   PresenceRepository,
+  MacroRepository,
   isPresent,
   viewerOf,
 } from './repositories';
 export type { SavedView, NewSavedView, SavedViewPatch, Viewer, PresenceEntry } from './repositories';
+export type { Macro, MacroPatch, NewMacro } from './repositories';
 export type { CredentialsRepository, ApiKey, RefreshOutcome, MagicLinkOutcome } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
 export { StoreUnavailableError, isDuplicateKey, redact } from './errors';

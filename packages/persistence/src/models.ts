@@ -3,6 +3,7 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
 import type {
+  AutomationAction,
   DirectoryGroup,
   DirectoryUser,
   Organization,
@@ -52,6 +53,8 @@ const ticketStateFields = {
   lastActionAt: Number,
   firstPublicReplyAt: Number,
   reopenCount: Number,
+  statusChangedAt: Number,
+  timeRulesFired: mixed,
   halted: String,
   revision: { type: Number, required: true },
   eventSeq: Number,
@@ -462,6 +465,34 @@ const savedViewSchema = new Schema<SavedViewDoc>(
 );
 
 /**
+ * A macro: saved actions and a reply an agent applies to a ticket in one command. Personal (only
+ * its owner sees it) or shared with every agent.
+ */
+export interface MacroDoc {
+  _id: string;
+  name: string;
+  ownerId: string;
+  shared: boolean;
+  actions: AutomationAction[];
+  reply?: { body: string; visibility: 'public' | 'private_note' };
+  createdAt: number;
+  updatedAt: number;
+}
+const macroSchema = new Schema<MacroDoc>(
+  {
+    _id: String,
+    name: { type: String, required: true },
+    ownerId: { type: String, required: true, index: true },
+    shared: { type: Boolean, index: true },
+    actions: mixed,
+    reply: mixed,
+    createdAt: Number,
+    updatedAt: Number,
+  },
+  { collection: 'macros', versionKey: false, minimize: false },
+);
+
+/**
  * Who is looking at a ticket: one document per (ticket, user), kept alive by heartbeats. Never
  * deleted on leave but marked `left` with a fresh `seenAt`, so every gateway's poller (which reads
  * by `seenAt`) sees the departure; expired and left entries are purged later. No TTL index: FerretDB
@@ -567,6 +598,7 @@ export interface Models {
   ApiKey: Model<ApiKeyDoc>;
   SavedView: Model<SavedViewDoc>;
   Presence: Model<PresenceDoc>;
+  Macro: Model<MacroDoc>;
   Template: Model<TemplateDoc>;
   SatisfactionToken: Model<SatisfactionTokenDoc>;
 }
@@ -592,6 +624,7 @@ export function registerModels(conn: Connection): Models {
     ApiKey: conn.model<ApiKeyDoc>('ApiKey', apiKeySchema),
     SavedView: conn.model<SavedViewDoc>('SavedView', savedViewSchema),
     Presence: conn.model<PresenceDoc>('Presence', presenceSchema),
+    Macro: conn.model<MacroDoc>('Macro', macroSchema),
     Template: conn.model<TemplateDoc>('Template', templateSchema),
     SatisfactionToken: conn.model<SatisfactionTokenDoc>('SatisfactionToken', satisfactionTokenSchema),
   };

@@ -19,6 +19,7 @@ import {
   InboundMailRepository,
   OutboxRepository,
   PresenceRepository,
+  MacroRepository,
   SatisfactionRepository,
   SavedViewRepository,
   TemplateRepository,
@@ -63,6 +64,7 @@ export class Store {
   readonly webhooks: WebhookRepository;
   /** Models registered beside `models` (feed and webhooks), for their indexes. */
   private readonly featureModels: { createIndexes(): Promise<unknown> }[];
+  readonly macros: MacroRepository;
   readonly templates: TemplateRepository;
   readonly satisfaction: SatisfactionRepository;
 
@@ -85,6 +87,7 @@ export class Store {
     this.featureModels = [...Object.values(feedModels), ...Object.values(webhookModels)];
     this.feed = new EventFeed(this.eventCollection, this.counterCollection, feedModels.FeedVoid);
     this.webhooks = new WebhookRepository(webhookModels.WebhookSubscription, webhookModels.WebhookDelivery);
+    this.macros = new MacroRepository(models.Macro);
     this.templates = new TemplateRepository(models.Template);
     this.satisfaction = new SatisfactionRepository(models.SatisfactionToken, models.Ticket);
   }
@@ -248,9 +251,7 @@ export class Store {
 
   async listEvents(ticketId: string): Promise<TicketEvent[]> {
     const docs = await this.models.TicketEvent.find({ ticketId }).lean<TicketEventDoc[]>();
-    return docs
-      .sort((a, b) => a.seq - b.seq)
-      .map(({ _id, projectedAt: _projectedAt, feedSeq: _feedSeq, ...e }) => e);
+    return docs.sort((a, b) => a.seq - b.seq).map(({ _id, projectedAt: _projectedAt, feedSeq: _feedSeq, ...e }) => e);
   }
 
   /** How long events took to reach the read model (ms, from `at` to written), for the benchmark. */

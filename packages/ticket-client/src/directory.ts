@@ -3,6 +3,7 @@
 // must be one of the directory's (mirrored in `settings.groups`, see the gateway's group routes).
 import type {
   Actor,
+  AutomationAction,
   Organization,
   Settings,
   TicketCommand,
@@ -55,6 +56,29 @@ export async function checkCreation(store: Store, settings: Settings, body: TCre
 }
 
 /**
+ * Why automation actions (a trigger's, a time rule's, a macro's) cannot act, or undefined: a group
+ * must be the directory's, an agent an active agent or admin (checked when the rule is saved and
+ * when a macro is applied, so a rule never assigns "no-such-agent").
+ */
+export async function actionsRefusal(
+  store: Store,
+  settings: Settings,
+  actions: AutomationAction[],
+  where: string,
+): Promise<DirectoryRefusedError | undefined> {
+  for (const [i, action] of actions.entries()) {
+    const refusal =
+      action.type === 'assign_group'
+        ? groupRefusal(settings, action.group, `${where}.${i}.group`)
+        : action.type === 'assign_agent'
+          ? await assigneeRefusal(store, settings, action.agent, undefined, `${where}.${i}.agent`)
+          : undefined;
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
+
+/**
  * Throws the directory's refusal of a command, if any. A requester's commands are the rules' to
  * refuse (they may not assign or reclassify), so they are not looked up here.
  */
@@ -85,6 +109,9 @@ export async function checkCommand(
       break;
     case 'reclassify':
       refusal = groupRefusal(settings, command.group, 'body.group');
+      break;
+    case 'apply_macro':
+      refusal = await actionsRefusal(store, settings, command.macro.actions, 'macro.actions');
       break;
     case 'split':
       refusal = command.children

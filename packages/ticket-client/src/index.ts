@@ -8,7 +8,7 @@ export type {
   ReplyOutcome,
 } from './tickets';
 export { DirectoryRefusedError, TicketNotFoundError, TicketForbiddenError, TicketRefusedError } from './errors';
-export { assigneeRefusal, checkCommand, checkCreation, sharedOrganization } from './directory';
+export { actionsRefusal, assigneeRefusal, checkCommand, checkCreation, sharedOrganization } from './directory';
 export { uuidFrom } from './ids';
 export { mailCcs, supportAddressOf, supportAddresses, ticketFromMail } from './mail';
 export type { MailForTicket } from './mail';
@@ -22,7 +22,13 @@ export {
   mayView,
   routesAutomatically,
   whoMay,
+  conditionsHold,
+  dryRun,
+  fillPlaceholders,
+  timeRuleDeadlines,
+  triggerEvents,
+  withTriggers,
 } from '@helpdesk/ticket-rules';
-export type { CreationRefusal } from '@helpdesk/ticket-rules';
+export type { CreationRefusal, DryRun } from '@helpdesk/ticket-rules';
 export { agentAvailabilityChanged, queueTicket, queueWaitingTickets, wakeGroupQueue } from './routing';
 export { customFieldProblems, customFieldsOf, customValuesProblems } from '@helpdesk/ticket-rules';

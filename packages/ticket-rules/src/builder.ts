@@ -44,6 +44,8 @@ export class Change {
       ...before,
       ...patch,
       eventSeq: seq,
+      // Time rules count from the last status change.
+      ...(patch.status !== undefined && patch.status !== before.status ? { statusChangedAt: this.ctx.now } : {}),
       // A system event (a timer, a breach) is not an action someone took on the ticket.
       ...(opts.counts === false ? {} : { lastActionAt: this.ctx.now }),
     };
@@ -68,7 +70,11 @@ export class Change {
     return this;
   }
 
-  notify(kind: NotificationKind, to: (string | undefined)[], opts: { cc?: string[]; body?: string } = {}): this {
+  notify(
+    kind: NotificationKind,
+    to: (string | undefined)[],
+    opts: { cc?: string[]; body?: string; subject?: string } = {},
+  ): this {
     const recipients = [...new Set(to.filter((t): t is string => Boolean(t)))];
     if (recipients.length === 0) return this;
     const s = this.state;
@@ -81,6 +87,7 @@ export class Change {
       to: recipients,
       cc: opts.cc ?? [],
       ...(opts.body !== undefined ? { body: opts.body } : {}),
+      ...(opts.subject !== undefined ? { subject: opts.subject } : {}),
     };
     this.effects.push({ type: 'notify', notification });
     return this;

@@ -12,6 +12,7 @@ import type {
   TicketState,
   TicketStatus,
 } from '@helpdesk/contracts/workflow';
+import { performActions } from './automation';
 import { Change } from './builder';
 import { customResolveRefusal, missingCustomFields, withCustomValues } from './custom-fields';
 import { forSomeoneElse, isStaff, mayView } from './roles';
@@ -67,6 +68,8 @@ export function minimalCommand(type: CommandType, state: TicketState, ctx: Conte
       return { type, targetId: `${state.id}-other` };
     case 'split':
       return { type, children: [{ id: `${state.id}-child`, fields: { title: '.', description: '.' } }] };
+    case 'apply_macro':
+      return { type, macro: { id: 'offer', name: 'offer', actions: [{ type: 'add_note', body: '.' }] } };
   }
 }
 
@@ -316,7 +319,21 @@ function apply(state: TicketState, cmd: TicketCommand, ctx: Context): Decision {
     }
     case 'purge':
       return change.effect({ type: 'purge' }).done();
+    case 'apply_macro':
+      return applyMacro(state, change, cmd, ctx);
   }
+}
+
+/** A macro: its reply first (as a reply command would send it), then its actions, as one change. */
+function applyMacro(state: TicketState, change: Change, cmd: CommandOf<'apply_macro'>, ctx: Context): Decision {
+  const { macro } = cmd;
+  if (macro.actions.length === 0 && !macro.reply) return refuse(state, 'invalid_input', 'The macro does nothing');
+  if (macro.reply) {
+    const replied = reply(state, change, { type: 'reply', ...macro.reply }, ctx);
+    if (!replied.ok) return replied;
+  } else if (state.status !== 'resolved') autoTake(change, ctx);
+  performActions(change, macro.actions, { kind: 'macro', id: macro.id, name: macro.name }, ctx);
+  return change.done();
 }
 
 /** What a reclassification changes: the type, group and severity it names. */

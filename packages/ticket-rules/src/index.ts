@@ -27,6 +27,17 @@ export { restarted, runCancelled, runHalted } from './operator';
 export { pickAgent, requiredSkills, routesAutomatically } from './routing';
 export type { PickOptions, RoutingAgent, RoutingPick } from './routing';
 export {
+  conditionHolds,
+  conditionsHold,
+  dryRun,
+  fillPlaceholders,
+  performActions,
+  timeRuleDeadlines,
+  triggerEvents,
+  withTriggers,
+} from './automation';
+export type { DryRun, RuleMark } from './automation';
+export {
   appliesTo,
   customFieldProblems,
   customFieldsOf,

@@ -25,6 +25,7 @@ export const WHO_MAY: Record<CommandType, readonly Role[]> = {
   merge: STAFF,
   split: STAFF,
   purge: ['admin'],
+  apply_macro: STAFF,
 };
 
 /** Who may send any of these commands (one API route may send several: replies are both kinds). */
@@ -77,6 +78,7 @@ export const FROM: Record<CommandType, TicketStatus[]> = {
   merge: ['new', 'in_progress', 'waiting'],
   split: ['new', 'in_progress'],
   purge: [...NOT_CLOSED, 'closed'],
+  apply_macro: OPEN.concat('resolved'),
 };
 
 /** Fields a ticket needs before it can be submitted (spec 002). */

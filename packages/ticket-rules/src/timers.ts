@@ -4,11 +4,13 @@
 import { HOUR_MS, SYSTEM_ACTOR } from '@helpdesk/contracts/workflow';
 import type { Breach, Settings, SlaTarget, TicketState } from '@helpdesk/contracts/workflow';
 import { Change } from './builder';
+import { fireTimeRule, timeRuleDeadlines } from './automation';
 import { close, resolve } from './decide';
 import { runningTargets } from './sla';
 import type { Accepted, Context } from './types';
 
-export type TimerKind = 'wait_over' | 'feedback_over' | 'response_due' | 'action_due' | 'sla_warning' | 'sla_due';
+export type TimerKind =
+  'wait_over' | 'feedback_over' | 'response_due' | 'action_due' | 'sla_warning' | 'sla_due' | 'time_rule';
 
 export interface Timer {
   kind: TimerKind;
@@ -16,6 +18,9 @@ export interface Timer {
   /** sla_warning, sla_due: the policy's target and its due instant. */
   target?: SlaTarget;
   dueAt?: number;
+  /** time_rule: which rule, and the anchor instant it counts from. */
+  rule?: string;
+  anchorAt?: number;
 }
 
 const breached = (s: TicketState, kind: Breach['kind'], dueAt: number) =>
@@ -64,6 +69,8 @@ export function pendingTimers(s: TicketState, settings: Settings): Timer[] {
       if (!breached(s, 'action', at)) timers.push({ kind: 'action_due', at });
     }
   }
+  for (const { rule, at, anchorAt } of timeRuleDeadlines(s, settings.timeRules))
+    timers.push({ kind: 'time_rule', at, rule: rule.id, anchorAt });
   return timers;
 }
 
@@ -136,6 +143,14 @@ export function fireTimer(s: TicketState, timer: Timer, now: number, settings: S
           body: `${TARGET_NAMES[kind]} due ${new Date(dueAt).toISOString()}`,
         })
         .done();
+    }
+    case 'time_rule': {
+      // The rule as the settings have it now: gone, or no longer matching, it does nothing.
+      const due = timeRuleDeadlines(s, settings.timeRules).find(
+        (d) => d.rule.id === timer.rule && d.anchorAt === timer.anchorAt,
+      );
+      if (due) fireTimeRule(change, due.rule, due.anchorAt, ctx);
+      return change.done();
     }
     case 'sla_due': {
       const kind = timer.target ?? 'firstResponse';

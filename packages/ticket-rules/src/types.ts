@@ -9,6 +9,7 @@ import type {
   TicketEvent,
   TicketState,
 } from '@helpdesk/contracts/workflow';
+import type { RuleMark } from './automation';
 
 export type Effect =
   | { type: 'notify'; notification: Notification }
@@ -22,7 +23,9 @@ export type Effect =
   | { type: 'start_children'; children: { id: string; fields: EditableFields }[] }
   /** List this follow-up on the closed ticket it follows. */
   | { type: 'link_follow_up'; closedId: string }
-  | { type: 'purge' };
+  | { type: 'purge' }
+  /** A trigger's or time rule's webhook call (the rule that asked is named in the delivery). */
+  | { type: 'call_webhook'; webhook: string; rule: RuleMark };
 
 export interface Accepted {
   ok: true;

@@ -102,4 +102,8 @@ export const SAMPLE: Record<CommandType, TicketCommand> = {
   merge: { type: 'merge', targetId: 't2' },
   split: { type: 'split', children: [{ id: 'c1', fields: { title: 'Part one', description: 'First half' } }] },
   purge: { type: 'purge' },
+  apply_macro: {
+    type: 'apply_macro',
+    macro: { id: 'm1', name: 'Tag it', actions: [{ type: 'add_tags', tags: ['macro'] }] },
+  },
 };

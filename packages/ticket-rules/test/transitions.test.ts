@@ -37,6 +37,7 @@ const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
     'reclassify',
     'merge',
     'split',
+    'apply_macro',
   ],
   in_progress: [
     'attach',
@@ -52,6 +53,7 @@ const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
     'reclassify',
     'merge',
     'split',
+    'apply_macro',
   ],
   waiting_more_info: [
     'attach',
@@ -64,6 +66,7 @@ const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
     'delete',
     'reclassify',
     'merge',
+    'apply_macro',
   ],
   waiting_case: [
     'attach',
@@ -77,8 +80,9 @@ const AGENT_ALLOWED: Record<Fixture, CommandType[]> = {
     'delete',
     'reclassify',
     'merge',
+    'apply_macro',
   ],
-  resolved: ['attach', 'modify', 'reply', 'customer_reply', 'reopen', 'spam', 'delete', 'reclassify'],
+  resolved: ['attach', 'modify', 'reply', 'customer_reply', 'reopen', 'spam', 'delete', 'reclassify', 'apply_macro'],
   closed: [],
   deleted: ['restore'],
 };

@@ -151,4 +151,36 @@ describe('the ticket page', () => {
     });
     expect((await screen.findByTestId('presence')).textContent).toBe('BBob is typing…');
   });
+
+  it("applies a macro picked from the agent's macros, in one call", async () => {
+    const gw = fakeGateway();
+    const t = ticket({ allowedCommands: ['reply', 'apply_macro'] });
+    gw.on('GET', `/v1/tickets/${t.id}`, () => ({ body: t }));
+    gw.on('GET', `/v1/tickets/${t.id}/events`, () => ({ body: { items: [] } }));
+    gw.on('GET', '/v1/macros', () => ({
+      body: {
+        items: [
+          {
+            id: 'm1',
+            name: 'Ask for the model',
+            shared: false,
+            actions: [],
+            reply: { body: 'Which model?', visibility: 'public' },
+          },
+          { id: 'm2', name: 'Tag printer', shared: true, actions: [{ type: 'add_tags', tags: ['printer'] }] },
+        ],
+      },
+    }));
+    gw.on('POST', `/v1/tickets/${t.id}/macros/m2`, () => ({ body: { ...t, tags: ['printer'] } }));
+    renderConsole(gw, `#/tickets/${t.id}`);
+    // Radix tabs switch on mouse down (a click alone does not).
+    fireEvent.mouseDown(await screen.findByRole('tab', { name: 'Macro' }), { button: 0 });
+    const select = await screen.findByRole('combobox', { name: 'Macro' });
+    expect(await screen.findByText('Replies: Which model?')).toBeTruthy();
+    fireEvent.change(select, { target: { value: 'm2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(gw.calls('POST', `/v1/tickets/${t.id}/macros/m2`)).toHaveLength(1));
+    expect(gw.calls('POST', /\/macros\/m1$/)).toHaveLength(0);
+    expect(await screen.findByText('Macro Tag printer: done')).toBeTruthy();
+  });
 });

@@ -20,6 +20,8 @@ import { settingsRoutes } from './routes/settings';
 import { customFieldRoutes } from './routes/custom-fields';
 import { suspendedRoutes } from './routes/suspended';
 import { ticketRoutes } from './routes/tickets';
+import { automationRoutes } from './routes/automation';
+import { macroRoutes } from './routes/macros';
 import { viewRoutes } from './routes/views';
 import { satisfactionRoutes } from './routes/satisfaction';
 import { templateRoutes } from './routes/templates';
@@ -156,6 +158,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/templates', templateRoutes(deps.store));
   app.use('/v1/events', eventRoutes(deps.store));
   app.use('/v1/webhooks', webhookRoutes(deps.store, deps.client, deps.taskQueue));
+  app.use('/v1', automationRoutes(deps.store, tickets, deps.client, deps.taskQueue));
+  app.use('/v1', macroRoutes(deps.store, tickets));
   app.use('/v1/settings', settingsRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/custom-fields', customFieldRoutes(deps.store, deps.client, deps.taskQueue));
   app.use('/v1/suspended', suspendedRoutes(tickets, deps.store));

@@ -56,6 +56,8 @@ export const TAGS = {
     'Webhook subscriptions and the event feed. Each delivery is a POST of one event (JSON, the FeedEvent shape) with `X-Helpdesk-Event-Id` (`<ticketId>:<seq>`, the same on every retry) and ' +
     '`X-Helpdesk-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the subscription secret>`: recompute v1 over the raw body, compare in constant time, reject an old t. ' +
     'A 2xx is success; anything else (or no answer within 10 s) is retried with exponential backoff capped at 5 s, in order, until the subscription disable policy disables it (and mails the admins).',
+  automation:
+    'Triggers and time rules (in the versioned settings; each ticket acts with the rules in effect when an event happened), macros',
   auth: 'Sign-in (passwords, refresh tokens, magic links) and API keys',
   operations: 'Liveness, readiness, this document',
 } as const;

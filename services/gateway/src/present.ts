@@ -33,7 +33,7 @@ const presentSla = (sla: TicketSla) => ({
 });
 
 export function presentTicket(t: TicketState, actor: Actor, allowed?: CommandType[]): TTicket {
-  const { eventSeq: _seq, slaClock: _clock, ...rest } = t;
+  const { eventSeq: _seq, slaClock: _clock, timeRulesFired: _fired, ...rest } = t;
   const base: TTicket = {
     ...rest,
     ...(allowed ? { allowedCommands: allowed } : {}),
@@ -47,6 +47,7 @@ export function presentTicket(t: TicketState, actor: Actor, allowed?: CommandTyp
     breaches: t.breaches.map((b) => ({ ...b, dueAt: must(b.dueAt), at: must(b.at) })),
     sla: t.sla ? presentSla(t.sla) : undefined,
     slaDueAt: iso(t.slaDueAt),
+    statusChangedAt: iso(t.statusChangedAt),
     satisfaction: t.satisfaction ? { ...t.satisfaction, at: must(t.satisfaction.at) } : undefined,
   };
   if (actor.role !== 'requester') return base;

@@ -3,7 +3,13 @@
 // `groupCalendars`, mirrored into them. The settings route and the group routes both use it.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { REFERENCE_PATTERN, settingsBroadcastId, settingsProblems, slaSettingsProblems } from '@helpdesk/contracts';
+import {
+  REFERENCE_PATTERN,
+  automationSettingsProblems,
+  settingsBroadcastId,
+  settingsProblems,
+  slaSettingsProblems,
+} from '@helpdesk/contracts';
 import type { Settings } from '@helpdesk/contracts';
 import { DirectoryConflictError, renderReference, validateMask } from '@helpdesk/persistence';
 import type { Store } from '@helpdesk/persistence';
@@ -46,6 +52,7 @@ export async function changeSettings(
     ...maskProblems(patch.numberingMask),
     ...settingsProblems({ ...previous, ...patch }),
     ...slaSettingsProblems({ ...previous, ...patch }),
+    ...automationSettingsProblems({ ...previous, ...patch }),
     ...(patch.customFields ? customFieldProblems(patch.customFields) : []),
   ];
   if (problems.length > 0)

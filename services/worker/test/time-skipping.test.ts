@@ -400,4 +400,53 @@ describe('ticket timers in skipped time (Java test server)', () => {
       await store.putSettings({ businessCalendars: {}, groupCalendars: {}, slaPolicies: [] });
     }
   }, 60_000);
+
+  it('a time rule acts exactly 48 hours after a ticket went on hold: one reminder, marked with the rule and its settings version', async () => {
+    const { env, tickets, mail } = await environment();
+    const settings = await store.putSettings({
+      timeRules: [
+        {
+          id: 'remind-on-hold',
+          name: 'Remind after 48 h on hold',
+          anchor: 'status_changed',
+          hours: 48,
+          conditions: { all: [{ field: 'status', op: 'is', value: 'waiting' }] },
+          actions: [
+            { type: 'send_mail', to: ['requester'], subject: 'Still waiting on {{ticket.reference}}', body: 'Hello' },
+          ],
+          active: true,
+        },
+      ],
+    });
+    try {
+      const created = await tickets.create(TICKET, AGENT, 'api');
+      const waiting = await tickets.command(created.id, { type: 'wait', waitType: 'more_info', days: 5 }, AGENT);
+      const anchorAt = waiting.statusChangedAt ?? NaN;
+      const due = anchorAt + 48 * HOUR_MS;
+      const handle = env.client.workflow.getHandle(ticketWorkflowId(created.id));
+
+      await env.sleep(due - (await env.currentTimeMs()) - 60_000);
+      expect((await handle.query(stateQuery)).timeRulesFired).toBeUndefined();
+      await env.sleep(2 * 60_000);
+      const acted = await projected(created.id, 'automation_acted');
+      expectActedAt(acted?.at, due);
+      expect(acted?.data).toMatchObject({
+        automation: { kind: 'time_rule', id: 'remind-on-hold', version: settings.version },
+        anchorAt,
+      });
+      const reminders = await eventually(
+        () => mail.filter((n) => n.kind === 'automation'),
+        (list) => list.length > 0,
+      );
+      expect(reminders.map((n) => [n.to, n.subject])).toEqual([
+        [['bob@example.com'], `Still waiting on ${created.reference}`],
+      ]);
+      // Once per anchor: two more days on hold bring no second reminder.
+      await env.sleep(2 * DAY_MS);
+      expect(mail.filter((n) => n.kind === 'automation')).toHaveLength(1);
+      expect((await handle.query(stateQuery)).status).toBe('waiting');
+    } finally {
+      await store.putSettings({ timeRules: [] });
+    }
+  }, 60_000);
 });

@@ -18,6 +18,8 @@ export { SavedViewRepository } from './views';
 export type { SavedView, NewSavedView, SavedViewPatch } from './views';
 export { PresenceRepository, isPresent, viewerOf } from './presence';
 export type { Viewer, PresenceEntry } from './presence';
+export { MacroRepository } from './macros';
+export type { Macro, MacroPatch, NewMacro } from './macros';
 export { TemplateRepository } from './templates';
 export type { StoredTemplate, TemplatePartsInput } from './templates';
 export { SatisfactionRepository, SATISFACTION_TOKEN_PREFIX } from './satisfaction';

@@ -32,6 +32,7 @@ const FORMS: { command: CommandName; label: string }[] = [
   { command: 'merge', label: 'Merge' },
   { command: 'split', label: 'Split' },
   { command: 'attach', label: 'Attach' },
+  { command: 'apply_macro', label: 'Macro' },
 ];
 
 export function Commands({
@@ -151,6 +152,7 @@ export function Commands({
               {f.command === 'merge' && <MergeForm ticket={ticket} send={send} busy={busy} />}
               {f.command === 'split' && <SplitForm ticket={ticket} send={send} busy={busy} />}
               {f.command === 'attach' && <AttachForm ticket={ticket} send={send} busy={busy} />}
+              {f.command === 'apply_macro' && <MacroForm ticket={ticket} send={send} busy={busy} />}
             </Tabs.Content>
           ))}
         </Tabs.Root>
@@ -589,6 +591,63 @@ function AttachForm({ ticket, send, busy }: FormProps) {
       <input id="attach-file" type="file" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
       <button type="submit" className="primary" disabled={busy || !file}>
         Upload
+      </button>
+    </Form>
+  );
+}
+
+interface MacroChoice {
+  id: string;
+  name: string;
+  shared: boolean;
+  reply?: { body: string } | undefined;
+}
+
+/** The agent's macros (their own and the shared ones): one click applies one, as one command. */
+function MacroForm({ ticket, send, busy }: FormProps) {
+  const { api } = useConsole();
+  const [macros, setMacros] = useState<MacroChoice[] | null>(null);
+  const [chosen, setChosen] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    call(api.client.GET('/v1/macros')).then(
+      (list) => {
+        setMacros(list.items);
+        setChosen((c) => c || list.items[0]?.id || '');
+      },
+      (err: unknown) => setError(err),
+    );
+  }, [api]);
+  if (error) return <ProblemAlert error={error} />;
+  if (!macros) return <p role="status">Loading macros…</p>;
+  if (macros.length === 0) return <p className="muted">No macro yet: save one with POST /v1/macros.</p>;
+  const macro = macros.find((m) => m.id === chosen);
+  return (
+    <Form
+      label="Apply a macro"
+      onSubmit={() =>
+        void send(`Macro ${macro?.name ?? ''}`, () =>
+          call(
+            api.client.POST('/v1/tickets/{id}/macros/{macroId}', {
+              params: { path: { id: ticket.id, macroId: chosen } },
+              body: {},
+            }),
+          ),
+        )
+      }
+    >
+      <label htmlFor="macro">Macro</label>
+      <select id="macro" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+        {macros.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+            {m.shared ? ' (shared)' : ''}
+          </option>
+        ))}
+      </select>
+      {macro?.reply && <p className="muted">Replies: {macro.reply.body}</p>}
+      <button type="submit" className="primary" disabled={busy || !chosen}>
+        Apply
       </button>
     </Form>
   );

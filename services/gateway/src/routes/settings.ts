@@ -7,6 +7,8 @@ import {
   ZBusinessCalendarSchema,
   ZCustomFieldSchema,
   ZSlaPolicySchema,
+  ZTimeRuleSchema,
+  ZTriggerSchema,
   storeKeyProblem,
   zMailAddress,
   zStoreKey,
@@ -88,6 +90,11 @@ export const ZSettingsPatchSchema = z
       .array(ZCustomFieldSchema)
       .max(200)
       .describe('Custom fields tickets carry in `custom` (also changed one by one at /v1/custom-fields)'),
+    triggers: z
+      .array(ZTriggerSchema)
+      .max(200)
+      .describe('Triggers, in evaluation order (also changed one by one at /v1/triggers)'),
+    timeRules: z.array(ZTimeRuleSchema).max(200).describe('Time rules (also changed one by one at /v1/time-rules)'),
   })
   .partial();
 

@@ -194,6 +194,7 @@ export const COMMAND_ROUTES: Record<CommandType, string> = {
   merge: 'POST /v1/tickets/{id}/merge',
   split: 'POST /v1/tickets/{id}/split',
   purge: 'DELETE /v1/tickets/{id}/purge',
+  apply_macro: 'POST /v1/tickets/{id}/macros/{macroId}',
 };
 documentCommandRoutes(COMMAND_ROUTES);
 

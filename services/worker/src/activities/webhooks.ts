@@ -2,7 +2,12 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WEBHOOK_DISABLED_FAILURE } from '@helpdesk/contracts';
-import type { WebhookActivities, WebhookDeliveryOutcome, WebhookPoll } from '@helpdesk/contracts';
+import type {
+  AutomationWebhookCall,
+  WebhookActivities,
+  WebhookDeliveryOutcome,
+  WebhookPoll,
+} from '@helpdesk/contracts';
 import { DELIVERY_BODY_MAX, feedItemJson } from '@helpdesk/persistence';
 import type { FeedItem, Store, WebhookSubscription } from '@helpdesk/persistence';
 
@@ -36,9 +41,8 @@ export function createWebhookActivities(store: Store, opts: WebhookActivityOptio
   const pollEveryMs = opts.pollEveryMs ?? 250;
   const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 10_000;
 
-  /** One POST; never throws (what happened is the attempt's record). */
-  async function post(url: string, secret: string, item: FeedItem, attempt: number) {
-    const body = JSON.stringify(feedItemJson(item));
+  /** One signed POST; never throws (what happened is the attempt's record). */
+  async function post(url: string, secret: string, body: string, headers: Record<string, string>) {
     const started = Date.now();
     try {
       const res = await fetch(url, {
@@ -48,9 +52,7 @@ export function createWebhookActivities(store: Store, opts: WebhookActivityOptio
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Helpdesk-Webhooks/1',
-          'x-helpdesk-event-id': `${item.event.ticketId}:${item.event.seq}`,
-          'x-helpdesk-event-type': item.event.type,
-          'x-helpdesk-delivery-attempt': String(attempt),
+          ...headers,
           'x-helpdesk-signature': webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
         },
         body,
@@ -72,6 +74,14 @@ export function createWebhookActivities(store: Store, opts: WebhookActivityOptio
       };
     }
   }
+
+  /** A feed event, as a delivery carries it. */
+  const postEvent = (url: string, secret: string, item: FeedItem, attempt: number) =>
+    post(url, secret, JSON.stringify(feedItemJson(item)), {
+      'x-helpdesk-event-id': `${item.event.ticketId}:${item.event.seq}`,
+      'x-helpdesk-event-type': item.event.type,
+      'x-helpdesk-delivery-attempt': String(attempt),
+    });
 
   return {
     async pollWebhookFeed(subscriptionId: string, cursor: number | undefined): Promise<WebhookPoll> {
@@ -124,7 +134,7 @@ export function createWebhookActivities(store: Store, opts: WebhookActivityOptio
         ctx.heartbeat(item.feedSeq);
         const attemptNo = ctx.info.attempt;
         const at = Date.now();
-        const result = await post(subscription.url, found.secret, item, attemptNo);
+        const result = await postEvent(subscription.url, found.secret, item, attemptNo);
         const recorded = await store.webhooks.recordAttempt(subscriptionId, {
           eventId: `${item.event.ticketId}:${item.event.seq}`,
           eventType: item.event.type,
@@ -151,6 +161,36 @@ export function createWebhookActivities(store: Store, opts: WebhookActivityOptio
         );
       }
       return { delivered, stopped: false };
+    },
+
+    /**
+     * A trigger's or time rule's call: the ticket as the rule saw it, signed like every delivery,
+     * logged in the subscription's delivery log. A subscription deleted or inactive is skipped
+     * (false); a failure is retried by Temporal, and counts toward disabling like any delivery.
+     */
+    async callWebhook(subscriptionId: string, call: AutomationWebhookCall): Promise<boolean> {
+      const found = await store.webhooks.getForDelivery(subscriptionId);
+      if (!found || !found.subscription.active) return false;
+      const at = Date.now();
+      const result = await post(found.subscription.url, found.secret, JSON.stringify(call), {
+        'x-helpdesk-event-id': call.id,
+        'x-helpdesk-event-type': call.type,
+        'x-helpdesk-delivery-attempt': String(Context.current().info.attempt),
+      });
+      const recorded = await store.webhooks.recordAttempt(subscriptionId, {
+        eventId: call.id,
+        eventType: call.type,
+        feedSeq: 0,
+        at,
+        ...result,
+      });
+      if (result.ok || !recorded) return result.ok;
+      if (recorded.disabledNow || !recorded.subscription.active)
+        throw ApplicationFailure.nonRetryable(`Webhook ${subscriptionId} is disabled`, WEBHOOK_DISABLED_FAILURE);
+      throw ApplicationFailure.retryable(
+        `Call of ${found.subscription.url} for ${call.id} failed: ${result.error ?? 'no answer'}`,
+        'WebhookDeliveryFailed',
+      );
     },
   };
 }

@@ -12,11 +12,12 @@ const DEADLINE_NAMES: Record<TimerKind, string> = {
   action_due: 'action due',
   sla_warning: 'warning',
   sla_due: 'due',
+  time_rule: 'time rule',
 };
 
 /** e.g. "response due 2026-11-23T10:00:00.000Z": the deadline a timer stands for, by name and time. */
 export const deadlineName = (timer: Timer): string =>
-  `${timer.target ? `${timer.target} ` : ''}${DEADLINE_NAMES[timer.kind]} ${new Date(timer.at).toISOString()}`;
+  `${timer.target ? `${timer.target} ` : ''}${DEADLINE_NAMES[timer.kind]}${timer.rule ? ` ${timer.rule}` : ''} ${new Date(timer.at).toISOString()}`;
 
 /**
  * The run's current details (Markdown, as the UI renders them): status, assignee, next deadline,

@@ -20,9 +20,11 @@ import {
   newerSettings,
   notificationsQueueFor,
   ticketSearchAttributes,
+  webhooksQueueFor,
 } from '@helpdesk/contracts/workflow';
 import type {
   Actor,
+  AutomationWebhookCall,
   CommandRequest,
   Notification,
   NotifierActivities,
@@ -30,6 +32,7 @@ import type {
   TicketEvent,
   TicketState,
   TicketWorkflowInput,
+  WebhookActivities,
 } from '@helpdesk/contracts/workflow';
 import {
   awaitsClose,
@@ -40,6 +43,7 @@ import {
   restarted,
   runCancelled,
   slaRefreshed,
+  withTriggers,
 } from '@helpdesk/ticket-rules';
 import type { Accepted, Effect } from '@helpdesk/ticket-rules';
 import type { TicketActivities } from '../activities';
@@ -100,6 +104,14 @@ const notifierFor = (ticketsQueue: string) =>
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
   });
 
+/** The webhook worker that serves this ticket's task queue: a rule's call, retried with backoff, then given up. */
+const webhooksFor = (ticketsQueue: string) =>
+  proxyActivities<WebhookActivities>({
+    taskQueue: webhooksQueueFor(ticketsQueue),
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  });
+
 /** An effect that needs the read model written first (it reads it, or other tickets will). */
 interface Task {
   effect: Effect;
@@ -118,6 +130,8 @@ export class TicketRun {
   private projectedRevision: number;
   private readonly tasks: Task[] = [];
   private readonly sending = new Set<Promise<void>>();
+  /** Rules' webhook calls in flight (see callWebhook). */
+  private readonly calling = new Set<Promise<void>>();
   /** Mail asked for and not yet sent: carried into the next run if the workflow continues as new. */
   private readonly unsent = new Map<string, Notification>();
   /** Mail an operator's cancellation interrupted: sent again while the ticket closes. */
@@ -151,7 +165,9 @@ export class TicketRun {
     if (result) this.apply(result, actor, this.state);
   }
 
-  private apply(result: Accepted, actor: Actor, before: TicketState | undefined): void {
+  private apply(accepted: Accepted, actor: Actor, before: TicketState | undefined): void {
+    // The triggers in effect now act on what just happened (nothing, when there are none).
+    const result = withTriggers(before, accepted, { now: accepted.state.updatedAt, actor, settings: this.settings });
     this.state = result.state;
     this.unprojected.push(...result.events);
     const indexed = (s: TicketState) => JSON.stringify(ticketSearchAttributes(s).map((a) => a.value));
@@ -164,7 +180,8 @@ export class TicketRun {
       if (effect.type === 'notify') {
         const notification = asRecorded(effect.notification);
         if (notification) this.send(notification);
-      } else if (effect.type === 'purge') this.purged = true;
+      } else if (effect.type === 'call_webhook') this.callWebhook(effect);
+      else if (effect.type === 'purge') this.purged = true;
       else this.tasks.push({ effect, actor });
     }
     this.showDetails();
@@ -193,6 +210,42 @@ export class TicketRun {
     );
     this.sending.add(p);
     void p.finally(() => this.sending.delete(p));
+  }
+
+  /**
+   * A rule's webhook call: like mail, it never holds the ticket up (a receiver that is down must not
+   * delay projections), and the run does not end or continue as new while one is in flight.
+   */
+  private callWebhook(effect: Extract<Effect, { type: 'call_webhook' }>): void {
+    const s = this.state;
+    const call: AutomationWebhookCall = {
+      id: `${s.id}:${s.eventSeq}:${effect.webhook}`,
+      type: 'automation',
+      at: new Date(s.updatedAt).toISOString(),
+      rule: effect.rule,
+      ticket: {
+        id: s.id,
+        reference: s.reference,
+        status: s.status,
+        title: s.title,
+        priority: s.priority,
+        severity: s.severity,
+        group: s.group,
+        assignee: s.assignee,
+        tags: s.tags,
+        requester: s.requester,
+      },
+    };
+    const p: Promise<void> = webhooksFor(workflowInfo().taskQueue)
+      .callWebhook(effect.webhook, call)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          if (!isCancellation(err)) log.warn('webhook call failed for good', { id: call.id, error: String(err) });
+        },
+      );
+    this.calling.add(p);
+    void p.finally(() => this.calling.delete(p));
   }
 
   private async runTask({ effect, actor }: Task): Promise<void> {
@@ -263,6 +316,7 @@ export class TicketRun {
     return (
       allHandlersFinished() &&
       (!withMail || this.sending.size === 0) &&
+      this.calling.size === 0 &&
       (this.purged ||
         (this.unprojected.length === 0 && this.tasks.length === 0 && this.state.revision <= this.projectedRevision))
     );
@@ -274,6 +328,7 @@ export class TicketRun {
       await condition(allHandlersFinished);
       await this.settle();
       if (withMail) await Promise.all(this.sending);
+      await Promise.all(this.calling);
     }
   }
 
