@@ -6,7 +6,7 @@ import { COMMAND_TYPES } from './commands';
 import type { CommandOf, CommandRequest, CommandType, EditableFields } from './commands';
 import type { Notification } from './notifications';
 import type { Settings } from './settings';
-import type { Actor, Channel, RunHalt, TicketFields, TicketLinks, TicketState } from './ticket';
+import type { Actor, Channel, RunHalt, TicketLinks, TicketState } from './ticket';
 
 export type CommandUpdates = {
   [T in CommandType]: UpdateDefinition<TicketState, [CommandRequest<CommandOf<T>>], T>;
