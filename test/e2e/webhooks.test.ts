@@ -222,7 +222,7 @@ describe('webhooks', () => {
     expect(r.got.length).toBe(after);
   });
 
-  it('a receiver down for a while, and the worker killed meanwhile: every event arrives once, in order, soon after', async () => {
+  it('a receiver down for a minute, and the worker killed meanwhile: every event arrives once, in order, soon after', async () => {
     // Its own worker and gateway (a private task queue), so killing the worker disturbs no other test.
     svc = await startPrivateServices(['worker', 'gateway']);
     const base = svc.gateway;
@@ -234,10 +234,8 @@ describe('webhooks', () => {
     const first = await busyTicket('Before the outage', { base });
     await allDelivered(r, await timeline(first), 20_000, 'the events before the outage');
 
-    // Down: the port refuses connections. The outage is 20 s, not the issue's minute: the retry
-    // backoff (1 s doubling, capped at 5 s) reaches its cap after ~7 s, so any longer outage only
-    // adds more 5-s retries of the same kind; what matters, delivery within seconds of coming
-    // back, is the same.
+    // Down for a minute: the port refuses connections. The retry backoff (1 s doubling, capped at
+    // 5 s) reaches its cap after ~7 s, so the events arrive within seconds of the receiver's return.
     await r.stop();
     const during = [
       await busyTicket('During the outage 1', { base }),
@@ -248,7 +246,7 @@ describe('webhooks', () => {
     await svc.kill('worker');
     await new Promise((res) => setTimeout(res, 2_000));
     await svc.start('worker');
-    await new Promise((res) => setTimeout(res, 12_000));
+    await new Promise((res) => setTimeout(res, 50_000));
 
     const log = await checked<{ items: Delivery[] }>('GET', `/v1/webhooks/${sub.id}/deliveries`, {
       token: admin,
