@@ -441,10 +441,22 @@ describe('the lifecycle report', () => {
         reopens: rows.reduce((s, d) => s + d.reopenCount, 0),
         reopenedTickets: rows.filter((d) => d.reopenCount > 0).length,
         followUps: rows.filter((d) => d.links.followUpOf).length,
+        satisfaction: satisfactionOf(rows),
       });
     }
   });
 });
+
+/** Ratings among the resolved and closed tickets (the rest are not yet ratable). */
+function satisfactionOf(rows: TicketDoc[]) {
+  const rated = rows.filter((d) => d.status === 'resolved' || d.status === 'closed');
+  const rating = (d: TicketDoc) => d.satisfaction?.rating;
+  return {
+    good: rated.filter((d) => rating(d) === 'good').length,
+    bad: rated.filter((d) => rating(d) === 'bad').length,
+    unrated: rated.filter((d) => rating(d) === undefined).length,
+  };
+}
 
 /** The report's definitions, as they were when every row was read: nearest rank, thousandths. */
 function stats(values: number[]) {
