@@ -8,7 +8,10 @@ const zText = (max: number) => z.string().trim().min(1).max(max);
 
 export const ZConditionSchema = z
   .strictObject({
-    field: z.enum(CONDITION_FIELDS),
+    field: z.union([
+      z.enum(CONDITION_FIELDS),
+      z.string().regex(/^custom\.[a-z][a-z0-9_]{0,39}$/, 'is not a ticket field, nor custom.<key>'),
+    ]),
     op: z.enum(CONDITION_OPERATORS),
     value: z.string().max(500).optional(),
   })

@@ -34,7 +34,8 @@ export const CONDITION_FIELDS = [
   'requester.domain',
   'awaiting',
 ] as const;
-export type ConditionField = (typeof CONDITION_FIELDS)[number];
+/** A ticket field, or a custom field's value as `custom.<key>` (a number or checkbox compares as text). */
+export type ConditionField = (typeof CONDITION_FIELDS)[number] | `custom.${string}`;
 
 export const CONDITION_OPERATORS = ['is', 'is_not', 'contains', 'not_contains', 'present', 'absent'] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];

@@ -2,7 +2,7 @@
 // state for a while) and macros (an agent's saved actions). One action engine serves all three.
 // Pure: the workflow runs triggers on every change it commits, with the settings in effect then,
 // and records the settings version that acted on each event it adds.
-import { HOUR_MS, MAX_TRIGGER_PASSES } from '@helpdesk/contracts/workflow';
+import { CONDITION_FIELDS, HOUR_MS, MAX_TRIGGER_PASSES } from '@helpdesk/contracts/workflow';
 import type {
   AutomationAction,
   Condition,
@@ -31,7 +31,12 @@ export interface RuleMark {
 const lower = (v: string | undefined) => (v ?? '').toLowerCase();
 
 function fieldValue(s: TicketState, field: Condition['field']): string | string[] | undefined {
-  switch (field) {
+  if (field.startsWith('custom.')) {
+    const value = s.custom?.[field.slice('custom.'.length)];
+    return Array.isArray(value) ? value : value === undefined ? undefined : String(value);
+  }
+  const plain = field as (typeof CONDITION_FIELDS)[number];
+  switch (plain) {
     case 'tags':
       return s.tags;
     case 'requester.email':
@@ -39,7 +44,7 @@ function fieldValue(s: TicketState, field: Condition['field']): string | string[
     case 'requester.domain':
       return s.requester?.email?.split('@')[1];
     default:
-      return s[field];
+      return s[plain];
   }
 }
 

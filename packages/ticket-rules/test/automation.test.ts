@@ -52,6 +52,17 @@ describe('conditions', () => {
     expect(conditionsHold(s, { all: [{ field: 'requester.domain', op: 'is', value: 'acme.example' }] })).toBe(true);
     expect(conditionsHold(s, { all: [{ field: 'priority', op: 'absent' }] })).toBe(true);
   });
+  it('test custom field values as custom.<key> (numbers and checkboxes as text, multi-selects by option)', () => {
+    const t = { ...s, custom: { plan: 'gold', seats: 12, vip: true, modules: ['crm', 'billing'] } };
+    expect(conditionsHold(t, { all: [{ field: 'custom.plan', op: 'is', value: 'GOLD' }] })).toBe(true);
+    expect(conditionsHold(t, { all: [{ field: 'custom.seats', op: 'is', value: '12' }] })).toBe(true);
+    expect(conditionsHold(t, { all: [{ field: 'custom.vip', op: 'is', value: 'true' }] })).toBe(true);
+    expect(conditionsHold(t, { all: [{ field: 'custom.modules', op: 'contains', value: 'crm' }] })).toBe(true);
+    expect(conditionsHold(t, { all: [{ field: 'custom.modules', op: 'is', value: 'hr' }] })).toBe(false);
+    expect(conditionsHold(t, { all: [{ field: 'custom.missing', op: 'absent' }] })).toBe(true);
+    expect(conditionsHold(s, { all: [{ field: 'custom.plan', op: 'present' }] })).toBe(false);
+  });
+
   it('need every "all" and one of "any"', () => {
     const any = [
       { field: 'group' as const, op: 'is' as const, value: 'billing' },
