@@ -2,7 +2,7 @@
 // state for a while) and macros (an agent's saved actions). One action engine serves all three.
 // Pure: the workflow runs triggers on every change it commits, with the settings in effect then,
 // and records the settings version that acted on each event it adds.
-import { CONDITION_FIELDS, HOUR_MS, MAX_TRIGGER_PASSES } from '@helpdesk/contracts/workflow';
+import { HOUR_MS, MAX_TRIGGER_PASSES } from '@helpdesk/contracts/workflow';
 import type {
   AutomationAction,
   Condition,
@@ -35,7 +35,7 @@ function fieldValue(s: TicketState, field: Condition['field']): string | string[
     const value = s.custom?.[field.slice('custom.'.length)];
     return Array.isArray(value) ? value : value === undefined ? undefined : String(value);
   }
-  const plain = field as (typeof CONDITION_FIELDS)[number];
+  const plain = field as Exclude<Condition['field'], `custom.${string}`>;
   switch (plain) {
     case 'tags':
       return s.tags;
