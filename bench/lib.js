@@ -98,4 +98,21 @@ function treeCpuMs(pid) {
   return total;
 }
 
-module.exports = { cpuMs, measure, percentile, printTable, procRssMb, round, treeCpuMs };
+/**
+ * A JSON client of the gateway for the benches: `http(method, url, body?, token?)` answers the parsed
+ * body and throws on any status of 300 or more (a bench counts only what succeeded).
+ */
+function gatewayClient(gateway, defaultToken) {
+  return (method, url, body, auth = defaultToken) =>
+    fetch(`${gateway}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${auth}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(async (res) => {
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 200)}`);
+      return text ? JSON.parse(text) : undefined;
+    });
+}
+
+module.exports = { cpuMs, gatewayClient, measure, percentile, printTable, procRssMb, round, treeCpuMs };

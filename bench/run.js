@@ -20,7 +20,7 @@ const { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } =
 const { startStack } = require('@helpdesk/dev-stack');
 const { signToken } = require('@helpdesk/gateway');
 const { Store } = require('@helpdesk/persistence');
-const { cpuMs, measure, percentile, printTable, procRssMb, round, treeCpuMs } = require('./lib');
+const { cpuMs, gatewayClient, measure, percentile, printTable, procRssMb, round, treeCpuMs } = require('./lib');
 const { seedTickets } = require('./seed');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -79,16 +79,7 @@ async function main() {
   const { gateway, temporal: temporalAddress, mongo: mongoUrl } = stack.urls;
   const token = signToken({ sub: 'bench', role: 'agent' }, secret);
   const adminToken = signToken({ sub: 'bench-admin', role: 'admin' }, secret);
-  const http = (method, url, body, auth = token) =>
-    fetch(`${gateway}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(async (res) => {
-      const text = await res.text();
-      if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 200)}`);
-      return text ? JSON.parse(text) : undefined;
-    });
+  const http = gatewayClient(gateway, token);
   const createTicket = (i, extra = {}) =>
     http('POST', '/v1/tickets', {
       title: `Bench ticket ${i}`,

@@ -21,7 +21,7 @@ const { Client, Connection } = require('@temporalio/client');
 const { startStack } = require('@helpdesk/dev-stack');
 const { signToken } = require('@helpdesk/gateway');
 const { Store } = require('@helpdesk/persistence');
-const { cpuMs, percentile, procRssMb, round } = require('./lib');
+const { cpuMs, gatewayClient, percentile, procRssMb, round } = require('./lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const num = (name, fallback) => Number(process.env[name] || fallback);
@@ -102,16 +102,7 @@ async function main() {
   const { gateway, temporal: temporalAddress, mongo: mongoUrl } = stack.urls;
   const token = signToken({ sub: 'bench', role: 'agent' }, secret);
   const adminToken = signToken({ sub: 'bench-admin', role: 'admin' }, secret);
-  const http = (method, url, body, auth = token) =>
-    fetch(`${gateway}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    }).then(async (res) => {
-      const text = await res.text();
-      if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 200)}`);
-      return text ? JSON.parse(text) : undefined;
-    });
+  const http = gatewayClient(gateway, token);
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection });
   const store = await Store.connect(mongoUrl);
