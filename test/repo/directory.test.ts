@@ -6,30 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startStore } from '@helpdesk/dev-stack';
-import type { RunningStore } from '@helpdesk/dev-stack';
+import { privateDatabase } from '@helpdesk/dev-stack';
 import { DirectoryConflictError, Store } from '@helpdesk/persistence';
 
 let dataDir: string;
-let running: RunningStore | undefined;
+let running: Awaited<ReturnType<typeof privateDatabase>> | undefined;
 let store: Store;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-directory-'));
   const database = `directory-${randomUUID().slice(0, 8)}`;
-  let url: string;
-  if (process.env.MONGO_URL) {
-    url = process.env.MONGO_URL.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
-  } else {
-    running = await startStore({
-      port: await freePort(),
-      dataDir: path.join(dataDir, 'store'),
-      logDir: dataDir,
-      database,
-    });
-    url = running.url;
-  }
-  store = await Store.connect(url);
+  running = await privateDatabase({ dataDir, database });
+  store = await Store.connect(running.url);
 }, 600_000);
 
 afterAll(async () => {

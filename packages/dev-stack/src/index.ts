@@ -4,7 +4,7 @@ export type { Backoff } from './supervisor';
 export { startTemporal } from './temporal';
 export { selectedTemporalKind, selectedShardCount, TEMPORAL_KINDS } from './temporal-server';
 export type { TemporalKind } from './temporal-server';
-export { startStore } from './store';
+export { privateDatabase, startStore } from './store';
 export type { RunningStore, StoreOptions } from './store';
 export { startMailSink, listSinkMail } from './mail';
 export type { SinkMail } from './mail';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { findStoreBinary } from './binaries';
 import type { StoreBinary, StoreKind } from './binaries';
 import { StackError, StartupTimeoutError } from './errors';
-import { assertPortFree, waitForPort } from './ports';
+import { assertPortFree, freePort, waitForPort } from './ports';
 import { startProcess, tail } from './processes';
 import type { ManagedProcess } from './processes';
 
@@ -107,4 +107,23 @@ export async function startStore(opts: StoreOptions): Promise<RunningStore> {
   }
   const url = `mongodb://127.0.0.1:${opts.port}/${opts.database ?? 'helpdesk'}`;
   return { kind: bin.kind, binary: bin.path, url, process: proc, stop: () => proc.stop() };
+}
+
+/**
+ * A database of a test's own: on the server MONGO_URL names when one is given (CI's, or a real
+ * mongod), else on a store started here in `dataDir` (stopped by `stop`).
+ */
+export async function privateDatabase(opts: {
+  dataDir: string;
+  database: string;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const shared = process.env.MONGO_URL;
+  if (shared) return { url: shared.replace(/\/[^/?]*(\?|$)/, `/${opts.database}$1`), stop: async () => undefined };
+  const running = await startStore({
+    port: await freePort(),
+    dataDir: path.join(opts.dataDir, 'store'),
+    logDir: opts.dataDir,
+    database: opts.database,
+  });
+  return { url: running.url, stop: () => running.stop() };
 }

@@ -31,8 +31,7 @@ import type {
   TicketEvent,
   TicketWorkflowInput,
 } from '@helpdesk/contracts';
-import { findTestServer, freePort, startStore } from '@helpdesk/dev-stack';
-import type { RunningStore } from '@helpdesk/dev-stack';
+import { findTestServer, freePort, privateDatabase } from '@helpdesk/dev-stack';
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { createTicketWorker } from '@helpdesk/worker';
@@ -51,7 +50,7 @@ Runtime.install({
 
 let launcher: string;
 let dataDir: string;
-let runningStore: RunningStore | undefined;
+let runningStore: Awaited<ReturnType<typeof privateDatabase>> | undefined;
 let store: Store;
 
 beforeAll(async () => {
@@ -59,19 +58,8 @@ beforeAll(async () => {
   launcher = findTestServer();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-time-skipping-'));
   const database = `time-skipping-${randomUUID()}`;
-  let url: string;
-  if (process.env.MONGO_URL) {
-    url = process.env.MONGO_URL.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
-  } else {
-    runningStore = await startStore({
-      port: await freePort(),
-      dataDir: path.join(dataDir, 'store'),
-      logDir: dataDir,
-      database,
-    });
-    url = runningStore.url;
-  }
-  store = await Store.connect(url);
+  runningStore = await privateDatabase({ dataDir, database });
+  store = await Store.connect(runningStore.url);
 }, 600_000);
 
 afterAll(async () => {

@@ -21,8 +21,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { notificationsQueueFor, searchAttributes, stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
 import type { Actor, NotifierActivities, SendResult, TicketState } from '@helpdesk/contracts';
-import { findTemporalCli, freePort, selectedTemporalKind, startStore } from '@helpdesk/dev-stack';
-import type { ManagedProcess, RunningStore } from '@helpdesk/dev-stack';
+import { findTemporalCli, freePort, privateDatabase, selectedTemporalKind } from '@helpdesk/dev-stack';
+import type { ManagedProcess } from '@helpdesk/dev-stack';
 import { startPostgres, startTemporalServer, temporalServerPorts } from '@helpdesk/dev-stack/dist/temporal-server';
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
@@ -50,7 +50,7 @@ Runtime.install({
 });
 
 let dataDir: string;
-let runningStore: RunningStore | undefined;
+let runningStore: Awaited<ReturnType<typeof privateDatabase>> | undefined;
 let store: Store;
 let env: TestWorkflowEnvironment;
 /** TEMPORAL=postgres: the Temporal server on PostgreSQL, started here (and stopped after). */
@@ -61,19 +61,8 @@ let bundleUnguarded: string;
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-versioning-'));
   const database = `versioning-${randomUUID()}`;
-  let url: string;
-  if (process.env.MONGO_URL) {
-    url = process.env.MONGO_URL.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
-  } else {
-    runningStore = await startStore({
-      port: await freePort(),
-      dataDir: path.join(dataDir, 'store'),
-      logDir: dataDir,
-      database,
-    });
-    url = runningStore.url;
-  }
-  store = await Store.connect(url);
+  runningStore = await privateDatabase({ dataDir, database });
+  store = await Store.connect(runningStore.url);
   await store.putSettings({
     feedbackWindowHours: FEEDBACK_WINDOW_S / 3600,
     receiptGraceSeconds: GRACE_S,
