@@ -6,6 +6,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Store } from '@helpdesk/persistence';
 import { createActivities } from './activities';
+import { SHARED_WORKFLOW_MODULES } from './bundle';
 
 // For tests and tools that call the activities in-process.
 export { createActivities };
@@ -59,6 +60,9 @@ export async function createTicketWorker(opts: TicketWorkerOptions): Promise<Wor
       ? { workflowBundle: opts.workflowBundle }
       : fs.existsSync(WORKFLOW_BUNDLE_PATH)
         ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
-        : { workflowsPath: require.resolve('./workflows') }),
+        : {
+            workflowsPath: require.resolve('./workflows'),
+            bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES },
+          }),
   });
 }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { notificationsQueueFor, searchAttributes, stateQuery, ticketWorkflowId } from '@helpdesk/contracts';
@@ -27,6 +27,7 @@ import { startPostgres, startTemporalServer, temporalServerPorts } from '@helpde
 import { Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { createTicketWorker } from '@helpdesk/worker';
+import { bundleTicketWorkflows } from '../src/bundle';
 import { replayCheck, runningOn } from '../src/replay-check';
 import type { WorkerDeploymentVersion } from '@helpdesk/worker';
 import { INTAKE_PATCH, INTAKE_TIMER_SUMMARY } from './versioning/intake-patch';
@@ -71,7 +72,7 @@ beforeAll(async () => {
   });
   // Version N+1's code, and the same change without its guard (bundled once each, like a build).
   const bundle = async (file: string) =>
-    (await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'versioning', file), logger: quiet })).code;
+    bundleTicketWorkflows({ workflowsPath: path.join(__dirname, 'versioning', file), logger: quiet });
   [bundleNext, bundleUnguarded] = await Promise.all([
     bundle('workflows-next.ts'),
     bundle('workflows-next-unguarded.ts'),
