@@ -177,7 +177,9 @@ export function createApp(deps: AppDeps): express.Express {
             dependency: problem.extra.dependency,
             error: err instanceof Error ? err.message : String(err),
           })
-        : deps.logger.error('unhandled error', { requestId, error: err instanceof Error ? err.stack : String(err) }),
+        : // The error itself, not its stack: the logger's serializer adds every cause (a Temporal
+          // ServiceError's gRPC code and details live in its cause).
+          deps.logger.error('unhandled error', { requestId, error: err }),
     ),
   );
   return app;
