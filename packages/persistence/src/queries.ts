@@ -91,8 +91,11 @@ function decodeCursor(raw: string): Cursor {
 // ---------------------------------------------------------------------------------------------
 // Windows
 
-/** The first slice: a few tickets on a busy helpdesk, and cheap when it holds thousands. */
-export const FIRST_WINDOW_MS = MINUTE;
+/**
+ * The first slice when nothing is learned: a few tickets on a busy helpdesk, and cheap when it
+ * holds a burst (5 s of 10,000 tickets updated in a minute is ~800; a minute read them all).
+ */
+export const FIRST_WINDOW_MS = 5_000;
 /**
  * The narrowest learned slice. A burst (an import, a mail storm: a hundred tickets a second) packs
  * thousands of tickets into a minute, and a store that reads a slice whole before sorting must not
@@ -452,17 +455,50 @@ function scansRanges(Ticket: Model<TicketDoc>): Promise<boolean> {
 }
 
 /**
- * The width that served each list shape last time (its filter, sort and order): a first slice that
- * wide usually holds the whole page, one query instead of a few. Learned from where the page
- * actually ended, so it narrows as well as widens. Bounded: the oldest shapes are forgotten.
+ * What each list shape (its filter, sort and order) learned from its last page, so that the next
+ * page is usually one slice:
+ * - a descending first page: where the page ended, a sort value. The next first page reads from now
+ *   back to there (and a second more): the tickets of that page are still in it, since created and
+ *   updated instants never go back, so it fills however long ago the last page was. A width would
+ *   drift: measured back from a later now it falls short, and the wider slices that follow may take
+ *   in a whole burst (10,000 tickets in minutes) that a store sorting in memory reads to the end.
+ * - any other page (after a cursor, or ascending from the anchor): the width it needed.
+ * First pages and cursor pages learn apart: a cursor's page deep in a burst needs a second, the
+ * first page may need an hour. Bounded: the oldest shapes are forgotten.
  */
 const learnedWidths = new Map<string, number>();
+const learnedEdges = new Map<string, number>();
 const LEARNED_SHAPES = 2_000;
 
+function remember(map: Map<string, number>, key: string, value: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > LEARNED_SHAPES) map.delete(map.keys().next().value ?? '');
+}
+
 function learnWidth(shape: string, width: number): void {
-  learnedWidths.delete(shape);
-  learnedWidths.set(shape, Math.min(LAST_WINDOW_MS, Math.max(NARROWEST_WINDOW_MS, width)));
-  if (learnedWidths.size > LEARNED_SHAPES) learnedWidths.delete(learnedWidths.keys().next().value ?? '');
+  remember(learnedWidths, shape, Math.min(LAST_WINDOW_MS, Math.max(NARROWEST_WINDOW_MS, width)));
+}
+
+/**
+ * Pages of a shape nothing is known about take turns until one has learned it: that page may walk
+ * into a burst and read it whole, and ten such pages at once queue behind each other on the store
+ * (measured: 40 ms alone, 200–300 ms each at ten). The others then start from what it learned and
+ * read their own, fresh, page.
+ */
+const learning = new Map<string, Promise<void>>();
+
+async function turnToLearn(key: string, known: boolean): Promise<() => void> {
+  if (known) return () => undefined;
+  const pending = learning.get(key);
+  // Whatever it learned (a page that reached the end of its list may learn nothing), go on.
+  if (pending) return pending.then(() => () => undefined);
+  let release: () => void = () => undefined;
+  learning.set(key, new Promise<void>((resolve) => (release = resolve)));
+  return () => {
+    learning.delete(key);
+    release();
+  };
 }
 
 const unbreached = (d: TicketDoc) => (d.breaches ?? []).length === 0;
@@ -477,8 +513,42 @@ export async function listTickets(
   if (filter.q !== undefined) return searchTickets(Ticket, filter, opts, cursor);
   const field: SortField = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
   const dir = opts.order === 'asc' ? 1 : -1;
-  const now = opts.now ?? Date.now();
   const plan = listPlan(filter);
+  const oneSlice = await scansRanges(Ticket);
+  const firstDesc = !cursor && dir === -1;
+  const keyOf = (p: ListPlan) => JSON.stringify([cursor ? 'next' : 'first', field, dir, p]);
+  const shape = keyOf(plan);
+  // A shape never seen starts from what the unfiltered list learned: a filter only thins it out.
+  const unfiltered = keyOf(listPlan({ deleted: filter.deleted ?? false }));
+  const learned = firstDesc ? learnedEdges : learnedWidths;
+  const done = oneSlice ? () => undefined : await turnToLearn(shape, learned.has(shape));
+  try {
+    // Now is read after any wait: a first page shows what was there when it started reading.
+    const now = opts.now ?? Date.now();
+    return await listWalk(Ticket, filter, opts, plan, { field, dir, now, cursor, oneSlice, shape, unfiltered });
+  } finally {
+    done();
+  }
+}
+
+/** One page of a list (listTickets), walked in slices from its start. */
+async function listWalk(
+  Ticket: Model<TicketDoc>,
+  filter: TicketFilter,
+  opts: ListOptions,
+  plan: ListPlan,
+  at: {
+    field: SortField;
+    dir: 1 | -1;
+    now: number;
+    cursor: Cursor | undefined;
+    oneSlice: boolean;
+    shape: string;
+    unfiltered: string;
+  },
+): Promise<TicketPage> {
+  const { field, dir, now, cursor, oneSlice, shape, unfiltered } = at;
+  const firstDesc = !cursor && dir === -1;
   // Whether a position is beyond the cursor, in list order (the cursor's own sort value is read
   // from the first slice; _id orders the tickets that share it).
   const isAhead = (v: number, id: string) =>
@@ -486,13 +556,14 @@ export async function listTickets(
   const keep = (d: TicketDoc) => isAhead(d[field], d._id) && (plan.post !== 'unbreached' || unbreached(d));
   const need = opts.limit + 1;
   const docs: TicketDoc[] = [];
-  const oneSlice = await scansRanges(Ticket);
-  const shape = JSON.stringify([field, dir, plan]);
-  // A shape never seen starts as wide as the unfiltered list needed: a filter only thins it out.
-  const unfiltered = JSON.stringify([field, dir, listPlan({ deleted: filter.deleted ?? false })]);
+  const edge = firstDesc ? (learnedEdges.get(shape) ?? learnedEdges.get(unfiltered)) : undefined;
+  // A cursor's first page of a shape starts as wide as the shape's first page was: same density.
+  const firstPage = cursor ? learnedWidths.get(shape.replace('["next"', '["first"')) : undefined;
   let width = oneSlice
     ? LAST_WINDOW_MS
-    : (learnedWidths.get(shape) ?? learnedWidths.get(unfiltered) ?? FIRST_WINDOW_MS);
+    : edge !== undefined
+      ? Math.max(NARROWEST_WINDOW_MS, now - edge + NARROWEST_WINDOW_MS)
+      : (learnedWidths.get(shape) ?? learnedWidths.get(unfiltered) ?? firstPage ?? FIRST_WINDOW_MS);
   const end = oneSlice ? {} : dir === 1 ? { end: now + CLOCK_SKEW_MS } : {};
 
   let start: number;
@@ -544,10 +615,12 @@ export async function listTickets(
   }
 
   if (!oneSlice) {
-    // Where this page ended, seen from where it started: next time, one slice that wide and a
-    // second more. Not a proportional margin: just past the page's end may lie a burst (thousands
-    // of tickets in a minute) that a store sorting in memory would read whole for nothing.
+    // Where this page ended: a descending first page keeps the value itself; every page keeps the
+    // width from where it started (a cursor's page of the shape starts with it), and a second more.
+    // Not a proportional margin: just past the page's end may lie a burst (thousands of tickets in
+    // a minute) that a store sorting in memory would read whole for nothing.
     const last = docs[need - 1];
+    if (firstDesc) remember(learnedEdges, shape, last ? last[field] : now - LAST_WINDOW_MS);
     if (last) learnWidth(shape, Math.abs(last[field] - start) + NARROWEST_WINDOW_MS);
     else if (!cursor) learnWidth(shape, LAST_WINDOW_MS);
     // An ascending first page starts at its oldest ticket: with no filter that is the oldest of
