@@ -516,16 +516,18 @@ export async function listTickets(
   const plan = listPlan(filter);
   const oneSlice = await scansRanges(Ticket);
   const firstDesc = !cursor && dir === -1;
-  const keyOf = (p: ListPlan) => JSON.stringify([cursor ? 'next' : 'first', field, dir, p]);
-  const shape = keyOf(plan);
+  const keyOf = (page: 'first' | 'next', p: ListPlan) => JSON.stringify([page, field, dir, p]);
+  const firstShape = keyOf('first', plan);
+  const shape = cursor ? keyOf('next', plan) : firstShape;
   // A shape never seen starts from what the unfiltered list learned: a filter only thins it out.
-  const unfiltered = keyOf(listPlan({ deleted: filter.deleted ?? false }));
+  const unfiltered = keyOf(cursor ? 'next' : 'first', listPlan({ deleted: filter.deleted ?? false }));
   const learned = firstDesc ? learnedEdges : learnedWidths;
   const done = oneSlice ? () => undefined : await turnToLearn(shape, learned.has(shape));
   try {
     // Now is read after any wait: a first page shows what was there when it started reading.
     const now = opts.now ?? Date.now();
-    return await listWalk(Ticket, filter, opts, plan, { field, dir, now, cursor, oneSlice, shape, unfiltered });
+    const keys = { shape, unfiltered, firstShape };
+    return await listWalk(Ticket, filter, opts, plan, { field, dir, now, cursor, oneSlice, firstDesc, keys });
   } finally {
     done();
   }
@@ -543,12 +545,13 @@ async function listWalk(
     now: number;
     cursor: Cursor | undefined;
     oneSlice: boolean;
-    shape: string;
-    unfiltered: string;
+    firstDesc: boolean;
+    /** What the page learns under (shape), and may start from: the unfiltered list's, the shape's first page's. */
+    keys: { shape: string; unfiltered: string; firstShape: string };
   },
 ): Promise<TicketPage> {
-  const { field, dir, now, cursor, oneSlice, shape, unfiltered } = at;
-  const firstDesc = !cursor && dir === -1;
+  const { field, dir, now, cursor, oneSlice, firstDesc } = at;
+  const { shape, unfiltered, firstShape } = at.keys;
   // Whether a position is beyond the cursor, in list order (the cursor's own sort value is read
   // from the first slice; _id orders the tickets that share it).
   const isAhead = (v: number, id: string) =>
@@ -558,7 +561,7 @@ async function listWalk(
   const docs: TicketDoc[] = [];
   const edge = firstDesc ? (learnedEdges.get(shape) ?? learnedEdges.get(unfiltered)) : undefined;
   // A cursor's first page of a shape starts as wide as the shape's first page was: same density.
-  const firstPage = cursor ? learnedWidths.get(shape.replace('["next"', '["first"')) : undefined;
+  const firstPage = cursor ? learnedWidths.get(firstShape) : undefined;
   let width = oneSlice
     ? LAST_WINDOW_MS
     : edge !== undefined
