@@ -185,6 +185,94 @@ describe('triggers', () => {
   });
 });
 
+describe('settings changed at the same moment', () => {
+  it('through two gateways, lose no change: rules and custom fields added and removed at once are each there once', async () => {
+    // A second gateway on the same database and task queue: the changes race across processes.
+    const second = await startPrivateServices(['gateway'], {
+      database: new URL(svc.mongoUrl).pathname.slice(1),
+      env: { TICKETS_TASK_QUEUE: svc.taskQueue },
+    });
+    try {
+      const marker = randomUUID().slice(0, 8);
+      const gateways = [svc.gateway, second.gateway];
+      const via = (i: number) => ({ base: gateways[i % 2], token: admin() });
+      const rule = (i: number) => ({
+        name: `At once ${marker} ${String(i)}`,
+        on: ['created'],
+        // Never holds: these rules must not act on the other tests' tickets.
+        conditions: { all: [{ field: 'title', op: 'contains', value: `never-${marker}` }] },
+        actions: [{ type: 'add_tags', tags: ['at-once'] }],
+      });
+      const field = (i: number) => ({
+        key: `at_once_${marker}_${String(i)}`,
+        label: 'At once',
+        kind: 'text',
+        active: true,
+      });
+      const made = await Promise.all([
+        ...Array.from({ length: 6 }, (_, i) => api<Trigger>('POST', '/v1/triggers', { ...via(i), body: rule(i) })),
+        ...Array.from({ length: 4 }, (_, i) => api('POST', '/v1/custom-fields', { ...via(i), body: field(i) })),
+      ]);
+      expect(
+        made.map((r) => r.status),
+        JSON.stringify(made.map((r) => r.body)),
+      ).toEqual(Array(10).fill(201));
+      const rulesNow = async () =>
+        (await api<{ items: Trigger[] }>('GET', '/v1/triggers', via(0))).body.items.filter((t) =>
+          t.name.includes(marker),
+        );
+      const fieldsNow = async () =>
+        (await api<{ items: { key: string }[] }>('GET', '/v1/custom-fields', via(1))).body.items.filter((f) =>
+          f.key.includes(marker),
+        );
+      const ruleIds = made.slice(0, 6).map((r) => (r.body as Trigger).id);
+      expect((await rulesNow()).map((t) => t.id).sort()).toEqual([...ruleIds].sort());
+      expect((await fieldsNow()).map((f) => f.key).sort()).toEqual(
+        Array.from({ length: 4 }, (_, i) => field(i).key).sort(),
+      );
+      const settings = await store.currentSettings();
+
+      // Removed at once, through both: none left, none brought back by a change made from an older list.
+      const removed = await Promise.all([
+        ...ruleIds.map((id, i) => api('DELETE', `/v1/triggers/${id}`, via(i))),
+        ...Array.from({ length: 4 }, (_, i) => api('DELETE', `/v1/custom-fields/${field(i).key}`, via(i + 1))),
+      ]);
+      expect(removed.map((r) => r.status)).toEqual(Array(10).fill(204));
+      expect(await rulesNow()).toEqual([]);
+      expect(await fieldsNow()).toEqual([]);
+      // Each change its own settings version: ten more.
+      expect((await store.currentSettings()).version).toBe(settings.version + 10);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('a change is stored only onto the version it was worked out from: a refusal writes nothing', async () => {
+    const before = await store.currentSettings();
+    let calls = 0;
+    await expect(
+      store.changeSettings(async (current) => {
+        calls++;
+        // Another change lands between the read and the write, the first time only.
+        if (calls === 1) await store.putSettings({ notificationFooter: `meanwhile ${randomUUID()}` });
+        return { defaultWaitDays: current.defaultWaitDays + 1 };
+      }),
+    ).resolves.toMatchObject({ settings: { defaultWaitDays: before.defaultWaitDays + 1 } });
+    // Worked out again from the change that landed first, which it keeps.
+    expect(calls).toBe(2);
+    const after = await store.currentSettings();
+    expect(after.version).toBe(before.version + 2);
+    expect(after.notificationFooter).toMatch(/^meanwhile /);
+
+    const refused = store.changeSettings(() => {
+      throw new Error('refused');
+    });
+    await expect(refused).rejects.toThrow('refused');
+    expect((await store.currentSettings()).version).toBe(after.version);
+    await store.putSettings({ defaultWaitDays: before.defaultWaitDays });
+  });
+});
+
 describe('a trigger calling a webhook', () => {
   it("posts the ticket to the subscription's URL, signed with its secret, once", async () => {
     const calls: { body: string; signature: string; id: string }[] = [];

@@ -7,6 +7,19 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A settings change worked out from a version that is no longer the current one, again and again
+ * (others kept changing them): nothing was written.
+ */
+export class SettingsConflictError extends Error {
+  constructor(readonly basedOn: number) {
+    super(
+      `The settings changed while this change was being made (it was based on version ${basedOn}); nothing was written`,
+    );
+    this.name = 'SettingsConflictError';
+  }
+}
+
 /** Hide credentials when a URL is printed. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^@/]+)@/, '//***@');

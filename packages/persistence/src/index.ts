@@ -45,7 +45,7 @@ export type { SavedView, NewSavedView, SavedViewPatch, Viewer, PresenceEntry } f
 export type { Macro, MacroPatch, NewMacro } from './repositories';
 export type { CredentialsRepository, ApiKey, RefreshOutcome, MagicLinkOutcome } from './repositories';
 export { renderReference, counterScope, validateMask, InvalidMaskError } from './numbering';
-export { StoreUnavailableError, isDuplicateKey, redact } from './errors';
+export { SettingsConflictError, StoreUnavailableError, isDuplicateKey, redact } from './errors';
 export { CUSTOM_INDEX_FIELD, customIndexEntry } from './custom-index';
 export { EventFeed, FEED_GAP_BOUND_MS, feedItemJson, formatFeedCursor, parseFeedCursor } from './feed';
 export type { FeedItem, FeedPage } from './feed';

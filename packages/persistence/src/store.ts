@@ -3,7 +3,7 @@
 import mongoose from 'mongoose';
 import { DEFAULT_SETTINGS } from '@helpdesk/contracts';
 import type { Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
-import { StoreUnavailableError, isDuplicateKey, onlyDuplicateKeys } from './errors';
+import { SettingsConflictError, StoreUnavailableError, isDuplicateKey, onlyDuplicateKeys } from './errors';
 import { registerModels } from './models';
 import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from './models';
 import { counterScope, renderReference } from './numbering';
@@ -26,6 +26,11 @@ import {
   TicketReadModel,
 } from './repositories';
 
+/**
+ * Tries of one settings change before SettingsConflictError reaches the caller: each round of
+ * changes racing from one version stores one of them, so this many admins may change at once.
+ */
+const SETTINGS_CHANGE_ATTEMPTS = 20;
 const SETTINGS_ID = 'global';
 
 export const toDoc = ({ id, ...rest }: TicketState): TicketDoc => ({ _id: id, ...rest });
@@ -45,6 +50,8 @@ const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e
 
 export class Store {
   private settingsCache: { value: Settings; until: number } | undefined;
+  /** Bumped by every write of the settings: a read begun before one is not cached. */
+  private settingsWrites = 0;
 
   /** Top-level fields of the ticket read model (from its schema). */
   private readonly ticketFields: string[];
@@ -358,9 +365,10 @@ export class Store {
    */
   async getSettings(): Promise<Settings> {
     if (this.settingsCache && this.settingsCache.until > Date.now()) return this.settingsCache.value;
+    const writes = this.settingsWrites;
     const doc = await this.models.Settings.findById(SETTINGS_ID).lean();
     const value: Settings = { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
-    this.settingsCache = { value, until: Date.now() + 1_000 };
+    if (writes === this.settingsWrites) this.settingsCache = { value, until: Date.now() + 1_000 };
     return value;
   }
 
@@ -373,16 +381,56 @@ export class Store {
     return { ...DEFAULT_SETTINGS, ...(doc?.value ?? {}), version: doc?.version ?? 0 };
   }
 
-  /** Change settings; every change gets the next version (an atomic increment on the store). */
+  /**
+   * Change settings: `change` works out the fields to set from the settings as they are, and the
+   * result is stored as the next version only if no other change landed meanwhile (compare-and-set
+   * on the version); else it is worked out again from that one. So a change made from what was
+   * read (a rule added to the list) never drops another, made by this process or another. What
+   * `change` throws (a refusal) is thrown as it is, nothing written. Answers the stored settings
+   * and the ones they replaced.
+   */
+  async changeSettings(
+    change: (current: Settings) => Partial<Settings> | Promise<Partial<Settings>>,
+  ): Promise<{ settings: Settings; previous: Settings }> {
+    for (let attempt = 1; ; attempt++) {
+      const previous = await this.currentSettings();
+      const patch = await change(previous);
+      try {
+        return { settings: await this.writeSettingsOnto(previous, patch), previous };
+      } catch (err) {
+        if (!(err instanceof SettingsConflictError) || attempt >= SETTINGS_CHANGE_ATTEMPTS) throw err;
+        // A few ms at random, so changes that lost together do not race together again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /** Set these fields over the current settings, as the next version (changeSettings). */
   async putSettings(value: Partial<Settings>): Promise<Settings> {
-    this.settingsCache = undefined;
-    const { version: _ignored, ...merged } = { ...(await this.getSettings()), ...value };
-    this.settingsCache = undefined;
-    const doc = await this.models.Settings.findOneAndUpdate(
-      { _id: SETTINGS_ID },
-      { $set: { value: merged, updatedAt: Date.now() }, $inc: { version: 1 } },
-      { upsert: true, new: true },
-    ).lean();
-    return { ...merged, version: doc?.version ?? 1 };
+    return (await this.changeSettings(() => value)).settings;
+  }
+
+  /** The next version, written only onto `previous`'s (SettingsConflictError if it is gone). */
+  private async writeSettingsOnto(previous: Settings, patch: Partial<Settings>): Promise<Settings> {
+    const { version: basedOn, ...current } = previous;
+    const { version: _ignored, ...merged } = { ...current, ...patch };
+    // Version 0 is no document yet. A filter that misses makes the upsert insert a second
+    // document under the same _id, which the unique _id refuses: that is the conflict.
+    const filter = { _id: SETTINGS_ID, version: basedOn === 0 ? { $exists: false } : basedOn };
+    try {
+      const doc = await this.models.Settings.findOneAndUpdate(
+        filter,
+        { $set: { value: merged, updatedAt: Date.now() }, $inc: { version: 1 } },
+        { upsert: true, new: true },
+      ).lean();
+      return { ...merged, version: doc?.version ?? basedOn + 1 };
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new SettingsConflictError(basedOn);
+      throw err;
+    } finally {
+      // Seen at once by this process: whatever was cached, or is being read, is older.
+      this.settingsWrites++;
+      this.settingsCache = undefined;
+    }
   }
 }

@@ -8,7 +8,7 @@ import {
   TicketNotFoundError,
   TicketRefusedError,
 } from '@helpdesk/ticket-client';
-import { DirectoryConflictError } from '@helpdesk/persistence';
+import { DirectoryConflictError, SettingsConflictError } from '@helpdesk/persistence';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
 import type { z } from 'zod';
 
@@ -185,6 +185,8 @@ export const problemHandler =
       });
     } else if (err instanceof DirectoryConflictError) {
       error = new AppError(409, 'conflict', err.message);
+    } else if (err instanceof SettingsConflictError) {
+      error = new AppError(409, 'conflict', err.message, { hint: 'Send the same change again' });
     } else if (isBodyParserError(err)) {
       error =
         err.type === 'entity.too.large'

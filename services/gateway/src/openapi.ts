@@ -84,7 +84,7 @@ const PROBLEM_TITLES: Record<number, string> = {
   401: 'No or bad bearer token',
   403: 'Not allowed for this principal',
   404: 'Not found',
-  409: 'Refused transition or closed ticket: `currentStatus` and `allowedCommands` say what is possible now',
+  409: 'Conflict with the current state: a refused transition or closed ticket (`currentStatus` and `allowedCommands` say what is possible now), a name already taken, or a change others made at the same moment',
   413: 'Body too large',
   415: 'Unsupported media type',
   422: 'Missing fields, or an Idempotency-Key reused with another body',

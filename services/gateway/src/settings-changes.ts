@@ -36,28 +36,36 @@ function maskProblems(mask: Settings['numberingMask'] | undefined): { field: str
       ];
 }
 
+/** A change worked out from the settings it changes (a rule added to the list as it is now). */
+export type SettingsChange = (current: Settings) => Partial<Settings> | Promise<Partial<Settings>>;
+
 /**
- * The one way settings change (this route, and the directory when its groups change): checked
- * across fields, stored with the next version, then broadcast to the open tickets.
+ * The one way settings change (the settings, rules and custom-field routes, and the directory
+ * when its groups change): worked out from the current settings and checked across fields, then
+ * stored as the next version only if no other change landed meanwhile, else worked out again
+ * (Store.changeSettings), so two admins adding a rule at once keep both, across gateways too;
+ * then broadcast to the open tickets. A plain patch sets the fields it names over whatever is current.
  */
 export async function changeSettings(
   store: Store,
   client: Client,
   taskQueue: string,
-  patch: Partial<Settings>,
+  change: Partial<Settings> | SettingsChange,
 ): Promise<Settings> {
-  const previous = await store.getSettings();
-  // Each field alone passed its schema; these are the rules across fields, on the result.
-  const problems = [
-    ...maskProblems(patch.numberingMask),
-    ...settingsProblems({ ...previous, ...patch }),
-    ...slaSettingsProblems({ ...previous, ...patch }),
-    ...automationSettingsProblems({ ...previous, ...patch }),
-    ...(patch.customFields ? customFieldProblems(patch.customFields) : []),
-  ];
-  if (problems.length > 0)
-    throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
-  const settings = await store.putSettings(patch);
+  const { settings, previous } = await store.changeSettings(async (current) => {
+    const patch = typeof change === 'function' ? await change(current) : change;
+    // Each field alone passed its schema; these are the rules across fields, on the result.
+    const problems = [
+      ...maskProblems(patch.numberingMask),
+      ...settingsProblems({ ...current, ...patch }),
+      ...slaSettingsProblems({ ...current, ...patch }),
+      ...automationSettingsProblems({ ...current, ...patch }),
+      ...(patch.customFields ? customFieldProblems(patch.customFields) : []),
+    ];
+    if (problems.length > 0)
+      throw new ValidationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+    return patch;
+  });
   await client.workflow
     .start('settingsBroadcastWorkflow', {
       taskQueue,

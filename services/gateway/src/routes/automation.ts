@@ -136,7 +136,7 @@ for (const { path, noun, input, schema, example } of Object.values(KINDS)) {
     body: input,
     example,
     responses: { 200: schema },
-    problems: [403, 404],
+    problems: [403, 404, 409],
   });
   document({
     method: 'delete',
@@ -145,7 +145,7 @@ for (const { path, noun, input, schema, example } of Object.values(KINDS)) {
     tag: 'automation',
     roles: CHANGE,
     responses: { 204: undefined },
-    problems: [403, 404],
+    problems: [403, 404, 409],
   });
   document({
     method: 'post',
@@ -181,13 +181,20 @@ export function automationRoutes(store: Store, tickets: Tickets, client: Client,
         missing.push({ field: `body.actions.${i}.webhook`, message: `names no webhook subscription: ${a.webhook}` });
     if (missing.length > 0) throw new ValidationError(missing);
   };
-  const find = <K extends keyof typeof KINDS>(settings: Settings, key: K, id: string): Rule => {
-    const rule = (settings[key] ?? []).find((r) => r.id === id);
+  /** The rule of that kind, or 404. */
+  const find = (rules: readonly Rule[], key: keyof typeof KINDS, id: string): Rule => {
+    const rule = rules.find((r) => r.id === id);
     if (!rule) throw new NotFoundError(`${KINDS[key].noun[0]?.toUpperCase()}${KINDS[key].noun.slice(1)} ${id}`);
     return rule;
   };
-  const save = (key: keyof typeof KINDS, rules: Rule[]) =>
-    changeSettings(store, client, taskQueue, { [key]: rules } as Partial<Settings>);
+  /** The kind's list changed from the list as it is when stored (another admin's change kept). */
+  const save = (key: keyof typeof KINDS, change: (rules: Rule[]) => Rule[]) =>
+    changeSettings(
+      store,
+      client,
+      taskQueue,
+      (current) => ({ [key]: change([...(current[key] ?? [])]) }) as Partial<Settings>,
+    );
 
   for (const key of Object.keys(KINDS) as (keyof typeof KINDS)[]) {
     const { path, input, idPrefix } = KINDS[key];
@@ -200,7 +207,7 @@ export function automationRoutes(store: Store, tickets: Tickets, client: Client,
 
     router.get(`${base}/:id`, async (req, res) => {
       reader(actorOf(res));
-      res.json(find(await store.getSettings(), key, req.params.id));
+      res.json(find((await store.getSettings())[key] ?? [], key, req.params.id));
     });
 
     router.post(base, async (req, res) => {
@@ -209,34 +216,37 @@ export function automationRoutes(store: Store, tickets: Tickets, client: Client,
       const settings = await store.getSettings();
       await checkActions(settings, body.actions);
       const rule = { id: `${idPrefix}-${randomUUID().slice(0, 8)}`, ...body } as Rule;
-      const rules: Rule[] = [...(settings[key] ?? [])];
-      rules.splice(position ?? rules.length, 0, rule);
-      await save(key, rules);
+      await save(key, (rules) => {
+        rules.splice(position ?? rules.length, 0, rule);
+        return rules;
+      });
       res.status(201).location(`${path}/${rule.id}`).json(rule);
     });
 
     router.put(`${base}/:id`, async (req, res) => {
       changer(actorOf(res));
       const { position, ...body } = { position: undefined, ...parse(input, req.body) };
-      const settings = await store.getSettings();
-      find(settings, key, req.params.id);
+      // Past the one-second cache: a rule made a moment ago through another gateway is there.
+      const settings = await store.currentSettings();
+      find(settings[key] ?? [], key, req.params.id);
       await checkActions(settings, body.actions);
       const rule = { id: req.params.id, ...body } as Rule;
-      const rules: Rule[] = (settings[key] ?? []).filter((r) => r.id !== rule.id);
-      const at = (settings[key] ?? []).findIndex((r) => r.id === rule.id);
-      rules.splice(position ?? at, 0, rule);
-      await save(key, rules);
+      await save(key, (current) => {
+        // Deleted meanwhile: 404, as if the delete had come first.
+        find(current, key, rule.id);
+        const rules = current.filter((r) => r.id !== rule.id);
+        rules.splice(position ?? current.findIndex((r) => r.id === rule.id), 0, rule);
+        return rules;
+      });
       res.json(rule);
     });
 
     router.delete(`${base}/:id`, async (req, res) => {
       changer(actorOf(res));
-      const settings = await store.getSettings();
-      find(settings, key, req.params.id);
-      await save(
-        key,
-        (settings[key] ?? []).filter((r) => r.id !== req.params.id),
-      );
+      await save(key, (rules) => {
+        find(rules, key, req.params.id);
+        return rules.filter((r) => r.id !== req.params.id);
+      });
       res.status(204).end();
     });
 
@@ -245,7 +255,7 @@ export function automationRoutes(store: Store, tickets: Tickets, client: Client,
       changer(actor);
       const body = parse(ZDryRunRequestSchema, req.body);
       const settings = await store.getSettings();
-      const rule = find(settings, key, req.params.id);
+      const rule = find(settings[key] ?? [], key, req.params.id);
       const ticket = await tickets.get(body.ticketId, actor);
       const ctx = { now: Date.now(), actor, settings };
       if ('on' in rule) {

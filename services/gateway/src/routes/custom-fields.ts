@@ -86,7 +86,7 @@ document({
   body: ZCustomFieldPatchSchema,
   example: { requiredToResolve: false, options: ['hardware', 'software', 'user', 'network'] },
   responses: { 200: ZCustomFieldSchema },
-  problems: [403, 404],
+  problems: [403, 404, 409],
 });
 document({
   method: 'delete',
@@ -95,27 +95,8 @@ document({
   tag: 'settings',
   roles: describeRoles(WHO_MAY_ALSO.change_settings),
   responses: { 204: undefined },
-  problems: [403, 404],
+  problems: [403, 404, 409],
 });
-
-let changing: Promise<unknown> = Promise.resolve();
-/**
- * One change of the definitions at a time in this process: each reads the list, changes it and
- * stores it as the next settings version, so two admins' changes here never lose one another.
- */
-function changeFields<T>(
-  store: Store,
-  change: (defs: CustomFieldDefinition[]) => { defs: CustomFieldDefinition[]; answer: T },
-  apply: (defs: CustomFieldDefinition[]) => Promise<unknown>,
-): Promise<T> {
-  const run = changing.then(async () => {
-    const { defs, answer } = change(customFieldsOf(await store.currentSettings()));
-    await apply(defs);
-    return answer;
-  });
-  changing = run.catch(() => undefined);
-  return run;
-}
 
 /** What is wrong with one definition alone (options for the choice kinds only), named under `body`. */
 function definitionProblems(def: CustomFieldDefinition): FieldProblem[] {
@@ -128,8 +109,22 @@ const stored = (d: CustomFieldDefinition): CustomFieldDefinition =>
 
 export function customFieldRoutes(store: Store, client: Client, taskQueue: string): Router {
   const router = Router();
-  const save = (defs: CustomFieldDefinition[]) =>
-    changeSettings(store, client, taskQueue, { customFields: defs.map(stored) });
+  /**
+   * A change of the definitions, worked out from the list as it is when stored (changeSettings
+   * works it out again if another change landed first, through this gateway or another), so two
+   * admins' changes never lose one another. The answer is the stored change's.
+   */
+  const change = async <T>(
+    how: (defs: CustomFieldDefinition[]) => { defs: CustomFieldDefinition[]; answer: T },
+  ): Promise<T> => {
+    let answer!: T;
+    await changeSettings(store, client, taskQueue, (current) => {
+      const changed = how(customFieldsOf(current));
+      answer = changed.answer;
+      return { customFields: changed.defs.map(stored) };
+    });
+    return answer;
+  };
   const mayRead = (res: Response) => {
     if (!mayDo(actorOf(res), 'read_settings')) throw new ForbiddenError('Only staff read the custom fields');
   };
@@ -159,15 +154,11 @@ export function customFieldRoutes(store: Store, client: Client, taskQueue: strin
     const def = parse(ZCustomFieldSchema, req.body);
     const problems = definitionProblems(def);
     if (problems.length > 0) throw new ValidationError(problems);
-    const created = await changeFields(
-      store,
-      (defs) => {
-        if (defs.some((d) => d.key === def.key))
-          throw new ValidationError([{ field: 'body.key', message: `"${def.key}" is already a custom field` }]);
-        return { defs: [...defs, def], answer: def };
-      },
-      save,
-    );
+    const created = await change((defs) => {
+      if (defs.some((d) => d.key === def.key))
+        throw new ValidationError([{ field: 'body.key', message: `"${def.key}" is already a custom field` }]);
+      return { defs: [...defs, def], answer: def };
+    });
     res.status(201).location(`/v1/custom-fields/${created.key}`).json(stored(created));
   });
 
@@ -177,38 +168,30 @@ export function customFieldRoutes(store: Store, client: Client, taskQueue: strin
     const patch = parse(ZCustomFieldPatchSchema, req.body);
     if (Object.keys(patch).length === 0)
       throw new ValidationError([{ field: 'body', message: 'names no attribute to change' }]);
-    const changed = await changeFields(
-      store,
-      (defs) => {
-        const at = find(defs, key);
-        const { options, types, ...rest } = patch;
-        const next: CustomFieldDefinition = {
-          ...defs[at],
-          ...rest,
-          key,
-          ...(options !== undefined ? { options: options ?? undefined } : {}),
-          ...(types !== undefined ? { types: types ?? undefined } : {}),
-        } as CustomFieldDefinition;
-        const problems = definitionProblems(next);
-        if (problems.length > 0) throw new ValidationError(problems);
-        return { defs: defs.map((d, i) => (i === at ? next : d)), answer: next };
-      },
-      save,
-    );
+    const changed = await change((defs) => {
+      const at = find(defs, key);
+      const { options, types, ...rest } = patch;
+      const next: CustomFieldDefinition = {
+        ...defs[at],
+        ...rest,
+        key,
+        ...(options !== undefined ? { options: options ?? undefined } : {}),
+        ...(types !== undefined ? { types: types ?? undefined } : {}),
+      } as CustomFieldDefinition;
+      const problems = definitionProblems(next);
+      if (problems.length > 0) throw new ValidationError(problems);
+      return { defs: defs.map((d, i) => (i === at ? next : d)), answer: next };
+    });
     res.json(stored(changed));
   });
 
   router.delete('/:key', async (req, res) => {
     mayChange(res);
     const { key } = parse(ZKeySchema, req.params, 'path');
-    await changeFields(
-      store,
-      (defs) => {
-        const at = find(defs, key);
-        return { defs: defs.filter((_, i) => i !== at), answer: undefined };
-      },
-      save,
-    );
+    await change((defs) => {
+      const at = find(defs, key);
+      return { defs: defs.filter((_, i) => i !== at), answer: undefined };
+    });
     res.status(204).end();
   });
 

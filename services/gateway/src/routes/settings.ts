@@ -120,7 +120,7 @@ document({
   body: ZSettingsPatchSchema,
   example: { feedbackWindowHours: 72, defaultWaitDays: 5, resolutionRequiresMessage: true },
   responses: { 200: ZSettingsSchema },
-  problems: [403],
+  problems: [403, 409],
 });
 
 export function settingsRoutes(store: Store, client: Client, taskQueue: string): Router {
