@@ -83,8 +83,16 @@ describe('triggers', () => {
     );
     expect(ticket).toMatchObject({ group: 'support', assignee: 'alice', channel: 'email' });
     expect(ticket.tags).toEqual(expect.arrayContaining(['printer', 'auto']));
-    const events = await store.listEvents(ticket._id);
-    const marked = events.filter((e) => (e.data as { automation?: unknown } | undefined)?.automation);
+    // The timeline is written beside the ticket's row, not with it (no transactions): it may follow a moment later.
+    const marked = await eventually(
+      async () => {
+        const events = await store.listEvents(ticket._id);
+        const byRule = events.filter((e) => (e.data as { automation?: unknown } | undefined)?.automation);
+        return byRule.length >= 3 ? byRule : undefined;
+      },
+      10_000,
+      "the trigger's events in the timeline",
+    );
     expect(marked.map((e) => e.type)).toEqual(['reclassified', 'assigned', 'modified']);
     for (const e of marked)
       expect(e.data?.['automation']).toEqual({ kind: 'trigger', id: made.body.id, name: 'Printers to Alice', version });
