@@ -23,21 +23,35 @@ function cpuMs(pid) {
 
 /** Run `task(i)` for i < n with at most `concurrency` in flight; returns per-task ms and wall time. */
 async function measure(n, concurrency, task) {
-  const latencies = new Array(n);
+  return measureEach(n, concurrency, (i, timed) => timed(() => task(i)));
+}
+
+/**
+ * As measure, but each call a task makes through `timed(fn)` is one sample (a task of two requests
+ * one after the other gives two samples, each the latency of one request).
+ */
+async function measureEach(n, concurrency, task) {
+  const latencies = [];
   let next = 0;
   let failures = 0;
+  const timed = async (fn) => {
+    const t0 = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
   const started = process.hrtime.bigint();
   const lane = async () => {
     while (next < n) {
       const i = next++;
-      const t0 = process.hrtime.bigint();
       try {
-        await task(i);
+        await task(i, timed);
       } catch (err) {
         failures++;
         if (failures <= 3) console.error(`task ${i} failed:`, err instanceof Error ? err.message : err);
       }
-      latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
@@ -115,4 +129,4 @@ function gatewayClient(gateway, defaultToken) {
     });
 }
 
-module.exports = { cpuMs, gatewayClient, measure, percentile, printTable, procRssMb, round, treeCpuMs };
+module.exports = { cpuMs, gatewayClient, measure, measureEach, percentile, printTable, procRssMb, round, treeCpuMs };
