@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TicketEvent, TicketState } from '@helpdesk/contracts';
+import type { TicketFilter } from '@helpdesk/persistence';
 import { useStore } from '../support/api';
 
 const store = useStore();
@@ -65,6 +66,37 @@ describe('store', () => {
     const before = await store().getSettings();
     expect(before.numberingMask).toBeTruthy();
     expect(typeof before.feedbackWindowHours).toBe('number');
+  });
+
+  it("keeps each ticket's list keys as it changes: a status with another filter, and a breach, find it", async () => {
+    // Every ticket of the shared store has its keys once the backfill has marked it (idempotent).
+    await store().readModel.backfillListKeys();
+    const id = randomUUID();
+    const assignee = `keys-${id}`;
+    const now = Date.now();
+    const at = (revision: number, patch: Partial<TicketState>): TicketState => ({
+      ...state(id, revision, 'new'),
+      createdAt: now,
+      updatedAt: now + revision,
+      assignee,
+      ...patch,
+    });
+    const listed = async (filter: TicketFilter) =>
+      (await store().readModel.list(filter, { sort: 'updated', order: 'desc', limit: 5 })).items.map((t) => t.id);
+    await store().projectTicket(at(1, {}), [event(id, 1)]);
+    expect(await listed({ assignee, status: ['new'] })).toEqual([id]);
+    expect(await listed({ tag: 'a', status: ['new'], assignee })).toEqual([id]);
+    await store().projectTicket(at(2, { status: 'in_progress' }), [event(id, 2)]);
+    expect(await listed({ assignee, status: ['new'] })).toEqual([]);
+    expect(await listed({ assignee, status: ['waiting', 'in_progress'] })).toEqual([id]);
+    const breach = { kind: 'response' as const, dueAt: now, at: now };
+    await store().projectTicket(at(3, { status: 'in_progress', breaches: [breach] }), [event(id, 3)]);
+    // Breached tickets newest first: this one was just updated; its key is what finds it.
+    const breached = await store().readModel.list({ breached: true }, { sort: 'updated', order: 'desc', limit: 50 });
+    expect(breached.items.map((t) => t.id)).toContain(id);
+    await store().projectTicket(at(4, { status: 'in_progress', assignee: `${assignee}-2` }), [event(id, 4)]);
+    expect(await listed({ assignee, status: ['in_progress'] })).toEqual([]);
+    expect(await listed({ assignee: `${assignee}-2`, status: ['in_progress'] })).toEqual([id]);
   });
 
   it('purges a ticket with its history', async () => {

@@ -1,4 +1,4 @@
-export { Store, toDoc, fromDoc } from './store';
+export { Store, toDoc, fromDoc, storedTicket } from './store';
 export type {
   Models,
   UserDoc,

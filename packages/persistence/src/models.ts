@@ -21,6 +21,8 @@ export type TicketDoc = Omit<TicketState, 'id'> & {
   kwAll?: string[];
   /** Custom field values as `<key>=<value>` entries (custom-index.ts), maintained by the projection. */
   cf?: string[];
+  /** List keys (list-keys.ts), maintained by the projection. */
+  lk?: string[];
 };
 
 /**
@@ -91,6 +93,8 @@ const ticketSchema = new Schema<TicketDoc>(
     kwAll: { type: [String], select: false },
     // Custom field values as index entries (custom-index.ts). Never read back with the ticket.
     cf: { type: [String], select: false },
+    // List keys (list-keys.ts). Never read back with the ticket.
+    lk: { type: [String], select: false },
   },
   { collection: 'tickets', versionKey: false, strict: true, minimize: false },
 );
@@ -115,6 +119,8 @@ export const LIST_FILTER_FIELDS = [
   'cf',
   // Satisfaction lists (satisfaction=good|bad|none): the rating, absent on unrated tickets.
   'satisfaction.rating',
+  // List keys (list-keys.ts): a filter with a status, or any breach, as one equality.
+  'lk',
 ] as const;
 export const SEARCH_INDEX_FIELDS = ['kwPublic', 'kwAll'] as const;
 for (const sort of ['createdAt', 'updatedAt']) {

@@ -9,7 +9,8 @@
 // slice a new range wider than the last, and stops once it has limit + 1 tickets. A slice is an
 // equality on one filter's value, `deleted`, and a range of the sort field, in (sort, _id) order:
 // the prefix of one index in models.ts, so each store reads little more than the slice (several
-// values of a filter are several such slices, merged; several filters at once are one query the
+// values of a filter are several such slices, merged; a filter with a status, or any breach, is
+// one key of the projection's list keys (list-keys.ts); other filters at once are one query the
 // store plans). Each list shape remembers how wide a slice its last page needed, so a page is
 // usually one query. The cursor's own sort value is read by id ({v, id}: _id breaks ties).
 import type { Model, mongo } from 'mongoose';
@@ -20,6 +21,8 @@ import { fromDoc } from './store';
 import { SEARCH_FIELDS, keywordsOf, looksLikeReference, referenceKeyword, searchFieldsUpdate } from './search';
 import type { SearchField, SearchScope } from './search';
 import { customClause, holdsCustom } from './custom-index';
+import { BREACHED_KEY, LIST_KEYS_FIELD, PAIRED_WITH_STATUS, listKeysOf, statusPairKey } from './list-keys';
+import type { PairedField } from './list-keys';
 
 export interface TicketFilter {
   status?: TicketStatus[];
@@ -239,8 +242,13 @@ function filterClauses(f: TicketFilter): Clause[] {
 const isIn = (v: unknown): v is { $in: unknown[] } =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && '$in' in v;
 
-/** How a filter is read: see ListPlan. Exported for the tests that explain each shape. */
-export function listPlan(f: TicketFilter): ListPlan {
+const isPaired = (path: string): path is PairedField => (PAIRED_WITH_STATUS as readonly string[]).includes(path);
+
+/**
+ * How a filter is read: see ListPlan. `keyed`: the store's tickets all have their list keys
+ * (list-keys.ts). Exported for the tests that explain each shape.
+ */
+export function listPlan(f: TicketFilter, keyed = false): ListPlan {
   const deleted: Clause = ['deleted', f.deleted ?? false];
   const clauses = filterClauses(f);
   const [only] = clauses;
@@ -251,15 +259,26 @@ export function listPlan(f: TicketFilter): ListPlan {
     // store clause ({breaches: []}) it needs an index on the array that SecantusDB mis-plans
     // (200 ms a slice at 100k tickets) and without one its Python build explains it as a scan.
     if (path === 'breaches') return { branches: [[deleted]], rest: [], post: 'unbreached' };
+    // Breached: one key, instead of a branch per breach kind.
+    if (keyed && path === 'breaches.kind') return { branches: [[[LIST_KEYS_FIELD, BREACHED_KEY], deleted]], rest: [] };
     // One filter: one index prefix per value (a list of statuses, either breach kind), so each
     // branch is a pure equality prefix and its slice reads only what it returns.
     const values = isIn(value) ? value.$in : [value];
     return { branches: values.map((v) => [[path, v], deleted]), rest: [] };
   }
-  return {
-    branches: [[...clauses.filter(([p]) => NARROW.has(p)), deleted]],
-    rest: clauses.filter(([p]) => !NARROW.has(p)),
-  };
+  const narrow = clauses.filter(([p]) => NARROW.has(p));
+  const status = clauses.find(([p]) => p === 'status');
+  // The first filter that pairs with the status (the order of filterClauses: the narrower first).
+  const paired = clauses.find(([p, v]) => isPaired(p) && typeof v === 'string');
+  if (keyed && narrow.length === 0 && status && paired) {
+    const [field, value] = paired as [PairedField, string];
+    const statuses = isIn(status[1]) ? status[1].$in : [status[1]];
+    return {
+      branches: statuses.map((s) => [[LIST_KEYS_FIELD, statusPairKey(field, value, String(s))], deleted]),
+      rest: clauses.filter((c) => c !== status && c !== paired),
+    };
+  }
+  return { branches: [[...narrow, deleted]], rest: clauses.filter(([p]) => !NARROW.has(p)) };
 }
 
 /** The store query of one branch and slice. Key order matters to stores that plan one clause at a
@@ -312,8 +331,8 @@ const compare = (field: SortField, dir: 1 | -1) => (a: Ordered, b: Ordered) => {
  * millisecond a query, and the values here are already the stored types.
  */
 const tickets = (Ticket: Model<TicketDoc>) => Ticket.collection as unknown as mongo.Collection<LeanTicket>;
-/** Never hand out the search words with a ticket. */
-const WITHOUT_WORDS = { kwPublic: 0, kwAll: 0 } as const;
+/** Never hand out the search words (or the list keys) with a ticket. */
+const WITHOUT_WORDS = { kwPublic: 0, kwAll: 0, lk: 0 } as const;
 
 const toState = (d: LeanTicket): TicketState => {
   const { kwPublic: _p, kwAll: _a, ...doc } = d;
@@ -406,6 +425,61 @@ export async function primeListAnchors(Ticket: Model<TicketDoc>): Promise<void> 
     await saveAnchor(Ticket, field, v, true);
     Object.assign(anchorEntry(Ticket, field), { value: v, readAt: Date.now() });
   }
+}
+
+/**
+ * Whether every ticket has its list keys: the mark backfillListKeys leaves in the store. Asked at
+ * most every LIST_KEYS_RECHECK_MS until it is there, then never again in this process.
+ */
+const LIST_KEYS_MARK = 'list-keys';
+const LIST_KEYS_RECHECK_MS = 10_000;
+const keyedStores = new WeakMap<Model<TicketDoc>, { ready: boolean; askedAt: number; pending?: Promise<boolean> }>();
+
+async function listKeysReady(Ticket: Model<TicketDoc>): Promise<boolean> {
+  let entry = keyedStores.get(Ticket);
+  if (!entry) keyedStores.set(Ticket, (entry = { ready: false, askedAt: 0 }));
+  if (entry.ready) return true;
+  const known = entry;
+  if (!known.pending && Date.now() - known.askedAt < LIST_KEYS_RECHECK_MS) return false;
+  known.pending ??= anchorStore(Ticket)
+    .findOne({ _id: LIST_KEYS_MARK })
+    .then((mark) => (known.ready = mark !== null))
+    .catch(() => false)
+    .finally(() => {
+      known.askedAt = Date.now();
+      delete known.pending;
+    });
+  return known.pending;
+}
+
+/**
+ * Give tickets projected before the list keys existed their keys (list-keys.ts), then mark the
+ * store so that lists read through them. Idempotent; a ticket the projection writes meanwhile
+ * keeps the keys it wrote. In batches, for bounded memory. Returns how many tickets it updated.
+ */
+export async function backfillListKeys(Ticket: Model<TicketDoc>): Promise<number> {
+  const BATCH = 500;
+  let updated = 0;
+  let batch: mongo.AnyBulkWriteOperation<LeanTicket>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await tickets(Ticket).bulkWrite(batch, { ordered: false });
+    updated += result.modifiedCount;
+    batch = [];
+  };
+  const projection = Object.fromEntries(['status', 'breaches', ...PAIRED_WITH_STATUS].map((f) => [f, 1]));
+  for await (const d of tickets(Ticket).find({ [LIST_KEYS_FIELD]: { $exists: false } }, { projection })) {
+    batch.push({
+      updateOne: {
+        filter: { _id: d._id, [LIST_KEYS_FIELD]: { $exists: false } },
+        update: { $set: { [LIST_KEYS_FIELD]: listKeysOf(d) } },
+      },
+    });
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  await anchorStore(Ticket).updateOne({ _id: LIST_KEYS_MARK }, { $set: { seq: 1 } }, { upsert: true });
+  return updated;
 }
 
 /** One slice of every branch: up to `want` tickets, in list order. */
@@ -513,8 +587,8 @@ export async function listTickets(
   if (filter.q !== undefined) return searchTickets(Ticket, filter, opts, cursor);
   const field: SortField = opts.sort === 'created' ? 'createdAt' : 'updatedAt';
   const dir = opts.order === 'asc' ? 1 : -1;
-  const plan = listPlan(filter);
-  const oneSlice = await scansRanges(Ticket);
+  const [oneSlice, keyed] = await Promise.all([scansRanges(Ticket), listKeysReady(Ticket)]);
+  const plan = listPlan(filter, keyed);
   const firstDesc = !cursor && dir === -1;
   const keyOf = (page: 'first' | 'next', p: ListPlan) => JSON.stringify([page, field, dir, p]);
   const firstShape = keyOf('first', plan);

@@ -8,10 +8,11 @@ import { registerModels } from './models';
 import type { CounterDoc, Models, ReferenceDoc, TicketDoc, TicketEventDoc } from './models';
 import { counterScope, renderReference } from './numbering';
 import { AttachmentStore } from './attachments';
-import { SEARCH_FIELDS, searchFieldsUpdate } from './search';
+import { SEARCH_FIELDS, searchFields as searchWordsOf, searchFieldsUpdate } from './search';
 import { EventFeed, registerFeedModels } from './feed';
 import { WebhookRepository, registerWebhookModels } from './repositories/webhooks';
 import { CUSTOM_INDEX_FIELD, customIndexOf } from './custom-index';
+import { LIST_KEYS_FIELD, listKeysOf } from './list-keys';
 import {
   CredentialsRepository,
   DirectoryRepository,
@@ -41,11 +42,25 @@ export const fromDoc = ({
   kwPublic: _kwp,
   kwAll: _kwa,
   cf: _cf,
+  lk: _lk,
   ...rest
 }: TicketDoc): TicketState => ({
   id: _id,
   ...rest,
 });
+/**
+ * The read model's document of a ticket with these events, as the projection would leave it: for
+ * imports and benchmark seeds that write the collection directly.
+ */
+export const storedTicket = (state: TicketState, events: TicketEvent[]): TicketDoc => {
+  const custom = customIndexOf(state);
+  return {
+    ...toDoc(state),
+    ...searchWordsOf(state, events),
+    ...(custom ? { [CUSTOM_INDEX_FIELD]: custom } : {}),
+    [LIST_KEYS_FIELD]: listKeysOf(state),
+  };
+};
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
 export class Store {
@@ -221,8 +236,14 @@ export class Store {
       // The requester's rating is written by the satisfaction repository, not by the workflow: a
       // close projected after a rating must not $unset it (repositories/satisfaction.ts).
       if (key === 'satisfaction') continue;
-      // The custom values' index entries are derived from the state (custom-index.ts).
-      const value = key === CUSTOM_INDEX_FIELD ? customIndexOf(state) : (fields as Record<string, unknown>)[key];
+      // The custom values' index entries and the list keys are derived from the state
+      // (custom-index.ts, list-keys.ts).
+      const value =
+        key === CUSTOM_INDEX_FIELD
+          ? customIndexOf(state)
+          : key === LIST_KEYS_FIELD
+            ? listKeysOf(state)
+            : (fields as Record<string, unknown>)[key];
       if (value === undefined) unset[key] = '';
       else set[key] = value;
     }

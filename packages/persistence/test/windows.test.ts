@@ -216,6 +216,52 @@ describe('listPlan', () => {
       ['status', { $in: ['new', 'in_progress'] }],
     ]);
   });
+
+  it('with list keys: a filter and a status are one key per status, any breach is one key', () => {
+    expect(listPlan({ group: 'g', status: ['new', 'in_progress'] }, true)).toEqual({
+      branches: [
+        [
+          ['lk', 'group=g|new'],
+          ['deleted', false],
+        ],
+        [
+          ['lk', 'group=g|in_progress'],
+          ['deleted', false],
+        ],
+      ],
+      rest: [],
+    });
+    // The first filter that pairs (assignee before group); the others stay for the store.
+    expect(listPlan({ assignee: 'a', group: 'g', status: ['waiting'] }, true)).toEqual({
+      branches: [
+        [
+          ['lk', 'assignee=a|waiting'],
+          ['deleted', false],
+        ],
+      ],
+      rest: [['group', 'g']],
+    });
+    expect(listPlan({ tag: 'vpn', status: ['new'], deleted: true }, true).branches).toEqual([
+      [
+        ['lk', 'tags=vpn|new'],
+        ['deleted', true],
+      ],
+    ]);
+    expect(listPlan({ breached: true }, true).branches).toEqual([
+      [
+        ['lk', 'breached'],
+        ['deleted', false],
+      ],
+    ]);
+    // A narrow filter still leads; a status alone or with an unpaired filter is as before.
+    expect(listPlan({ requester: 'r1', status: ['new'], group: 'g' }, true)).toEqual(
+      listPlan({ requester: 'r1', status: ['new'], group: 'g' }),
+    );
+    expect(listPlan({ status: ['new'] }, true)).toEqual(listPlan({ status: ['new'] }));
+    expect(listPlan({ attention: true, status: ['new'] }, true)).toEqual(
+      listPlan({ attention: true, status: ['new'] }),
+    );
+  });
 });
 
 describe('report percentiles', () => {

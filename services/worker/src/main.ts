@@ -36,6 +36,12 @@ async function main() {
     store,
   });
   await ensureSchedules(client, config.TICKETS_TASK_QUEUE);
+  // Tickets projected before list keys existed get them, in the background (idempotent); lists
+  // read through the keys once every ticket has them.
+  void store.readModel.backfillListKeys().then(
+    (n) => n > 0 && logger.info('list keys backfilled', { tickets: n }),
+    (err: unknown) => logger.warn('list keys backfill failed; it runs again at the next start', { error: String(err) }),
+  );
   // Tickets projected before search words existed get them, in the background (idempotent).
   void store.readModel.backfillSearchWords().then(
     (n) => n > 0 && logger.info('search words backfilled', { tickets: n }),

@@ -3,6 +3,7 @@
 import type { Model } from 'mongoose';
 import type { TicketDoc, TicketEventDoc } from '../models';
 import {
+  backfillListKeys,
   backfillSearchWords,
   countTickets,
   lifecycleReport,
@@ -44,6 +45,11 @@ export class TicketReadModel {
   /** Search words for tickets projected before they existed; answers how many tickets got them. */
   backfillSearchWords(): Promise<number> {
     return backfillSearchWords(this.tickets, this.events);
+  }
+
+  /** List keys for tickets projected before they existed, then the mark lists wait for (list-keys.ts). */
+  backfillListKeys(): Promise<number> {
+    return backfillListKeys(this.tickets);
   }
 
   /** The id of the ticket with this reference (a reference in a mail's subject). */
