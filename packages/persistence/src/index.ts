@@ -1,4 +1,5 @@
 export { Store, toDoc, fromDoc, storedTicket } from './store';
+export type { SettingsChange } from './store';
 export type {
   Models,
   UserDoc,

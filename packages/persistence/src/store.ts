@@ -34,6 +34,9 @@ import {
 const SETTINGS_CHANGE_ATTEMPTS = 20;
 const SETTINGS_ID = 'global';
 
+/** A change worked out from the settings it changes (a rule added to the list as it is now). */
+export type SettingsChange = (current: Settings) => Partial<Settings> | Promise<Partial<Settings>>;
+
 export const toDoc = ({ id, ...rest }: TicketState): TicketDoc => ({ _id: id, ...rest });
 // The search words (search.ts) are not state: a read through the driver (no mongoose `select`) must not hand them out.
 export const fromDoc = ({
@@ -49,18 +52,23 @@ export const fromDoc = ({
   ...rest,
 });
 /**
+ * The read model's fields derived from a ticket's state, not state themselves: its custom values'
+ * index entries and its list keys (custom-index.ts, list-keys.ts). Undefined: the field is absent.
+ */
+const derivedFields = (state: TicketState): Record<string, string[] | undefined> => ({
+  [CUSTOM_INDEX_FIELD]: customIndexOf(state),
+  [LIST_KEYS_FIELD]: listKeysOf(state),
+});
+
+/**
  * The read model's document of a ticket with these events, as the projection would leave it: for
  * imports and benchmark seeds that write the collection directly.
  */
-export const storedTicket = (state: TicketState, events: TicketEvent[]): TicketDoc => {
-  const custom = customIndexOf(state);
-  return {
-    ...toDoc(state),
-    ...searchWordsOf(state, events),
-    ...(custom ? { [CUSTOM_INDEX_FIELD]: custom } : {}),
-    [LIST_KEYS_FIELD]: listKeysOf(state),
-  };
-};
+export const storedTicket = (state: TicketState, events: TicketEvent[]): TicketDoc => ({
+  ...toDoc(state),
+  ...searchWordsOf(state, events),
+  ...Object.fromEntries(Object.entries(derivedFields(state)).filter(([, v]) => v !== undefined)),
+});
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
 export class Store {
@@ -230,20 +238,14 @@ export class Store {
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
     const searchFields: string[] = Object.values(SEARCH_FIELDS);
+    const derived = derivedFields(state);
     for (const key of this.ticketFields) {
       // The search words are not state: they only grow, by $addToSet below.
       if (searchFields.includes(key)) continue;
       // The requester's rating is written by the satisfaction repository, not by the workflow: a
       // close projected after a rating must not $unset it (repositories/satisfaction.ts).
       if (key === 'satisfaction') continue;
-      // The custom values' index entries and the list keys are derived from the state
-      // (custom-index.ts, list-keys.ts).
-      const value =
-        key === CUSTOM_INDEX_FIELD
-          ? customIndexOf(state)
-          : key === LIST_KEYS_FIELD
-            ? listKeysOf(state)
-            : (fields as Record<string, unknown>)[key];
+      const value = key in derived ? derived[key] : (fields as Record<string, unknown>)[key];
       if (value === undefined) unset[key] = '';
       else set[key] = value;
     }
@@ -410,9 +412,7 @@ export class Store {
    * `change` throws (a refusal) is thrown as it is, nothing written. Answers the stored settings
    * and the ones they replaced.
    */
-  async changeSettings(
-    change: (current: Settings) => Partial<Settings> | Promise<Partial<Settings>>,
-  ): Promise<{ settings: Settings; previous: Settings }> {
+  async changeSettings(change: SettingsChange): Promise<{ settings: Settings; previous: Settings }> {
     for (let attempt = 1; ; attempt++) {
       const previous = await this.currentSettings();
       const patch = await change(previous);

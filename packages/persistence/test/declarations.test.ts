@@ -14,10 +14,10 @@ afterAll(() => connection.close());
 /**
  * The read model's own fields, never shown over HTTP: its key, the event counter, the search words,
  * and the SLA clocks' inputs (the API shows their outcome, `sla` and `slaDueAt`), and the custom values'
- * index entries (`cf`: the API shows `custom`), and the time rules that acted (bookkeeping: the timeline shows
- * each as an `automation_acted` event).
+ * index entries (`cf`: the API shows `custom`), the list keys (`lk`: status, breaches and the filters), and the
+ * time rules that acted (bookkeeping: the timeline shows each as an `automation_acted` event).
  */
-const STORED_ONLY = ['_id', 'eventSeq', 'kwPublic', 'kwAll', 'slaClock', 'cf', 'timeRulesFired'];
+const STORED_ONLY = ['_id', 'eventSeq', 'kwPublic', 'kwAll', 'slaClock', 'cf', 'lk', 'timeRulesFired'];
 /**
  * The API's own: the id, which the read model keeps as `_id`, and the commands on offer, computed
  * per caller when one ticket is answered.

@@ -12,7 +12,7 @@ import {
 } from '@helpdesk/contracts';
 import type { Settings } from '@helpdesk/contracts';
 import { DirectoryConflictError, renderReference, validateMask } from '@helpdesk/persistence';
-import type { Store } from '@helpdesk/persistence';
+import type { SettingsChange, Store } from '@helpdesk/persistence';
 import { customFieldProblems } from '@helpdesk/ticket-client';
 import { ValidationError } from './errors';
 import type { FieldProblem } from './errors';
@@ -35,9 +35,6 @@ function maskProblems(mask: Settings['numberingMask'] | undefined): { field: str
         },
       ];
 }
-
-/** A change worked out from the settings it changes (a rule added to the list as it is now). */
-export type SettingsChange = (current: Settings) => Partial<Settings> | Promise<Partial<Settings>>;
 
 /**
  * The one way settings change (the settings, rules and custom-field routes, and the directory
