@@ -456,8 +456,12 @@ async function listKeysReady(Ticket: Model<TicketDoc>): Promise<boolean> {
  * Give tickets projected before the list keys existed their keys (list-keys.ts), then mark the
  * store so that lists read through them. Idempotent; a ticket the projection writes meanwhile
  * keeps the keys it wrote. In batches, for bounded memory. Returns how many tickets it updated.
+ * Tickets written straight into the store after the mark must carry their keys (storedTicket).
  */
 export async function backfillListKeys(Ticket: Model<TicketDoc>): Promise<number> {
+  // Once marked, every ticket has its keys (the projection and storedTicket write them): no scan at
+  // each worker start.
+  if (await anchorStore(Ticket).findOne({ _id: LIST_KEYS_MARK })) return 0;
   // Small batches: FerretDB v1 slows down more than linearly with the size of one (a batch of 310
   // updates did not finish in 150 s; 50 take half a second).
   const BATCH = 50;
