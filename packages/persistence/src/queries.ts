@@ -667,14 +667,19 @@ async function listWalk(
     width,
     ...end,
   });
+  // A cursor's first slice starts at the cursor's own ticket, which it drops: it asks for one more,
+  // so that the page usually takes one read, not three (the slice, the ties, the rest).
+  let extra = cursor ? 1 : 0;
   for (;;) {
     let cut: TicketDoc | undefined;
     for (let slice = walk.next(); slice && docs.length < need; slice = walk.next()) {
       const want = need - docs.length;
-      const got = await readSlice(Ticket, plan, field, dir, slice, want);
+      const ask = want + extra;
+      extra = 0;
+      const got = await readSlice(Ticket, plan, field, dir, slice, ask);
       const kept = got.filter(keep);
       docs.push(...kept);
-      if (kept.length < got.length && got.length === want) {
+      if (kept.length < want && got.length === ask) {
         cut = got[got.length - 1];
         break;
       }
