@@ -2,9 +2,10 @@
 // with STORE=ferretdb, mongod where there is one): the idempotent writes activities rely on.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { Store } from '@helpdesk/persistence';
 import type { TicketEvent, TicketState } from '@helpdesk/contracts';
 import type { TicketFilter } from '@helpdesk/persistence';
-import { useStore } from '../support/api';
+import { stack, useStore } from '../support/api';
 
 const store = useStore();
 
@@ -51,6 +52,34 @@ describe('store', () => {
     await store().projectTicket(state(id, 1, 'new'), [event(id, 1)]);
     expect((await store().getTicket(id))?.status).toBe('in_progress');
     expect((await store().listEvents(id)).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it("a new ticket's first state: the workflow's copy after its starter's is one read, and without it all is written", async () => {
+    const url = new URL(stack().mongo);
+    url.searchParams.set('monitorCommands', 'true');
+    const watched = await Store.connect(url.toString());
+    const commands: string[] = [];
+    watched.connection.getClient().on('commandStarted', (e) => commands.push(e.commandName));
+    try {
+      const id = randomUUID();
+      const first = [event(id, 1), event(id, 2)];
+      await store().projectTicket(state(id, 2, 'new'), first, 'starter');
+      await watched.projectTicket(state(id, 2, 'new'), first, 'workflow');
+      expect(commands).toEqual(['find']);
+      // A starter that stopped before writing: the workflow writes the ticket and its events.
+      const lost = randomUUID();
+      commands.length = 0;
+      await watched.projectTicket(state(lost, 2, 'new'), [event(lost, 1), event(lost, 2)], 'workflow');
+      expect(commands).toContain('update');
+      expect((await store().getTicket(lost))?.revision).toBe(2);
+      expect((await store().listEvents(lost)).map((e) => e.seq)).toEqual([1, 2]);
+      // A first state the starter did not see (a trigger acted, an update came with the start): written.
+      await watched.projectTicket(state(id, 3, 'in_progress'), [...first, event(id, 3)], 'workflow');
+      expect((await store().getTicket(id))?.status).toBe('in_progress');
+      expect((await store().listEvents(id)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    } finally {
+      await watched.close();
+    }
   });
 
   it('allocates unique references under concurrency, and the same one on retry', async () => {

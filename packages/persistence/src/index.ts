@@ -1,5 +1,5 @@
 export { Store, toDoc, fromDoc, storedTicket } from './store';
-export type { SettingsChange } from './store';
+export type { FirstStateWrite, SettingsChange } from './store';
 export type {
   Models,
   UserDoc,

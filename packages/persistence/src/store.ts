@@ -71,6 +71,13 @@ export const storedTicket = (state: TicketState, events: TicketEvent[]): TicketD
 });
 const eventId = (e: Pick<TicketEvent, 'ticketId' | 'seq'>) => `${e.ticketId}:${e.seq}`;
 
+/**
+ * Who writes a new ticket's first state: its starter (the ticket client, right after the start, so
+ * the answer is readable at once) or its workflow (the same state again, in its first task: the
+ * starter may have stopped before writing). The workflow's write is nothing when the starter's is there.
+ */
+export type FirstStateWrite = 'starter' | 'workflow';
+
 export class Store {
   private settingsCache: { value: Settings; until: number } | undefined;
   /** Bumped by every write of the settings: a read begun before one is not cached. */
@@ -197,8 +204,12 @@ export class Store {
   /**
    * Write a ticket's state and its new timeline events. Events are inserted by id (a retry or a
    * replayed projection inserts nothing twice); the ticket document only moves forward in revision.
+   *
+   * `first`: a new ticket's first state, which both its starter and its workflow project (see
+   * FirstStateWrite). Such writes put the events before the ticket, so a ticket present at a
+   * revision always has its events, and the workflow's copy is one read when the starter's landed.
    */
-  async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
+  async projectTicket(state: TicketState, events: TicketEvent[], first?: FirstStateWrite): Promise<void> {
     // The driver's collections, not mongoose's casting: this runs for every command, and the
     // state comes from the rules, already in the schema's shape.
     const writeEvents = async () => {
@@ -265,6 +276,18 @@ export class Store {
         if (!isDuplicateKey(err)) throw err;
       }
     };
+    if (first === 'workflow') {
+      const present = await this.ticketCollection.findOne(
+        { _id, revision: { $gte: state.revision } },
+        { projection: { _id: 1 } },
+      );
+      if (present) return;
+    }
+    if (first) {
+      await writeEvents();
+      await writeTicket();
+      return;
+    }
     // Independent writes, both idempotent: in parallel, one round trip instead of two.
     await Promise.all([writeEvents(), writeTicket()]);
   }

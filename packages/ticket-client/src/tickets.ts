@@ -220,7 +220,7 @@ export class Tickets {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       return this.existing(input.ticketId, err);
     }
-    await store.projectTicket(first.state, first.events);
+    await store.projectTicket(first.state, first.events, input.continued ? undefined : 'starter');
     return first.state;
   }
 

@@ -13,7 +13,7 @@ import {
   ticketWorkflowId,
 } from '@helpdesk/contracts';
 import type { Actor, EditableFields, Settings, TicketEvent, TicketState } from '@helpdesk/contracts';
-import type { Store } from '@helpdesk/persistence';
+import type { FirstStateWrite, Store } from '@helpdesk/persistence';
 import { Tickets } from '@helpdesk/ticket-client';
 import { deadlinesMoved } from '@helpdesk/ticket-rules';
 import { createRoutingActivities } from './routing';
@@ -41,9 +41,12 @@ export function createActivities({ store, client, taskQueue }: ActivityDeps) {
   return {
     ...routing.activities,
 
-    /** Write the read model and timeline; safe to repeat (event ids and revisions gate it). */
-    async projectTicket(state: TicketState, events: TicketEvent[]): Promise<void> {
-      await store.projectTicket(state, events);
+    /**
+     * Write the read model and timeline; safe to repeat (event ids and revisions gate it). `first`:
+     * a new ticket's first state, which its starter has usually written already (Store.projectTicket).
+     */
+    async projectTicket(state: TicketState, events: TicketEvent[], first?: FirstStateWrite): Promise<void> {
+      await store.projectTicket(state, events, first);
       // A ticket waiting for an agent goes to its group's queue; here because this is retried until it succeeds.
       await routing.feed(state);
     },

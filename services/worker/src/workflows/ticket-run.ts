@@ -93,8 +93,13 @@ const local = proxyLocalActivities<TicketActivities>({
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-const projectTicket = (state: TicketState, events: TicketEvent[]) =>
-  patched(LOCAL_PROJECTION_PATCH) ? local.projectTicket(state, events) : activities.projectTicket(state, events);
+/** `first`: the run's first state, which its starter has usually projected already (one read then, no write). */
+const projectTicket = (state: TicketState, events: TicketEvent[], first: boolean) =>
+  patched(LOCAL_PROJECTION_PATCH)
+    ? first
+      ? local.projectTicket(state, events, 'workflow')
+      : local.projectTicket(state, events)
+    : activities.projectTicket(state, events);
 
 /** The notifier that serves this ticket's task queue (resolved inside the workflow, per run). */
 const notifierFor = (ticketsQueue: string) =>
@@ -285,7 +290,7 @@ export class TicketRun {
         const events = this.unprojected;
         this.unprojected = [];
         try {
-          await projectTicket(snapshot, events);
+          await projectTicket(snapshot, events, this.projectedRevision === 0 && !this.input.continued);
         } catch (err) {
           this.unprojected = [...events, ...this.unprojected];
           throw err;
