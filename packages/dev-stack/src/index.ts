@@ -6,6 +6,8 @@ export { selectedTemporalKind, selectedShardCount, TEMPORAL_KINDS } from './temp
 export type { TemporalKind } from './temporal-server';
 export { privateDatabase, startStore } from './store';
 export type { RunningStore, StoreOptions } from './store';
+export { startWriteGate } from './write-gate';
+export type { RunningWriteGate } from './write-gate';
 export { startMailSink, listSinkMail } from './mail';
 export type { SinkMail } from './mail';
 export {

@@ -8,6 +8,7 @@ import { StackError, StartupTimeoutError } from './errors';
 import { assertPortFree, freePort, waitForPort } from './ports';
 import { startProcess, tail } from './processes';
 import type { ManagedProcess } from './processes';
+import { startWriteGate } from './write-gate';
 
 export interface StoreOptions {
   port: number;
@@ -98,15 +99,27 @@ export async function startStore(opts: StoreOptions): Promise<RunningStore> {
     );
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  const proc = startProcess(bin.kind, bin.path, argsFor(bin, opts, dataDir), { logDir: opts.logDir });
+  // FerretDB listens behind the write gate (write-gate.ts), which takes the stack's port.
+  const serverPort = bin.kind === 'ferretdb' ? await freePort() : opts.port;
+  const proc = startProcess(bin.kind, bin.path, argsFor(bin, { ...opts, port: serverPort }, dataDir), {
+    logDir: opts.logDir,
+  });
   // A server that exits at once (a locked data folder, a bad flag) says so now, not in 30 s.
-  const up = await Promise.race([waitForPort(opts.port, 30_000), proc.exited.then(() => false)]);
+  const up = await Promise.race([waitForPort(serverPort, 30_000), proc.exited.then(() => false)]);
   if (!up) {
     await proc.stop();
     throw new StartupTimeoutError(bin.kind, 30, `Its log (${proc.logFile}) ends with:\n${tail(proc.logFile)}`);
   }
   const url = `mongodb://127.0.0.1:${opts.port}/${opts.database ?? 'helpdesk'}`;
-  return { kind: bin.kind, binary: bin.path, url, process: proc, stop: () => proc.stop() };
+  if (bin.kind !== 'ferretdb') return { kind: bin.kind, binary: bin.path, url, process: proc, stop: () => proc.stop() };
+  const gate = await startWriteGate({ port: opts.port, upstreamPort: serverPort });
+  // The gate goes with the server (killed or stopped), so a restart finds the port free.
+  void proc.exited.then(() => gate.close());
+  const stop = async () => {
+    await proc.stop();
+    await gate.close();
+  };
+  return { kind: bin.kind, binary: bin.path, url, process: { ...proc, stop }, stop };
 }
 
 /**
