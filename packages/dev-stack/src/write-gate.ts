@@ -51,6 +51,8 @@ class Frames {
     const out: Buffer[] = [];
     while (this.buffered.length >= 4) {
       const length = this.buffered.readInt32LE(0);
+      // Shorter than a message header: not the wire protocol, and it would never advance.
+      if (length < 16) throw new Error(`not a MongoDB wire message (length ${length})`);
       if (this.buffered.length < length) break;
       out.push(this.buffered.subarray(0, length));
       this.buffered = this.buffered.subarray(length);
@@ -95,7 +97,13 @@ export function startWriteGate(opts: { port: number; upstreamPort: number }): Pr
     const fromClient = new Frames();
     let forwarding: Promise<void> = Promise.resolve();
     client.on('data', (chunk) => {
-      for (const frame of fromClient.push(chunk)) {
+      let frames: Buffer[];
+      try {
+        frames = fromClient.push(chunk);
+      } catch {
+        return done();
+      }
+      for (const frame of frames) {
         forwarding = forwarding.then(async () => {
           const command = commandOf(frame);
           if (command === undefined || !WRITES.has(command)) {
@@ -112,12 +120,20 @@ export function startWriteGate(opts: { port: number; upstreamPort: number }): Pr
           upstream.write(frame);
         });
       }
+      // A failure here (the link dropped mid-frame) ends the connection rather than stalling it.
+      forwarding = forwarding.catch(done);
     });
 
     // Server to client: the reply to the write in flight ends its turn.
     const fromServer = new Frames();
     upstream.on('data', (chunk) => {
-      for (const frame of fromServer.push(chunk)) {
+      let frames: Buffer[];
+      try {
+        frames = fromServer.push(chunk);
+      } catch {
+        return done();
+      }
+      for (const frame of frames) {
         if (pending && frame.readInt32LE(8) === pending.requestId) {
           pending.release();
           pending = undefined;

@@ -87,6 +87,16 @@ describe('the write gate', () => {
     expect(held.maxWrites).toBe(1);
   });
 
+  it('closes a connection that does not speak the wire protocol, and serves the next one', async () => {
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(gate.port, '127.0.0.1', () => socket.write(Buffer.alloc(8)));
+      socket.on('close', () => resolve(true));
+      socket.on('error', () => undefined);
+    });
+    expect(closed).toBe(true);
+    expect(await send(300, 'update')).toBe(300);
+  });
+
   it('lets reads through together, also while a write holds the gate', async () => {
     held.maxReads = 0;
     const replies = await Promise.all([send(200, 'update'), ...[201, 202, 203, 204].map((id) => send(id, 'find'))]);
