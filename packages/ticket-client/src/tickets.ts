@@ -1,7 +1,7 @@
 // Starting ticket workflows and sending them commands. Reads come from the read model; commands go
 // to the ticket's workflow as Temporal Updates and answer once the read model has their effect.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, isGrpcServiceError } from '@temporalio/client';
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WorkflowIdReusePolicy } from '@temporalio/common';
@@ -377,8 +377,10 @@ export class Tickets {
     }
     const handle = this.opts.client.workflow.getHandle(ticketWorkflowId(id));
     const update = commandUpdates[command.type] as unknown as typeof commandUpdates.take;
-    try {
-      return await handle.executeUpdate(update, {
+    // One id for every attempt below: a retry can never apply the command twice.
+    const updateId = options.updateId ?? randomUUID();
+    const attempt = async () =>
+      handle.executeUpdate(update, {
         // The current settings ride along: a ticket a settings change did not need to wake learns of it here.
         args: [
           {
@@ -388,8 +390,19 @@ export class Tickets {
             ...(options.receivedAt !== undefined ? { receivedAt: options.receivedAt } : {}),
           },
         ],
-        ...(options.updateId ? { updateId: options.updateId } : {}),
+        updateId,
       });
+    try {
+      for (let retries = 0; ; retries++) {
+        try {
+          return await attempt();
+        } catch (err) {
+          // The server aborted the Update because the workflow task carrying it failed (seen when a
+          // ticket continues as new as the Update arrives): nothing was applied, so it is sent again.
+          if (!isAbortedByTaskFailure(err) || retries >= 3) throw err;
+          await new Promise((r) => setTimeout(r, 100 * 2 ** retries));
+        }
+      }
     } catch (err) {
       const refusal = refusalOf(err);
       if (refusal) throw new TicketRefusedError(refusal);
@@ -528,6 +541,19 @@ function refusalOf(err: unknown): Refusal | undefined {
     return cause.details?.[0] as Refusal | undefined;
   }
   return undefined;
+}
+
+/** gRPC's status code (the client reports codes as numbers). */
+const GRPC_FAILED_PRECONDITION = 9;
+
+/** Temporal's WorkflowNotReady for an Update: the workflow task it was delivered in failed, so it never applied. */
+function isAbortedByTaskFailure(err: unknown): boolean {
+  const cause = err instanceof Error ? err.cause : undefined;
+  return (
+    isGrpcServiceError(cause) &&
+    cause.code === GRPC_FAILED_PRECONDITION &&
+    /unexpected workflow task failure/i.test(cause.message)
+  );
 }
 
 function isWorkflowGone(err: unknown): boolean {
