@@ -144,9 +144,6 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       mongo: await pick(opts.ports?.mongo),
       smtp: await pick(opts.ports?.smtp),
       mailUi: await pick(opts.ports?.mailUi),
-      gateway: await pick(opts.ports?.gateway),
-      inboundSmtp: await pick(opts.ports?.inboundSmtp),
-      inboundHttp: await pick(opts.ports?.inboundHttp),
     };
     // Each start function also serves a restart: same ports, same data.
     let temporal: RunningTemporal | undefined;
@@ -217,16 +214,24 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     ]);
     if (!temporal || !mail) throw new Error('the stack did not start');
     const mongoUrl = opts.mongoUrl ?? store?.url ?? '';
+    // The services' ports are picked once Temporal, the store and the mail sink are up: the dev
+    // server binds and connects on ports of the system's choosing while it starts, and one of them
+    // took a gateway port picked before it (EADDRINUSE, seen in CI).
+    const servicePorts = {
+      gateway: await pick(opts.ports?.gateway),
+      inboundSmtp: await pick(opts.ports?.inboundSmtp),
+      inboundHttp: await pick(opts.ports?.inboundHttp),
+    };
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: temporal.address,
       MONGO_URL: mongoUrl,
       SMTP_URL: mail.smtpUrl,
-      PORT: String(ports.gateway),
+      PORT: String(servicePorts.gateway),
       // Links in mail (satisfaction ratings) point at this stack's gateway.
-      PUBLIC_URL: `http://127.0.0.1:${ports.gateway}`,
-      INBOUND_SMTP_PORT: String(ports.inboundSmtp),
-      INBOUND_HTTP_PORT: String(ports.inboundHttp),
+      PUBLIC_URL: `http://127.0.0.1:${servicePorts.gateway}`,
+      INBOUND_SMTP_PORT: String(servicePorts.inboundSmtp),
+      INBOUND_HTTP_PORT: String(servicePorts.inboundHttp),
       ...opts.env,
     };
     const specs = new Map(opts.services.map((s) => [s.name, s]));
@@ -255,14 +260,14 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       store: store ? { kind: store.kind, binary: store.binary } : undefined,
       services,
       urls: {
-        gateway: `http://127.0.0.1:${ports.gateway}`,
+        gateway: `http://127.0.0.1:${servicePorts.gateway}`,
         temporal: temporal.address,
         temporalUi: temporal.uiUrl,
         mongo: mongoUrl,
         mailUi: mail.webUrl,
         smtp: mail.smtpUrl,
-        inboundSmtp: `smtp://127.0.0.1:${ports.inboundSmtp}`,
-        inboundHttp: `http://127.0.0.1:${ports.inboundHttp}/inbound/mail`,
+        inboundSmtp: `smtp://127.0.0.1:${servicePorts.inboundSmtp}`,
+        inboundHttp: `http://127.0.0.1:${servicePorts.inboundHttp}/inbound/mail`,
       },
       restartService: async (name, how = 'graceful') => {
         await stopService(name, how);
