@@ -92,18 +92,21 @@ export function startWriteGate(opts: { port: number; upstreamPort: number }): Pr
     };
     client.on('error', done).on('close', done);
     upstream.on('error', done).on('close', done);
+    /** The whole messages a chunk completes; a stream that is not the wire protocol ends the connection. */
+    const framesOf = (frames: Frames, chunk: Buffer): Buffer[] => {
+      try {
+        return frames.push(chunk);
+      } catch {
+        done();
+        return [];
+      }
+    };
 
     // Client to server: in order, each write waiting for its turn.
     const fromClient = new Frames();
     let forwarding: Promise<void> = Promise.resolve();
     client.on('data', (chunk) => {
-      let frames: Buffer[];
-      try {
-        frames = fromClient.push(chunk);
-      } catch {
-        return done();
-      }
-      for (const frame of frames) {
+      for (const frame of framesOf(fromClient, chunk)) {
         forwarding = forwarding.then(async () => {
           const command = commandOf(frame);
           if (command === undefined || !WRITES.has(command)) {
@@ -127,13 +130,7 @@ export function startWriteGate(opts: { port: number; upstreamPort: number }): Pr
     // Server to client: the reply to the write in flight ends its turn.
     const fromServer = new Frames();
     upstream.on('data', (chunk) => {
-      let frames: Buffer[];
-      try {
-        frames = fromServer.push(chunk);
-      } catch {
-        return done();
-      }
-      for (const frame of frames) {
+      for (const frame of framesOf(fromServer, chunk)) {
         if (pending && frame.readInt32LE(8) === pending.requestId) {
           pending.release();
           pending = undefined;
